@@ -1,0 +1,1 @@
+"""Luntan (论坛): a Chinese community forum."""

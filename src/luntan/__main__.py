@@ -1,0 +1,3 @@
+from luntan.cli import main
+
+main()

@@ -1,0 +1,96 @@
+"""Members and their groups. The member's primary key is the UID shown on every author card."""
+
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from luntan.core.text import USERNAME_MAX, USERNAME_MIN
+
+
+class MemberGroup(models.Model):
+    """级别: the group a member belongs to, shown on the author card. Later issues attach credit
+    thresholds (levels) and permissions to groups."""
+
+    class Kind(models.TextChoices):
+        MEMBER = "member", _("member level")
+        SPECIAL = "special", _("special group")
+        SYSTEM = "system", _("system group")
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MEMBER)
+    # Colour of the name on cards and lists (admins red, moderators green ... as members know it).
+    color = models.CharField(_("colour"), max_length=7, blank=True, default="")
+    is_default = models.BooleanField(_("default for new members"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("member group")
+        verbose_name_plural = _("member groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberManager(DjangoUserManager):
+    def get_by_natural_key(self, username: str) -> "Member":
+        return self.get(username__iexact=username)
+
+    def _create_user(self, username, email, password, **extra_fields):
+        if "group" not in extra_fields and "group_id" not in extra_fields:
+            extra_fields["group"] = MemberGroup.objects.filter(is_default=True).first()
+        return super()._create_user(username, email, password, **extra_fields)
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("group", MemberGroup.objects.filter(name="管理员").first())
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class Member(AbstractBaseUser, PermissionsMixin):
+    username = models.CharField(
+        _("username"), max_length=USERNAME_MAX,
+        help_text=_("%(min)s to %(max)s characters; Chinese is welcome.") % {
+            "min": USERNAME_MIN, "max": USERNAME_MAX},
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    group = models.ForeignKey(
+        MemberGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        verbose_name=_("group"),
+    )
+    custom_title = models.CharField(_("custom title"), max_length=30, blank=True)
+    signature = models.TextField(_("signature"), max_length=500, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    last_activity = models.DateTimeField(_("last activity"), null=True, blank=True)
+    online_seconds = models.PositiveBigIntegerField(_("online time (seconds)"), default=0)
+    # Denormalized counters, changed in the same transaction as the write that changes them.
+    post_count = models.PositiveIntegerField(_("posts"), default=0)
+    thread_count = models.PositiveIntegerField(_("threads"), default=0)
+    digest_count = models.PositiveIntegerField(_("digest threads"), default=0)
+    is_staff = models.BooleanField(_("staff"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = MemberManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="member_username_ci_unique"),
+        ]
+        indexes = [models.Index(Lower("email"), name="member_email_ci")]
+
+    def __str__(self) -> str:
+        return self.username
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("accounts:profile", args=[self.pk])

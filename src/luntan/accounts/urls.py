@@ -1,0 +1,16 @@
+from django.urls import path
+
+from luntan.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("password/change/", views.password_change, name="password_change"),
+    path("password/reset/", views.password_reset, name="password_reset"),
+    path("password/reset/sent/", views.password_reset_sent, name="password_reset_sent"),
+    path("password/reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
+    path("password/reset/done/", views.password_reset_done, name="password_reset_done"),
+    path("user/<str:uid>/", views.profile, name="profile"),
+]

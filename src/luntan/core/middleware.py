@@ -1,0 +1,45 @@
+"""Site-wide response headers and the buffered record of who is online."""
+
+from django.http import HttpRequest, HttpResponse
+
+from luntan.core import presence
+
+# No inline script or style anywhere on the site: a member's text that slips a <script> past the
+# sanitizer still cannot run. Remote images are allowed because members post them with [img].
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: https: http:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class PresenceMiddleware:
+    """Notes that a member or a guest is here. It writes to the cache at most once a minute per visitor and
+    never to the database; `luntan flush` (run by `luntan serve`) carries the figures over."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method == "GET" and response.status_code == 200 and not request.path.startswith("/static/"):
+            presence.seen(request)
+        return response

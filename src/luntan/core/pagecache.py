@@ -1,0 +1,60 @@
+"""Whole pages for guests and shared fragments, cached under version numbers.
+
+Every write bumps the versions of what it changed (a thread, its board, the site) after commit, so a
+cached page is never served after the write that made it stale; the TTL bounds how old the parts that
+change without a write to this thread (an author's online state, post count) may get."""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+
+def _version_key(scope: str) -> str:
+    return f"ver:{scope}"
+
+
+def versions(*scopes: str) -> str:
+    keys = [_version_key(s) for s in scopes]
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    for key in missing:
+        # A fresh number after an eviction, never an old one reused.
+        cache.add(key, time.time_ns(), None)
+        found[key] = cache.get(key)
+    return ".".join(str(found[k]) for k in keys)
+
+
+def bump(*scopes: str) -> None:
+    """Marks the scopes changed once the current transaction commits."""
+
+    def _bump() -> None:
+        cache.set_many({_version_key(s): time.time_ns() for s in scopes}, None)
+
+    transaction.on_commit(_bump)
+
+
+def ttl() -> int:
+    return settings.LUNTAN["PAGE_CACHE_SECONDS"]
+
+
+def guest_page(request: HttpRequest, scopes: tuple[str, ...], render) -> HttpResponse:
+    """Serves a guest's GET from the cache, or renders and keeps it. Members always get a fresh page."""
+    if request.user.is_authenticated or request.method != "GET" or "messages" in request.COOKIES:
+        return render()
+    key = "page:{lang}:{ver}:{path}?{query}".format(
+        lang=get_language(), ver=versions(*scopes), path=request.path, query=request.GET.urlencode()
+    )
+    hit = cache.get(key)
+    if hit is not None:
+        response = HttpResponse(hit, content_type="text/html; charset=utf-8")
+    else:
+        response = render()
+        if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
+            cache.set(key, response.content, ttl())
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    return response

@@ -1,0 +1,37 @@
+"""Error pages in the member's language; none of them may fail itself."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+def error_page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
+    return render(request, "core/message.html", {"title": title, "message": message}, status=status)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return error_page(
+        request, status=403, title=_("The form has expired"),
+        message=_("This page was open too long or your session changed. Go back, reload the page and send "
+                  "again; what you typed is still in the form when you go back."),
+    )
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    return error_page(request, status=400, title=_("Bad request"),
+                      message=_("The request could not be understood."))
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else _("You may not do this.")
+    return error_page(request, status=403, title=_("Not allowed"), message=message)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return error_page(request, status=404, title=_("Not found"),
+                      message=_("This page does not exist or has been removed."))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return error_page(request, status=500, title=_("Something went wrong"),
+                      message=_("The error has been logged. Please try again in a moment."))

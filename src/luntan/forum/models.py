@@ -1,0 +1,175 @@
+"""Categories, boards, threads and their floors."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=50)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Board(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="boards",
+                                 verbose_name=_("category"))
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="children", verbose_name=_("parent board"))
+    name = models.CharField(_("name"), max_length=50)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    moderators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="moderated_boards",
+                                        verbose_name=_("moderators"))
+    # Denormalized counters and the last post, changed in the transaction of the write itself.
+    thread_count = models.PositiveIntegerField(default=0)
+    post_count = models.PositiveIntegerField(default=0)
+    today_posts = models.PositiveIntegerField(default=0)
+    yesterday_posts = models.PositiveIntegerField(default=0)
+    today_date = models.DateField(null=True, blank=True)
+    last_thread = models.ForeignKey("Thread", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    last_thread_title = models.CharField(max_length=80, blank=True)
+    last_post_at = models.DateTimeField(null=True, blank=True)
+    last_poster_name = models.CharField(max_length=30, blank=True)
+    # Moderator names as shown on the home page, kept with the board so that listing boards stays one query.
+    moderator_names = models.CharField(max_length=255, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("board")
+        verbose_name_plural = _("boards")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("forum:board", args=[self.pk])
+
+    def posts_on(self, day) -> int:
+        """Today's posts as of `day`: the counter only counts for the day it was last written."""
+        return self.today_posts if self.today_date == day else 0
+
+
+class Thread(models.Model):
+    class Highlight(models.TextChoices):
+        NONE = "", _("none")
+        RED = "red", _("red")
+        ORANGE = "orange", _("orange")
+        GREEN = "green", _("green")
+        BLUE = "blue", _("blue")
+        PURPLE = "purple", _("purple")
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="threads", verbose_name=_("board"))
+    title = models.CharField(_("title"), max_length=80)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads",
+                               verbose_name=_("author"))
+    created_at = models.DateTimeField(_("posted"), default=timezone.now)
+    last_reply_at = models.DateTimeField(_("last reply"), default=timezone.now)
+    last_replier = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="+")
+    last_replier_name = models.CharField(max_length=30, blank=True)
+    reply_count = models.PositiveIntegerField(_("replies"), default=0)
+    view_count = models.PositiveIntegerField(_("views"), default=0)
+    # The highest floor number handed out; floors are never removed, so it is also the floor count.
+    last_floor = models.PositiveIntegerField(default=0)
+    sticky = models.PositiveSmallIntegerField(_("sticky"), default=0)
+    digest = models.PositiveSmallIntegerField(_("digest level"), default=0, choices=[(i, str(i)) for i in range(4)])
+    is_locked = models.BooleanField(_("locked"), default=False)
+    highlight = models.CharField(_("highlight"), max_length=10, blank=True, choices=Highlight.choices)
+    is_deleted = models.BooleanField(_("deleted"), default=False)
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        indexes = [
+            models.Index(fields=["board", "is_deleted", "-sticky", "-last_reply_at"], name="thread_board_list"),
+            models.Index(fields=["board", "is_deleted", "-created_at"], name="thread_board_created"),
+            models.Index(fields=["author", "-created_at"], name="thread_author_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(digest__gte=0) & Q(digest__lte=3), name="thread_digest_0_3"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("forum:thread", args=[self.pk])
+
+
+class Floor(models.Model):
+    """One post of a thread. Floor 1 is the thread's opening post (楼主)."""
+
+    class Format(models.TextChoices):
+        MARKDOWN = "markdown", "Markdown"
+        BBCODE = "bbcode", "BBCode"
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="floors")
+    number = models.PositiveIntegerField(_("floor"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="floors")
+    source = models.TextField(_("text"))
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.BBCODE)
+    # Cooked once at write time by luntan.markup; the only HTML a page shows unescaped.
+    html = models.TextField(editable=False)
+    created_at = models.DateTimeField(_("posted"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+    edited_by_name = models.CharField(max_length=30, blank=True)
+    author_ip = models.GenericIPAddressField(null=True, blank=True)
+    is_deleted = models.BooleanField(_("deleted"), default=False)
+
+    class Meta:
+        verbose_name = _("floor")
+        verbose_name_plural = _("floors")
+        constraints = [models.UniqueConstraint(fields=["thread", "number"], name="floor_number_unique")]
+        indexes = [
+            models.Index(fields=["thread", "author", "number"], name="floor_thread_author"),
+            models.Index(fields=["author", "-created_at"], name="floor_author_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.thread_id}#{self.number}"
+
+
+class FloorRevision(models.Model):
+    """The text a floor had before an edit: the edit history is kept."""
+
+    floor = models.ForeignKey(Floor, on_delete=models.CASCADE, related_name="revisions")
+    source = models.TextField()
+    format = models.CharField(max_length=10, choices=Floor.Format.choices)
+    title = models.CharField(max_length=80, blank=True)
+    replaced_at = models.DateTimeField(default=timezone.now)
+    replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+
+
+class Submission(models.Model):
+    """A form's hidden submission key, stored once per member: a double click or a retried request
+    replays the first result instead of posting twice."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    floor = models.ForeignKey(Floor, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "key"], name="submission_once")]

@@ -1,0 +1,72 @@
+"""Who may do what in the forum: one check per action, used by services (which enforce it), by views and
+templates (which show or hide the button) and later by the API. Each check raises a PermissionDenied
+whose message the member reads."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from luntan.forum.models import Board, Floor, Thread
+
+
+def is_moderator(member, board: Board) -> bool:
+    if not member.is_authenticated or not member.is_active:
+        return False
+    if member.is_superuser or member.is_staff:
+        return True
+    cached = getattr(member, "_moderated_board_ids", None)
+    if cached is None:
+        cached = set(member.moderated_boards.values_list("id", flat=True))
+        member._moderated_board_ids = cached
+    return board.pk in cached or (board.parent_id is not None and board.parent_id in cached)
+
+
+def _require_member(member) -> None:
+    if not member.is_authenticated:
+        raise PermissionDenied(_("Please log in first."))
+    if not member.is_active:
+        raise PermissionDenied(_("Your account is disabled and cannot post."))
+
+
+def check_view_thread(member, thread: Thread) -> None:
+    if thread.is_deleted and not is_moderator(member, thread.board):
+        raise PermissionDenied(_("This thread has been deleted."))
+
+
+def check_new_thread(member, board: Board) -> None:
+    _require_member(member)
+
+
+def check_reply(member, thread: Thread) -> None:
+    _require_member(member)
+    if thread.is_deleted:
+        raise PermissionDenied(_("This thread has been deleted; replies are closed."))
+    if thread.is_locked and not is_moderator(member, thread.board):
+        raise PermissionDenied(_("This thread is locked; no new replies are accepted."))
+
+
+def check_edit_floor(member, floor: Floor) -> None:
+    _require_member(member)
+    moderator = is_moderator(member, floor.thread.board)
+    if floor.author_id != member.pk and not moderator:
+        raise PermissionDenied(_("Only the author or a moderator may edit this floor."))
+    if (floor.is_deleted or floor.thread.is_deleted) and not moderator:
+        raise PermissionDenied(_("A deleted floor cannot be edited."))
+    if floor.thread.is_locked and not moderator:
+        raise PermissionDenied(_("This thread is locked; its floors cannot be edited."))
+
+
+def check_delete_floor(member, floor: Floor) -> None:
+    _require_member(member)
+    if floor.is_deleted:
+        raise PermissionDenied(_("This floor has already been deleted."))
+    if floor.author_id != member.pk and not is_moderator(member, floor.thread.board):
+        raise PermissionDenied(_("Only the author or a moderator may delete this floor."))
+
+
+def can(check, *args) -> bool:
+    """For templates: the same check, answered yes or no."""
+    try:
+        check(*args)
+    except PermissionDenied:
+        return False
+    return True

@@ -1,0 +1,185 @@
+"""Reads that need care: one door to each thread and board, and page loads with a fixed number of
+queries however long the thread."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from luntan.accounts.models import Member
+from luntan.core.paging import Pages, page_count, page_number
+from luntan.forum import permissions
+from luntan.forum.models import Board, Category, Floor, Thread
+
+
+def parse_id(raw) -> int:
+    """An id from a URL, or 404 for anything else (text, negative, absurdly large)."""
+    text = str(raw)
+    if not text.isascii() or not text.isdigit() or len(text) > 12:
+        raise Http404
+    return int(text)
+
+
+def access_board(board_id) -> Board:
+    try:
+        return Board.objects.select_related("category", "parent").get(pk=parse_id(board_id))
+    except Board.DoesNotExist:
+        raise Http404 from None
+
+
+def access_thread(member, thread_id) -> Thread:
+    """The thread, or the same 404 whether it is missing or hidden from this member."""
+    try:
+        thread = Thread.objects.select_related("board__category", "board__parent").get(pk=parse_id(thread_id))
+    except Thread.DoesNotExist:
+        raise Http404 from None
+    if not permissions.can(permissions.check_view_thread, member, thread):
+        raise Http404
+    return thread
+
+
+def access_floor(member, floor_id) -> Floor:
+    try:
+        floor = Floor.objects.select_related("thread__board__category", "author").get(pk=parse_id(floor_id))
+    except Floor.DoesNotExist:
+        raise Http404 from None
+    if not permissions.can(permissions.check_view_thread, member, floor.thread):
+        raise Http404
+    return floor
+
+
+# --- Home ---------------------------------------------------------------------------------------------------
+
+@dataclass
+class SiteTotals:
+    today: int
+    yesterday: int
+    posts: int
+    members: int
+    newest: Member | None
+
+
+def home_categories() -> list[Category]:
+    top_boards = Board.objects.filter(parent=None).prefetch_related(
+        Prefetch("children", queryset=Board.objects.order_by("order", "id"))
+    )
+    return list(Category.objects.prefetch_related(Prefetch("boards", queryset=top_boards)))
+
+
+def site_totals(categories: list[Category]) -> SiteTotals:
+    today = timezone.localdate()
+    yesterday = today - timedelta(days=1)
+    boards = [b for c in categories for top in c.boards.all() for b in (top, *top.children.all())]
+    t = sum(b.posts_on(today) for b in boards)
+    y = sum(b.yesterday_posts if b.today_date == today else b.posts_on(yesterday) for b in boards)
+    posts = sum(b.post_count for b in boards)
+    members = Member.objects.filter(is_active=True).count()
+    newest = Member.objects.filter(is_active=True).order_by("-date_joined", "-pk").only("pk", "username").first()
+    return SiteTotals(today=t, yesterday=y, posts=posts, members=members, newest=newest)
+
+
+# --- Board ---------------------------------------------------------------------------------------------------
+
+BOARD_SORTS = {
+    "lastreply": "-last_reply_at",
+    "created": "-created_at",
+    "replies": "-reply_count",
+    "views": "-view_count",
+}
+
+
+def board_threads(member, board: Board, *, page_raw, sort: str) -> tuple[list[Thread], Pages]:
+    per_page = settings.LUNTAN["THREADS_PER_PAGE"]
+    pages = page_count(board.thread_count, per_page)
+    number = page_number(page_raw, last=pages)
+    order = BOARD_SORTS.get(sort, BOARD_SORTS["lastreply"])
+    qs = (Thread.objects.filter(board=board, is_deleted=False)
+          .select_related("author")
+          .only("id", "title", "board_id", "author__id", "author__username", "created_at", "last_reply_at",
+                "last_replier_name", "reply_count", "view_count", "sticky", "digest", "is_locked",
+                "highlight", "last_floor")
+          .order_by("-sticky", order, "-id"))
+    start = (number - 1) * per_page
+    return list(qs[start:start + per_page]), Pages(number=number, count=pages)
+
+
+# --- Thread ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class FloorPage:
+    floors: list[Floor]
+    pages: Pages
+    order: str
+    author_id: int | None
+
+
+def _floor_query(thread: Thread):
+    return (Floor.objects.filter(thread=thread)
+            .select_related("author__group")
+            .defer("source", "author_ip", "author__password", "author__signature"))
+
+
+def thread_floors(thread: Thread, *, page_raw, order: str, author_raw) -> FloorPage:
+    """A page of floors. Floors are never removed, so page p of the plain view is the floor-number range
+    ((p-1)*n, p*n]: the last page of a 100,000-floor thread costs what the first does."""
+    per_page = settings.LUNTAN["FLOORS_PER_PAGE"]
+    descending = order == "desc"
+    author_id = None
+    if author_raw not in (None, ""):
+        try:
+            author_id = parse_id(author_raw)
+        except Http404:
+            author_id = -1  # no such author: an empty list, not an error
+    if author_id is None:
+        total = thread.last_floor
+        pages = page_count(total, per_page)
+        number = page_number(page_raw, last=pages)
+        if descending:
+            high = total - (number - 1) * per_page
+            qs = _floor_query(thread).filter(number__gt=high - per_page, number__lte=high).order_by("-number")
+        else:
+            low = (number - 1) * per_page
+            qs = _floor_query(thread).filter(number__gt=low, number__lte=low + per_page).order_by("number")
+        floors = list(qs)
+    else:
+        base = _floor_query(thread).filter(author_id=author_id)
+        total = base.count()
+        pages = page_count(total, per_page)
+        number = page_number(page_raw, last=pages)
+        start = (number - 1) * per_page
+        floors = list(base.order_by("-number" if descending else "number")[start:start + per_page])
+    return FloorPage(floors=floors, pages=Pages(number=number, count=pages),
+                     order="desc" if descending else "asc", author_id=author_id)
+
+
+def page_of_floor(thread: Thread, number: int) -> int:
+    per_page = settings.LUNTAN["FLOORS_PER_PAGE"]
+    number = min(max(number, 1), max(thread.last_floor, 1))
+    return (number - 1) // per_page + 1
+
+
+def neighbour_thread(thread: Thread, *, newer: bool) -> Thread | None:
+    qs = Thread.objects.filter(board_id=thread.board_id, is_deleted=False).only("id")
+    if newer:
+        return qs.filter(pk__gt=thread.pk).order_by("pk").first()
+    return qs.filter(pk__lt=thread.pk).order_by("-pk").first()
+
+
+# --- Profile -----------------------------------------------------------------------------------------------------
+
+def recent_threads(member: Member, limit: int = 10) -> list[Thread]:
+    return list(Thread.objects.filter(author=member, is_deleted=False).select_related("board")
+                .order_by("-created_at")[:limit])
+
+
+def recent_replies(member: Member, limit: int = 10) -> list[Floor]:
+    return list(Floor.objects.filter(author=member, is_deleted=False, number__gt=1, thread__is_deleted=False)
+                .select_related("thread").only("id", "number", "created_at", "thread__id", "thread__title")
+                .order_by("-created_at")[:limit])
+
+
+def total_posts() -> int:
+    return Board.objects.aggregate(n=Sum("post_count"))["n"] or 0

@@ -1,0 +1,241 @@
+"""Forum pages. Views parse input, call one query or service, and render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from luntan.accounts.cards import build_cards
+from luntan.core import counters, pagecache, presence
+from luntan.core.views import error_page
+from luntan.forum import permissions, queries, services
+from luntan.forum.forms import EditForm, PostForm, ThreadForm, apply_service_error, new_submission_key
+from luntan.forum.models import Floor
+from luntan.markup.cooking import cook
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return presence.client_address(request) if request.META.get("REMOTE_ADDR") else None
+
+
+def floor_url(thread_id: int, number: int, page: int) -> str:
+    query = f"?page={page}" if page > 1 else ""
+    return f"{reverse('forum:thread', args=[thread_id])}{query}#floor-{number}"
+
+
+def _refused(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return error_page(request, status=403, title=_("Not allowed"), message=str(error))
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    def build() -> HttpResponse:
+        categories = queries.home_categories()
+        members, guests = presence.online()
+        return render(request, "forum/home.html", {
+            "categories": categories, "totals": queries.site_totals(categories),
+            "online_members": members, "online_guests": guests, "today_date": timezone.localdate(),
+        })
+
+    return pagecache.guest_page(request, ("site",), build)
+
+
+@require_GET
+def board(request: HttpRequest, board_id: str) -> HttpResponse:
+    def build() -> HttpResponse:
+        found = queries.access_board(board_id)
+        sort = request.GET.get("sort", "lastreply")
+        sort = sort if sort in queries.BOARD_SORTS else "lastreply"
+        threads, pages = queries.board_threads(request.user, found, page_raw=request.GET.get("page"), sort=sort)
+        return render(request, "forum/board.html", {
+            "board": found, "threads": threads, "pages": pages, "sort": sort,
+            "children": list(found.children.all()),
+        })
+
+    return pagecache.guest_page(request, (f"board:{queries.parse_id(board_id)}",), build)
+
+
+@require_GET
+def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
+    tid = queries.parse_id(thread_id)
+
+    def build() -> HttpResponse:
+        found = queries.access_thread(request.user, tid)
+        floor_page = queries.thread_floors(found, page_raw=request.GET.get("page"),
+                                           order=request.GET.get("order", ""), author_raw=request.GET.get("author"))
+        moderator = permissions.is_moderator(request.user, found.board)
+        return render(request, "forum/thread.html", {
+            "thread": found, "board": found.board, "page": floor_page,
+            "cards": build_cards(f.author for f in floor_page.floors),
+            "is_moderator": moderator,
+            "can_reply": permissions.can(permissions.check_reply, request.user, found),
+            "reply_form": PostForm(initial={"submission_key": new_submission_key()}),
+        })
+
+    response = pagecache.guest_page(request, (f"thread:{tid}",), build)
+    if response.status_code == 200:
+        counters.count_view(tid)
+    return response
+
+
+@require_GET
+def floor_jump(request: HttpRequest, thread_id: str, number: str) -> HttpResponse:
+    found = queries.access_thread(request.user, thread_id)
+    n = min(queries.parse_id(number) or 1, max(found.last_floor, 1))
+    return redirect(floor_url(found.pk, n, queries.page_of_floor(found, n)))
+
+
+def _neighbour(request: HttpRequest, thread_id: str, *, newer: bool) -> HttpResponse:
+    found = queries.access_thread(request.user, thread_id)
+    other = queries.neighbour_thread(found, newer=newer)
+    if other is None:
+        messages.info(request, _("There is no newer thread in this board.") if newer
+                      else _("There is no older thread in this board."))
+        return redirect("forum:thread", found.pk)
+    return redirect("forum:thread", other.pk)
+
+
+@require_GET
+def thread_next(request: HttpRequest, thread_id: str) -> HttpResponse:
+    return _neighbour(request, thread_id, newer=True)
+
+
+@require_GET
+def thread_previous(request: HttpRequest, thread_id: str) -> HttpResponse:
+    return _neighbour(request, thread_id, newer=False)
+
+
+def _login_first(request: HttpRequest) -> HttpResponse:
+    messages.info(request, _("Please log in first."))
+    return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+
+
+@require_http_methods(["GET", "POST"])
+def thread_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_first(request)
+    target = queries.access_board(request.GET.get("board", ""))
+    form = ThreadForm(request.POST or None, initial={"submission_key": new_submission_key()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            floor = services.thread_create(
+                author=request.user, board=target, title=form.cleaned_data["title"],
+                source=form.cleaned_data["source"], fmt=form.cleaned_data["format"], ip=_ip(request),
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except PermissionDenied as error:
+            return _refused(request, error)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            return redirect("forum:thread", floor.thread_id)
+    return render(request, "forum/post_form.html", {
+        "form": form, "board": target, "mode": "thread",
+        "action": f"{reverse('forum:thread_new')}?board={target.pk}",
+    }, status=400 if form.is_bound else 200)
+
+
+def _quote(floor: Floor, fmt: str) -> str:
+    text = floor.source if len(floor.source) <= 300 else floor.source[:300] + "..."
+    if fmt == Floor.Format.MARKDOWN:
+        quoted = "\n".join(f"> {line}" for line in text.splitlines())
+        return f"> **{floor.author.username}** ({floor.number})\n{quoted}\n\n"
+    return f"[quote={floor.author.username}]{text}[/quote]\n"
+
+
+@require_http_methods(["GET", "POST"])
+def reply(request: HttpRequest, thread_id: str) -> HttpResponse:
+    found = queries.access_thread(request.user, thread_id)
+    if not request.user.is_authenticated:
+        return _login_first(request)
+    try:
+        permissions.check_reply(request.user, found)
+    except PermissionDenied as error:
+        return _refused(request, error)
+    initial = {"submission_key": new_submission_key()}
+    quote_id = request.GET.get("quote")
+    if request.method == "GET" and quote_id:
+        quoted = queries.access_floor(request.user, quote_id)
+        if quoted.thread_id == found.pk and not quoted.is_deleted:
+            initial["source"] = _quote(quoted, Floor.Format.BBCODE)
+    form = PostForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            floor = services.post_reply(
+                author=request.user, thread=found, source=form.cleaned_data["source"],
+                fmt=form.cleaned_data["format"], ip=_ip(request),
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except PermissionDenied as error:
+            return _refused(request, error)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            return redirect(floor_url(found.pk, floor.number, queries.page_of_floor(found, floor.number)))
+    return render(request, "forum/post_form.html", {
+        "form": form, "thread": found, "board": found.board, "mode": "reply",
+        "action": reverse("forum:reply", args=[found.pk]),
+    }, status=400 if form.is_bound else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def floor_edit(request: HttpRequest, floor_id: str) -> HttpResponse:
+    floor = queries.access_floor(request.user, floor_id)
+    try:
+        permissions.check_edit_floor(request.user, floor)
+    except PermissionDenied as error:
+        return _refused(request, error)
+    with_title = floor.number == 1
+    initial = {"source": floor.source, "format": floor.format, "title": floor.thread.title}
+    form = EditForm(request.POST or None, initial=initial, with_title=with_title)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.floor_edit(editor=request.user, floor=floor, source=form.cleaned_data["source"],
+                                fmt=form.cleaned_data["format"], title=form.cleaned_data.get("title"))
+        except PermissionDenied as error:
+            return _refused(request, error)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            return redirect(floor_url(floor.thread_id, floor.number, queries.page_of_floor(floor.thread, floor.number)))
+    return render(request, "forum/post_form.html", {
+        "form": form, "thread": floor.thread, "board": floor.thread.board, "mode": "edit", "floor": floor,
+        "action": reverse("forum:floor_edit", args=[floor.pk]),
+    }, status=400 if form.is_bound else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def floor_delete(request: HttpRequest, floor_id: str) -> HttpResponse:
+    floor = queries.access_floor(request.user, floor_id)
+    try:
+        permissions.check_delete_floor(request.user, floor)
+    except PermissionDenied as error:
+        return _refused(request, error)
+    if request.method == "POST":
+        try:
+            services.floor_delete(member=request.user, floor=floor)
+        except PermissionDenied as error:
+            return _refused(request, error)
+        if floor.number == 1:
+            messages.success(request, _("The thread has been deleted."))
+            return redirect("forum:board", floor.thread.board_id)
+        messages.success(request, _("The floor has been deleted."))
+        return redirect(floor_url(floor.thread_id, floor.number, queries.page_of_floor(floor.thread, floor.number)))
+    return render(request, "forum/confirm_delete.html", {"floor": floor, "thread": floor.thread})
+
+
+@require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        raise PermissionDenied(_("Please log in first."))
+    fmt = request.POST.get("format", Floor.Format.BBCODE)
+    try:
+        source = services.clean_source(request.POST.get("source", ""))
+        fmt = services.clean_format(fmt)
+    except ValidationError as error:
+        return render(request, "forum/_preview.html", {"error": error.messages[0]})
+    return render(request, "forum/_preview.html", {"html": cook(source, fmt=fmt)})

@@ -1,0 +1,100 @@
+"""Markdown via markdown-it-py: CommonMark plus tables and strikethrough.
+
+Raw HTML is off (``html=False``), so a typed ``<script>`` is shown as text. Links,
+images and autolinks are checked by the shared link validator; smilies are an inline
+rule, so code spans and code blocks never see them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from .links import validate_link
+from .smilies import SMILEY_RE, smiley_html
+
+_ALIGN_STYLES: Final = {f"text-align:{a}": f"align-{a}" for a in ("left", "center", "right")}
+
+
+def render_markdown(source: str) -> str:
+    """Markdown source to (not yet sanitized) HTML."""
+    return _MARKDOWN.render(source)
+
+
+def _accepts_link(url: str) -> bool:
+    # markdown-it calls this for links, images, autolinks and reference definitions;
+    # images get the stricter image check afterwards in _tidy (it cannot tell them apart).
+    return validate_link(url) is not None
+
+
+def _smiley(state: StateInline, silent: bool) -> bool:
+    # ":" is already one of markdown-it's text terminators, so this rule gets to run there.
+    match = SMILEY_RE.match(state.src, state.pos, state.posMax)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("smiley", "", 0)
+        token.markup = match.group(0)
+        token.meta = {"name": match.group(1)}
+    state.pos = match.end()
+    return True
+
+
+def _render_smiley(
+    self: object, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return smiley_html(tokens[idx].meta["name"])
+
+
+def _tidy(state: StateCore) -> None:
+    """Fix up tokens that the stock rules get almost right for us."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            _align_to_class(token)
+        elif token.type == "inline" and token.children:
+            token.children = [_checked_image(child) for child in token.children]
+
+
+def _align_to_class(token: Token) -> None:
+    # Table alignment arrives as style="text-align:..."; we allow classes, not style.
+    style = token.attrs.pop("style", None)
+    if isinstance(style, str) and style in _ALIGN_STYLES:
+        token.attrSet("class", _ALIGN_STYLES[style])
+
+
+def _checked_image(token: Token) -> Token:
+    if token.type != "image":
+        return token
+    if token.children:
+        # The alt text is plain text: keep the shortcode itself, not an emoji span.
+        for child in token.children:
+            if child.type == "smiley":
+                child.type, child.content = "text", child.markup
+    src = str(token.attrGet("src") or "")
+    if validate_link(src, image=True) is not None:
+        return token
+    # e.g. ![x](mailto:...): a valid link target but not an image source; show the text.
+    alt = "".join(child.content for child in token.children or [])
+    text = Token("text", "", 0)
+    text.content = f"![{alt}]({src})"
+    return text
+
+
+def _build() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "breaks": True, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = _accepts_link  # type: ignore[method-assign]
+    md.inline.ruler.before("emphasis", "smiley", _smiley)
+    md.core.ruler.push("luntan_tidy", _tidy)
+    md.add_render_rule("smiley", _render_smiley)
+    return md
+
+
+# Built once: the instance holds only configuration; each render() has its own state.
+_MARKDOWN: Final = _build()

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("luntan.forum.urls")),
+    path("", include("luntan.accounts.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "luntan.core.views.bad_request"
+handler403 = "luntan.core.views.permission_denied"
+handler404 = "luntan.core.views.page_not_found"
+handler500 = "luntan.core.views.server_error"
