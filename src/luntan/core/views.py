@@ -33,5 +33,7 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return error_page(request, status=500, title=_("Something went wrong"),
-                      message=_("The error has been logged. Please try again in a moment."))
+    # A page of its own with no menu: whatever broke may be what the menu needs.
+    return render(request, "core/server_error.html", {
+        "title": _("Something went wrong"), "message": _("The error has been logged. Please try again in a moment."),
+    }, status=500)

@@ -138,6 +138,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 
 # --- Members --------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.Member"
+# Usernames are unique ignoring case through a database constraint on Lower(username), which this check
+# cannot see.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 AUTHENTICATION_BACKENDS = ["luntan.accounts.backends.UsernameOrEmailBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "forum:home"
