@@ -6,6 +6,8 @@ members and returns {uid: [(label, value), ...]} with a constant number of queri
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language, gettext
+
 from luntan.core import presence
 
 RowProvider = Callable[[list], dict[int, list[tuple[str, str]]]]
@@ -18,10 +20,28 @@ def register_rows(provider: RowProvider) -> RowProvider:
     return provider
 
 
+_labels: dict[str, dict[str, str]] = {}
+
+
+def card_labels() -> dict[str, str]:
+    """The card's words, translated once per language rather than once per floor."""
+    language = get_language()
+    found = _labels.get(language)
+    if found is None:
+        found = _labels[language] = {
+            "about": gettext("About the author"), "online": gettext("online"), "offline": gettext("offline"),
+            "level": gettext("Level"), "digest": gettext("Digest"), "posts": gettext("Posts"),
+            "online_time": gettext("Online time"), "hours": gettext("%(h)s h"),
+            "registered": gettext("Registered"), "last_login": gettext("Last login"),
+        }
+    return found
+
+
 @dataclass
 class Card:
     member: object
     online: bool
+    labels: dict[str, str]
     extra_rows: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -29,7 +49,8 @@ def build_cards(members: Iterable) -> dict[int, Card]:
     """Cards for the distinct members given (select_related their group beforehand)."""
     distinct = {m.pk: m for m in members}
     online = presence.online_ids()
-    cards = {uid: Card(member=m, online=uid in online) for uid, m in distinct.items()}
+    labels = card_labels()
+    cards = {uid: Card(member=m, online=uid in online, labels=labels) for uid, m in distinct.items()}
     for provider in _providers:
         for uid, rows in provider(list(distinct.values())).items():
             if uid in cards:

@@ -3,20 +3,25 @@
 from datetime import datetime as dt
 
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
+
+
+_floor_names: dict[str, tuple[str, str, str, str, str]] = {}
 
 
 def floor_label(number: int) -> str:
-    """The name members give a floor: the first four have names of their own, the rest are counted."""
-    if number == 1:
-        return pgettext("floor", "Original post")
-    if number == 2:
-        return pgettext("floor", "Sofa")
-    if number == 3:
-        return pgettext("floor", "Bench")
-    if number == 4:
-        return pgettext("floor", "Floor")
-    return gettext("Floor %(number)s") % {"number": number}
+    """The name members give a floor: the first four have names of their own (楼主, 沙发, 板凳, 地板), the
+    rest are counted (5楼). Translated once per language: a page shows twenty of them."""
+    language = get_language()
+    names = _floor_names.get(language)
+    if names is None:
+        names = _floor_names[language] = (
+            pgettext("floor", "Original post"), pgettext("floor", "Sofa"), pgettext("floor", "Bench"),
+            pgettext("floor", "Floor"), gettext("Floor %(number)s"),
+        )
+    if 1 <= number <= 4:
+        return names[number - 1]
+    return names[4] % {"number": number}
 
 
 def datetime_full(value: dt | None) -> str:

@@ -4,15 +4,31 @@ forum's own display filters."""
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from jinja2 import Environment
 
 from luntan.core import display
 
 
+_SENTINEL = 987654321
+_url_patterns: dict[tuple[str, str, int], str] = {}
+
+
 def url(name: str, *args, **kwargs) -> str:
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """reverse() for templates. A page links to hundreds of floors and profiles, so a URL whose arguments
+    are all whole numbers is reversed once per name with a placeholder and then filled in."""
+    if kwargs or not args or not all(type(a) is int for a in args):
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    key = (name, get_script_prefix(), len(args))
+    pattern = _url_patterns.get(key)
+    if pattern is None:
+        reversed_url = reverse(name, args=[_SENTINEL] * len(args))
+        pattern = reversed_url.replace("%", "%%").replace(str(_SENTINEL), "%d")
+        if pattern.count("%d") != len(args):  # the placeholder is not plainly in the URL: no shortcut
+            return reverse(name, args=args)
+        _url_patterns[key] = pattern
+    return pattern % args
 
 
 def environment(**options) -> Environment:

@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from luntan.core import localcache
+
 
 def _version_key(scope: str) -> str:
     return f"ver:{scope}"
@@ -46,15 +48,22 @@ def guest_page(request: HttpRequest, scopes: tuple[str, ...], render) -> HttpRes
     """Serves a guest's GET from the cache, or renders and keeps it. Members always get a fresh page."""
     if request.user.is_authenticated or request.method != "GET" or "messages" in request.COOKIES:
         return render()
-    key = "page:{lang}:{ver}:{path}?{query}".format(
-        lang=get_language(), ver=versions(*scopes), path=request.path, query=request.GET.urlencode()
+    # The time bucket bounds how old the parts of a page that change without a write to it may get.
+    key = "page:{lang}:{ver}:{bucket}:{path}?{query}".format(
+        lang=get_language(), ver=versions(*scopes), bucket=int(time.time() // ttl()), path=request.path,
+        query=request.GET.urlencode(),
     )
-    hit = cache.get(key)
+    hit = localcache.pages.get(key)
+    if hit is None:
+        hit = cache.get(key)
+        if hit is not None:
+            localcache.pages.set(key, hit, len(hit))
     if hit is not None:
         response = HttpResponse(hit, content_type="text/html; charset=utf-8")
     else:
         response = render()
         if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
             cache.set(key, response.content, ttl())
+            localcache.pages.set(key, response.content, len(response.content))
     patch_vary_headers(response, ["Cookie", "Accept-Language"])
     return response

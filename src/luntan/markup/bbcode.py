@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from .links import validate_link
-from .sanitize import ALIGNMENTS, FONT_SIZES, NAMED_COLORS
+from .palette import ALIGNMENTS, FONT_SIZES, NAMED_COLORS, nearest_color
 from .smilies import escape_with_smilies
 
 # Deep enough for real posts (quotes of quotes), small enough to bound every stack walk.
@@ -83,8 +83,9 @@ def _color(param: str) -> str | None:
     if match is None:
         return None
     digits = match.group(1)
-    # One spelling (#rrggbb) so the sanitizer can check style with a single exact pattern.
-    return "#" + (digits if len(digits) == 6 else "".join(d * 2 for d in digits))
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    return nearest_color((int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)))
 
 
 def _param_value(name: str, param: str | None) -> str | None:
@@ -124,9 +125,7 @@ class _CloserFinder:
 
     def find(self, pos: int) -> re.Match[str] | None:
         # Nothing matched in [searched_from, found), so the answer stands for any pos in it.
-        reusable = 0 <= self._searched_from <= pos and (
-            self._found is None or self._found.start() >= pos
-        )
+        reusable = 0 <= self._searched_from <= pos and (self._found is None or self._found.start() >= pos)
         if not reusable:
             self._searched_from = pos
             self._found = self._pattern.search(self._source, pos)
@@ -327,8 +326,6 @@ def _node_tags(node: _Node) -> tuple[str, str]:
         name = _SIMPLE_HTML[tag]
         return f"<{name}>", f"</{name}>"
     if tag == "color":
-        if param.startswith("#"):
-            return f'<span style="color:{param}">', "</span>"
         return f'<span class="color-{param}">', "</span>"
     if tag == "size":
         return f'<span class="size-{param}">', "</span>"

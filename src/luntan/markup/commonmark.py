@@ -24,7 +24,8 @@ _ALIGN_STYLES: Final = {f"text-align:{a}": f"align-{a}" for a in ("left", "cente
 
 def render_markdown(source: str) -> str:
     """Markdown source to (not yet sanitized) HTML."""
-    return _MARKDOWN.render(source)
+    html: str = _MARKDOWN.render(source)  # typed Any upstream: renderers may return anything
+    return html
 
 
 def _accepts_link(url: str) -> bool:
@@ -35,6 +36,9 @@ def _accepts_link(url: str) -> bool:
 
 def _smiley(state: StateInline, silent: bool) -> bool:
     # ":" is already one of markdown-it's text terminators, so this rule gets to run there.
+    # The cheap check first: this runs for every terminator no other rule consumed.
+    if state.src[state.pos] != ":":
+        return False
     match = SMILEY_RE.match(state.src, state.pos, state.posMax)
     if match is None:
         return False
@@ -89,8 +93,12 @@ def _checked_image(token: Token) -> Token:
 def _build() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "breaks": True, "typographer": False})
     md.enable(["table", "strikethrough"])
+    # With html=False these only ever say no; dropping them saves a call per character
+    # on bracket-heavy input, where markdown-it re-scans tokens while matching labels.
+    md.disable(["html_inline", "html_block"])
     md.validateLink = _accepts_link  # type: ignore[method-assign]
-    md.inline.ruler.before("emphasis", "smiley", _smiley)
+    # Last, so it is tried only where no CommonMark rule matched.
+    md.inline.ruler.push("smiley", _smiley)
     md.core.ruler.push("luntan_tidy", _tidy)
     md.add_render_rule("smiley", _render_smiley)
     return md

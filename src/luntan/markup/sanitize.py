@@ -13,17 +13,7 @@ from typing import Final
 import nh3
 
 from .links import validate_link
-
-# The class vocabulary the renderers may emit. Colours and sizes are classes from a
-# palette, not free CSS (ASVS 1.3.5); only a hex colour needs ``style``, see below.
-NAMED_COLORS: Final = frozenset(
-    {
-        "black", "gray", "silver", "white", "red", "maroon", "orange", "yellow",
-        "olive", "green", "teal", "blue", "navy", "purple", "pink", "brown",
-    }
-)  # fmt: skip
-FONT_SIZES: Final = frozenset("1234567")
-ALIGNMENTS: Final = frozenset({"left", "center", "right"})
+from .palette import ALIGNMENTS, FONT_SIZES, NAMED_COLORS
 
 _ALIGN_CLASSES: Final = frozenset(f"align-{a}" for a in ALIGNMENTS)
 _SPAN_CLASSES: Final = frozenset(
@@ -37,8 +27,6 @@ _CLASSES_BY_TAG: Final[dict[str, frozenset[str]]] = {
 }
 # Fenced code keeps its language for a future highlighter; the name is a plain word.
 _LANGUAGE_CLASS_RE: Final = re.compile(r"language-[A-Za-z0-9_+#\-]{1,32}")
-# The only style we ever write: a hex colour, exactly as the BBCode renderer spells it.
-_STYLE_RE: Final = re.compile(r"color:#[0-9a-f]{6}")
 _START_RE: Final = re.compile(r"[0-9]{1,9}")
 
 _TAGS: Final = frozenset(
@@ -48,15 +36,15 @@ _TAGS: Final = frozenset(
         "table", "thead", "tbody", "tr", "th", "td", "span", "div",
     }
 )  # fmt: skip
-# No id/name (DOM clobbering), no on*, no data-*/hx-* (live code under htmx), and no
-# style except the validated colour. ``rel``, ``loading`` and ``decoding`` are set by
-# nh3 itself below, never taken from the input.
+# No id/name (DOM clobbering), no on*, no data-*/hx-* (live code under htmx), no style
+# (the palette classes cover it). ``rel``, ``loading`` and ``decoding`` are set by nh3
+# itself below, never taken from the input.
 _ATTRIBUTES: Final[dict[str, set[str]]] = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
     "code": {"class"},
-    "span": {"class", "title", "style"},
+    "span": {"class", "title"},
     "div": {"class"},
     "th": {"class"},
     "td": {"class"},
@@ -87,8 +75,6 @@ def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
         return validate_link(value, image=True)
     if attr == "class":
         return _filter_classes(tag, value)
-    if attr == "style":
-        return value if _STYLE_RE.fullmatch(value) else None
     if attr == "start":
         return value if _START_RE.fullmatch(value) else None
     return value
