@@ -10,7 +10,6 @@ from jinja2 import Environment
 
 from luntan.core import display
 
-
 _SENTINEL = 987654321
 _url_patterns: dict[tuple[str, str, int], str] = {}
 
@@ -42,7 +41,8 @@ def environment(**options) -> Environment:
         pgettext=translation.pgettext, npgettext=translation.npgettext,
     )
     env.globals.update(
-        url=url, static=static, get_messages=get_messages, get_language=translation.get_language, site_name=settings.LUNTAN["SITE_NAME"]
+        url=url, static=static, get_messages=get_messages, get_language=translation.get_language,
+        site_name=settings.LUNTAN["SITE_NAME"],
     )
     env.filters.update(
         floor_label=display.floor_label,

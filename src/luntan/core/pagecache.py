@@ -49,10 +49,8 @@ def guest_page(request: HttpRequest, scopes: tuple[str, ...], render) -> HttpRes
     if request.user.is_authenticated or request.method != "GET" or "messages" in request.COOKIES:
         return render()
     # The time bucket bounds how old the parts of a page that change without a write to it may get.
-    key = "page:{lang}:{ver}:{bucket}:{path}?{query}".format(
-        lang=get_language(), ver=versions(*scopes), bucket=int(time.time() // ttl()), path=request.path,
-        query=request.GET.urlencode(),
-    )
+    bucket = int(time.time() // ttl())
+    key = f"page:{get_language()}:{versions(*scopes)}:{bucket}:{request.path}?{request.GET.urlencode()}"
     hit = localcache.pages.get(key)
     if hit is None:
         hit = cache.get(key)

@@ -161,6 +161,9 @@ class FloorRevision(models.Model):
     class Meta:
         ordering = ["-replaced_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.floor_id}@{self.replaced_at:%Y-%m-%d %H:%M}"
+
 
 class Submission(models.Model):
     """A form's hidden submission key, stored once per member: a double click or a retried request
@@ -173,3 +176,6 @@ class Submission(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "key"], name="submission_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.key}"
