@@ -1,0 +1,93 @@
+"""Presence, online time and view counts are kept in the cache and reach the database only through a flush."""
+
+import time
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+
+from luntan.accounts.models import Member
+from luntan.accounts.services import presence_flush
+from luntan.core import counters, presence
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_memory():
+    presence.forget_local()
+    counters.push_local()
+    yield
+    presence.forget_local()
+
+
+def _request(user=None, ip="203.0.113.5"):
+    request = RequestFactory().get("/", REMOTE_ADDR=ip)
+    request.user = user if user is not None else type("Guest", (), {"is_authenticated": False})()
+    return request
+
+
+@pytest.mark.django_db
+def test_members_and_guests_are_listed_online():
+    member = Member.objects.create_user("在线的人", "on@example.com", "x")
+    presence.seen(_request(member))
+    presence.seen(_request(ip="198.51.100.1"))
+    presence.seen(_request(ip="198.51.100.2"))
+    presence.seen(_request(ip="198.51.100.2"))
+    members, guests = presence.online()
+    assert members == [(member.pk, "在线的人")] and guests == 2
+    assert presence.online_ids() == {member.pk}
+
+
+@pytest.mark.django_db
+def test_online_time_accrues_between_visits_and_is_flushed(monkeypatch):
+    member = Member.objects.create_user("常客", "c@example.com", "x")
+    clock = [1_000_000.0]
+    monkeypatch.setattr(presence.time, "time", lambda: clock[0])
+    presence.seen(_request(member))
+    for _ in range(3):  # three more visits, two minutes apart
+        clock[0] += 120
+        presence.forget_local()
+        cache.delete(f"presence:mark:{member.pk}")
+        presence.seen(_request(member))
+    clock[0] += 3600  # gone for an hour: that gap is not online time
+    presence.forget_local()
+    cache.delete(f"presence:mark:{member.pk}")
+    presence.seen(_request(member))
+    assert presence_flush() == 1
+    member.refresh_from_db()
+    assert member.online_seconds == 360
+    assert member.last_activity.timestamp() == pytest.approx(clock[0])
+    assert presence_flush() == 0  # nothing is added twice
+
+
+def test_a_visitor_is_noted_once_a_minute(monkeypatch):
+    notes = []
+    monkeypatch.setattr(presence, "_note_guest", lambda digest, now: notes.append(digest))
+    for _ in range(5):
+        presence.seen(_request(ip="192.0.2.9"))
+    assert len(notes) == 1
+
+
+@pytest.mark.django_db
+def test_view_counts_survive_buffering_exactly():
+    from luntan.forum.services import views_flush
+
+    for _ in range(7):
+        counters.count_view(41)
+    for _ in range(3):
+        counters.count_view(42)
+    taken = counters.take_views()
+    assert taken == {41: 7, 42: 3}
+    assert counters.take_views() == {}
+    counters.count_view(41)
+    assert views_flush() == 1  # thread 41 does not exist: the update touches nothing, and nothing fails
+
+
+@pytest.mark.django_db
+def test_online_members_show_on_the_home_page():
+    member = Member.objects.create_user("夜猫子", "n@example.com", "x")
+    client = Client()
+    client.force_login(member)
+    client.get("/")
+    html = Client().get("/").content.decode()
+    assert "夜猫子" in html
+    assert time.time()
