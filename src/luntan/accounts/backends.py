@@ -1,6 +1,6 @@
 from django.contrib.auth.backends import ModelBackend
 
-from luntan.accounts.models import Member
+from luntan.accounts.models import Member, name_key
 
 
 class UsernameOrEmailBackend(ModelBackend):
@@ -10,8 +10,8 @@ class UsernameOrEmailBackend(ModelBackend):
         if username is None or password is None:
             return None
         login = username.strip()
-        field = "email__iexact" if "@" in login else "username__iexact"
-        candidates = list(Member.objects.filter(**{field: login})[:2])
+        lookup = {"email__iexact": login} if "@" in login else {"name_key": name_key(login)}
+        candidates = list(Member.objects.filter(**lookup)[:2])
         if len(candidates) != 1:
             Member().set_password(password)  # same work either way: timing does not reveal who exists
             return None

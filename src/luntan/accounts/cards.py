@@ -6,7 +6,7 @@ members and returns {uid: [(label, value), ...]} with a constant number of queri
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from luntan.core import presence
 
@@ -30,7 +30,7 @@ def card_labels() -> dict[str, str]:
     if found is None:
         found = _labels[language] = {
             "about": gettext("About the author"), "online": gettext("online"), "offline": gettext("offline"),
-            "level": gettext("Level"), "digest": gettext("Digest"), "posts": gettext("Posts"),
+            "level": gettext("Level"), "digest": gettext("Digest"), "posts": pgettext("card", "Posts"),
             "online_time": gettext("Online time"), "hours": gettext("%(h)s h"),
             "registered": gettext("Registered"), "last_login": gettext("Last login"),
         }

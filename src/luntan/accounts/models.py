@@ -1,8 +1,11 @@
 """Members and their groups. The member's primary key is the UID shown on every author card."""
 
+import unicodedata
+
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +40,7 @@ class MemberGroup(models.Model):
 
 class MemberManager(DjangoUserManager):
     def get_by_natural_key(self, username: str) -> "Member":
-        return self.get(username__iexact=username)
+        return self.get(name_key=name_key(username))
 
     def _create_user(self, username, email, password, **extra_fields):
         if "group" not in extra_fields and "group_id" not in extra_fields:
@@ -49,12 +52,20 @@ class MemberManager(DjangoUserManager):
         return super().create_superuser(username, email, password, **extra_fields)
 
 
+def name_key(username: str) -> str:
+    """What makes two names the same name: letter case and width do not count (張三 and 张三 stay two
+    names; ＡＢＣ, abc and ABC are one). Kept in its own unique column because SQLite's LOWER() only
+    folds ASCII."""
+    return unicodedata.normalize("NFKC", username).casefold()
+
+
 class Member(AbstractBaseUser, PermissionsMixin):
     username = models.CharField(
         _("username"), max_length=USERNAME_MAX,
         help_text=_("%(min)s to %(max)s characters; Chinese is welcome.") % {
             "min": USERNAME_MIN, "max": USERNAME_MAX},
     )
+    name_key = models.CharField(max_length=60, unique=True, editable=False)
     email = models.EmailField(_("e-mail"), blank=True)
     group = models.ForeignKey(
         MemberGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
@@ -83,12 +94,17 @@ class Member(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         constraints = [
-            models.UniqueConstraint(Lower("username"), name="member_username_ci_unique"),
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="member_email_ci_unique"),
         ]
-        indexes = [models.Index(Lower("email"), name="member_email_ci")]
 
     def __str__(self) -> str:
         return self.username
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.username)
+        if kwargs.get("update_fields") is not None and "username" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

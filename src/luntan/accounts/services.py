@@ -1,11 +1,26 @@
-"""Writes to members' records."""
+"""Writes to members' records: registration, passwords, and the buffered online time."""
 
+import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
-from luntan.accounts.models import Member
+from luntan.accounts.models import Member, MemberGroup, name_key
+from luntan.accounts.names import validate_username
 from luntan.core import presence
+
+logger = logging.getLogger(__name__)
 
 
 def presence_flush() -> int:
@@ -17,3 +32,128 @@ def presence_flush() -> int:
             last_activity=datetime.fromtimestamp(last_seen, tz=UTC),
         )
     return len(pending)
+
+
+# --- Checks: each raises a ValidationError the member reads, and returns the cleaned value ----------------
+
+def _name_taken() -> ValidationError:
+    return ValidationError(_("This username is already taken."), code="username_taken")
+
+
+def _username_exists(name: str) -> bool:
+    return Member.objects.filter(name_key=name_key(name)).exists()
+
+
+def check_username(raw: str) -> str:
+    """A valid name (see names.validate_username) that no member has, in any letter case."""
+    name = validate_username(raw)
+    if _username_exists(name):
+        raise _name_taken()
+    return name
+
+
+def check_email(raw: str) -> str:
+    """A new member's address: well-formed and not used by another member, in any letter case."""
+    email = Member.objects.normalize_email((raw or "").strip())
+    if not email:
+        raise ValidationError(_("Please enter your e-mail address."), code="email_empty")
+    if len(email) > 254:
+        raise ValidationError(_("This e-mail address is too long."), code="email_invalid")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(_("Please enter a valid e-mail address."), code="email_invalid") from None
+    if Member.objects.filter(email__iexact=email).exists():
+        raise ValidationError(_("This e-mail address is already registered."), code="email_taken")
+    return email
+
+
+def check_password(password: str, *, member: Member) -> None:
+    """Django's password validators, with their messages, for this member's new password."""
+    if not password:
+        raise ValidationError(_("Please enter a password."), code="password_empty")
+    validate_password(password, user=member)
+
+
+# --- Registration ---------------------------------------------------------------------------------------
+
+def member_register(*, username: str, email: str, password: str) -> Member:
+    """Creates a member in the default group. Raises one ValidationError whose error_dict names every field
+    that is wrong ("username", "email", "password"); a name taken by a concurrent registration is reported
+    the same way as one taken earlier."""
+    errors: dict[str, list[ValidationError]] = {}
+    member = Member(username=username, email=email)
+    try:
+        member.username = check_username(username)
+    except ValidationError as error:
+        errors["username"] = error.error_list
+    try:
+        member.email = check_email(email)
+    except ValidationError as error:
+        errors["email"] = error.error_list
+    try:
+        check_password(password, member=member)
+    except ValidationError as error:
+        errors["password"] = error.error_list
+    if errors:
+        raise ValidationError(errors)
+    member.set_password(password)  # the slow hash, before the write lock is taken
+    try:
+        with transaction.atomic():
+            if _username_exists(member.username):
+                raise ValidationError({"username": _name_taken()})
+            if Member.objects.filter(email__iexact=member.email).exists():
+                raise ValidationError({"email": ValidationError(
+                    _("This e-mail address is already registered."), code="email_taken")})
+            member.group = MemberGroup.objects.filter(is_default=True).first()
+            member.save(force_insert=True)
+    except IntegrityError:
+        # Two people sent the same name at the same moment: the unique index let one of them in.
+        raise ValidationError({"username": _name_taken()}) from None
+    return member
+
+
+# --- Passwords --------------------------------------------------------------------------------------------
+
+def member_password_set(*, member: Member, password: str) -> None:
+    """Sets a new password (after a reset link, or a change whose old password was checked)."""
+    check_password(password, member=member)
+    member.set_password(password)
+    with transaction.atomic():
+        member.save(update_fields=["password"])
+
+
+def member_password_change(*, member: Member, old_password: str, new_password: str) -> None:
+    if not member.check_password(old_password or ""):
+        raise ValidationError({"old_password": ValidationError(
+            _("Your current password is not correct."), code="old_password")})
+    try:
+        member_password_set(member=member, password=new_password)
+    except ValidationError as error:
+        raise ValidationError({"new_password": error.error_list}) from None
+
+
+def password_reset_send(*, email: str, link: Callable[[str, str], str]) -> int:
+    """Mails a reset link to every active member with this address and a usable password; `link(uidb64,
+    token)` makes the absolute URL. Returns how many were sent, which the caller must not show: the page
+    reads the same whether or not the address is known."""
+    members = [m for m in Member.objects.filter(email__iexact=(email or "").strip(), is_active=True)
+               if m.has_usable_password()]
+    site = settings.LUNTAN["SITE_NAME"]
+    for member in members:
+        url = link(urlsafe_base64_encode(force_bytes(member.pk)), default_token_generator.make_token(member))
+        subject = _("Reset your password on %(site)s") % {"site": site}
+        body = _(
+            "Hello %(name)s,\n\n"
+            "someone asked to reset the password of your account on %(site)s. To choose a new password, "
+            "open this link:\n\n%(url)s\n\n"
+            "The link works once and expires in %(days)s days. If you did not ask for it, ignore this "
+            "e-mail; your password stays as it is.\n"
+        ) % {"name": member.username, "site": site, "url": url,
+             "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)}
+        try:
+            send_mail(" ".join(subject.split()), body, None, [member.email])
+        except Exception:
+            # The page must read the same either way; the failure is for the site's log.
+            logger.exception("password reset mail to member %s failed", member.pk)
+    return len(members)

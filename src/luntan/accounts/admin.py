@@ -1,0 +1,58 @@
+"""The site administrator's view of members and groups. Members register themselves (or an administrator
+runs `luntan createsuperuser`), so members are edited here, not added."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from luntan.accounts.models import Member, MemberGroup, name_key
+from luntan.accounts.names import validate_username
+
+
+class MemberAdminForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["username", "email", "group", "custom_title", "is_active", "is_staff"]
+
+    def clean_username(self) -> str:
+        name = validate_username(self.cleaned_data.get("username", ""))
+        taken = Member.objects.filter(name_key=name_key(name)).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(_("This username is already taken."), code="username_taken")
+        return name
+
+    def clean_email(self) -> str:
+        email = Member.objects.normalize_email(self.cleaned_data.get("email", ""))
+        if email and Member.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("This e-mail address is already registered."), code="email_taken")
+        return email
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    form = MemberAdminForm
+    fields = ["username", "email", "group", "custom_title", "is_active", "is_staff",
+              "date_joined", "last_login", "last_activity", "post_count", "thread_count"]
+    readonly_fields = ["date_joined", "last_login", "last_activity", "post_count", "thread_count"]
+    list_display = ["id", "username", "email", "group", "is_active", "is_staff", "date_joined", "last_login",
+                    "post_count"]
+    list_display_links = ["id", "username"]
+    list_filter = ["is_active", "is_staff", "group"]
+    list_select_related = ["group"]
+    search_fields = ["username", "email", "=id"]
+    ordering = ["-id"]
+    date_hierarchy = "date_joined"
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(MemberGroup)
+class MemberGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "color", "is_default", "order"]
+    list_editable = ["order"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    ordering = ["order", "id"]

@@ -1,0 +1,140 @@
+"""Forms parse what a member typed. The rules for names, addresses and passwords live in services (the
+check_* functions) so that the API applies the same ones; the forms call them to show every problem at
+once, and the services check again when they write."""
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from luntan.accounts import services
+from luntan.accounts.models import Member
+from luntan.accounts.names import normalize_username
+
+PASSWORD_MAX = 4096  # long passphrases are welcome; a megabyte of "password" is not
+
+
+def _mismatch() -> ValidationError:
+    return ValidationError(_("The two passwords do not match."), code="password_mismatch")
+
+
+class RegisterForm(forms.Form):
+    # No max_length here: check_username says how long a name may be, in words members understand.
+    username = forms.CharField(label=_("Username"),
+                               error_messages={"required": _("Please choose a username.")})
+    email = forms.CharField(label=_("E-mail"), max_length=320,
+                            error_messages={"required": _("Please enter your e-mail address.")})
+    password1 = forms.CharField(label=_("Password"), strip=False, max_length=PASSWORD_MAX,
+                                widget=forms.PasswordInput,
+                                error_messages={"required": _("Please enter a password.")})
+    password2 = forms.CharField(label=_("Password again"), strip=False, max_length=PASSWORD_MAX,
+                                widget=forms.PasswordInput,
+                                error_messages={"required": _("Please enter the password again.")})
+
+    def clean_username(self) -> str:
+        return services.check_username(self.cleaned_data["username"])
+
+    def clean_email(self) -> str:
+        return services.check_email(self.cleaned_data["email"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2:
+            if password1 != password2:
+                self.add_error("password2", _mismatch())
+            else:
+                candidate = Member(username=data.get("username") or self.data.get("username", ""),
+                                   email=data.get("email") or self.data.get("email", ""))
+                try:
+                    services.check_password(password1, member=candidate)
+                except ValidationError as error:
+                    self.add_error("password1", error)
+        return data
+
+    def apply_service_error(self, error: ValidationError) -> None:
+        """Errors found again by member_register (a name taken a moment ago) shown on their fields."""
+        fields = {"username": "username", "email": "email", "password": "password1"}
+        if hasattr(error, "error_dict"):
+            for key, errors in error.error_dict.items():
+                self.add_error(fields.get(key), errors)
+        else:
+            self.add_error(None, error)
+
+
+class LoginForm(forms.Form):
+    login = forms.CharField(label=_("Username or e-mail"), max_length=320,
+                            error_messages={"required": _("Please enter your username or e-mail.")})
+    password = forms.CharField(label=_("Password"), strip=False, max_length=PASSWORD_MAX,
+                               widget=forms.PasswordInput,
+                               error_messages={"required": _("Please enter your password.")})
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.member: Member | None = None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        login, password = data.get("login"), data.get("password")
+        if login and password:
+            if "@" not in login:
+                login = normalize_username(login)
+            self.member = authenticate(self.request, username=login, password=password)
+            if self.member is None:
+                # One message for a wrong name, a wrong password and a disabled account alike.
+                raise ValidationError(_("The username or password is not correct."), code="invalid_login")
+        return data
+
+
+class PasswordResetForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), max_length=254,
+                             error_messages={"required": _("Please enter your e-mail address."),
+                                             "invalid": _("Please enter a valid e-mail address.")})
+
+
+class SetPasswordForm(forms.Form):
+    password1 = forms.CharField(label=_("New password"), strip=False, max_length=PASSWORD_MAX,
+                                widget=forms.PasswordInput,
+                                error_messages={"required": _("Please enter a new password.")})
+    password2 = forms.CharField(label=_("New password again"), strip=False, max_length=PASSWORD_MAX,
+                                widget=forms.PasswordInput,
+                                error_messages={"required": _("Please enter the new password again.")})
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean(self) -> dict:
+        data = super().clean()
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2:
+            if password1 != password2:
+                self.add_error("password2", _mismatch())
+            else:
+                try:
+                    services.check_password(password1, member=self.member)
+                except ValidationError as error:
+                    self.add_error("password1", error)
+        return data
+
+    def apply_service_error(self, error: ValidationError) -> None:
+        self.add_error("password1", error)
+
+
+class PasswordChangeForm(SetPasswordForm):
+    old_password = forms.CharField(label=_("Current password"), strip=False, max_length=PASSWORD_MAX,
+                                   widget=forms.PasswordInput,
+                                   error_messages={"required": _("Please enter your current password.")})
+    field_order = ["old_password", "password1", "password2"]
+
+    def clean_old_password(self) -> str:
+        old = self.cleaned_data["old_password"]
+        if not self.member.check_password(old):
+            raise ValidationError(_("Your current password is not correct."), code="old_password")
+        return old
+
+    def apply_service_error(self, error: ValidationError) -> None:
+        fields = {"old_password": "old_password", "new_password": "password1"}
+        for key, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+            self.add_error(fields.get(key) if key else None, errors)

@@ -1,0 +1,20 @@
+"""The members' pages are asserted in English: the msgids are the English text, and the Chinese catalog is
+written separately, so these tests hold before and after it."""
+
+import pytest
+from django.test import Client
+
+
+def english(client: Client) -> Client:
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def guest() -> Client:
+    return english(Client())
+
+
+@pytest.fixture
+def member_client(client_member) -> Client:
+    return english(client_member)
