@@ -6,6 +6,8 @@ from django.core.cache import cache
 from django.test import Client
 from factories import MemberFactory
 
+from luntan.core import counters, localcache, presence
+
 
 def _clear_cache() -> None:
     config = settings.CACHES["default"]
@@ -22,8 +24,13 @@ def _clear_cache() -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: no cached page, online list or counter leaks between tests."""
+    """Each test starts with an empty cache: no cached page, online list or counter leaks between tests,
+    neither from the shared cache nor from this process's own memory of it."""
     _clear_cache()
+    localcache.pages.clear()
+    localcache.fragments.clear()
+    presence.forget_local()
+    counters.forget_local()
     yield
 
 

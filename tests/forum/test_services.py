@@ -70,7 +70,7 @@ def test_locked_thread_refuses_members_but_not_moderators(make_thread, make_memb
     Thread.objects.filter(pk=thread.pk).update(is_locked=True)
     member, moderator = make_member(), make_member()
     board.moderators.add(moderator)
-    with pytest.raises(PermissionDenied, match="locked"):
+    with pytest.raises(PermissionDenied, match="锁定"):
         services.post_reply(author=member, thread=thread, source="我来晚了", fmt="bbcode")
     assert thread.floors.count() == 1
     floor = services.post_reply(author=moderator, thread=thread, source="版主说明", fmt="bbcode")

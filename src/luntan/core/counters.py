@@ -84,3 +84,9 @@ def take_views() -> dict[int, int]:
             cache.decr(_count_key(tid), n)
             taken[tid] = n
     return taken
+
+
+def forget_local() -> None:
+    """Drops this process's unpushed counts (a new test)."""
+    with _local_lock:
+        _local.clear()
