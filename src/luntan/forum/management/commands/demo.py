@@ -1,0 +1,37 @@
+"""`luntan demo`: fills an empty site with a believable Chinese forum to look around in."""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from luntan.forum.demo.builder import DEFAULT_SEED, build_demo
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Fills an empty site with demo categories, boards, members, threads and replies. "
+        "Does nothing on a site that already has boards."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                            help=gettext_lazy("Random seed: the same seed gives the same forum."))
+
+    def handle(self, *args, seed: int, **options):
+        started = time.monotonic()
+        summary = build_demo(seed=seed)
+        if not summary.created:
+            self.stdout.write(_("This site already has boards, so no demo content was added."))
+            return
+        self.stdout.write(self.style.SUCCESS(
+            _("Demo forum ready in %(seconds).1f s: %(categories)s categories, %(boards)s boards, "
+              "%(members)s members, %(threads)s threads, %(floors)s floors.") % {
+                "seconds": time.monotonic() - started, "categories": summary.categories,
+                "boards": summary.boards, "members": summary.members, "threads": summary.threads,
+                "floors": summary.floors,
+            }
+        ))
+        self.stdout.write(_("Demo members have no password and cannot log in; "
+                            "use `luntan createsuperuser` for an account of your own."))
