@@ -2,11 +2,13 @@
 written separately, so these tests hold before and after it."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 
 def english(client: Client) -> Client:
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    """The language switch's cookie, as a member who chose English has it."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 

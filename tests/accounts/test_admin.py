@@ -6,13 +6,15 @@ from factories import MemberFactory
 
 from luntan.accounts.models import Member, MemberGroup
 
+from .conftest import english
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(db) -> Client:
     admin = Member.objects.create_superuser("站长", "admin@example.com", "管理员的密码2025")
-    client = Client(headers={"Accept-Language": "en"})
+    client = english(Client())
     client.force_login(admin)
     return client
 

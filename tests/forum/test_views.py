@@ -240,8 +240,11 @@ def test_title_is_escaped(board, author):
 
 def test_english_is_available(make_thread):
     thread = make_thread(replies=1)
-    html = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/thread/{thread.pk}/").content.decode()
-    assert floor_labels(html) == ["Original post", "Sofa"]
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert floor_labels(client.get(f"/thread/{thread.pk}/").content.decode()) == ["楼主", "沙发"]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(f"/thread/{thread.pk}/").content.decode()
+    assert floor_labels(html) == ["Original post", "Sofa"] and 'lang="en"' in html
 
 
 # --- Speed: constant queries, no writes on a page view, cached guest pages -----------------------------

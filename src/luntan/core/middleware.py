@@ -1,6 +1,8 @@
 """Site-wide response headers and the buffered record of who is online."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from luntan.core import presence
 
@@ -42,4 +44,23 @@ class PresenceMiddleware:
         response = self.get_response(request)
         if request.method == "GET" and response.status_code == 200 and not request.path.startswith("/static/"):
             presence.seen(request)
+        return response
+
+
+class LanguageMiddleware:
+    """Chinese unless the visitor chose another language with the switch in the footer (a cookie).
+    The browser's Accept-Language is not followed: a Chinese forum reads in Chinese on any computer, and
+    a guest page is then the same for every guest, which keeps the page cache small."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.languages = {code for code, _ in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in self.languages else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
         return response

@@ -63,5 +63,5 @@ def guest_page(request: HttpRequest, scopes: tuple[str, ...], render) -> HttpRes
         if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
             cache.set(key, response.content, ttl())
             localcache.pages.set(key, response.content, len(response.content))
-    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    patch_vary_headers(response, ["Cookie"])
     return response

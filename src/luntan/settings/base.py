@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "luntan.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "luntan.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -213,6 +213,9 @@ LUNTAN = {
     # Buffered view counts, online time and last activity are written to the database this often.
     "FLUSH_SECONDS": 30,
 }
+
+# `luntan bench` sets this in the server it starts, to route its ceiling view (/bench/ceiling/). Off on a site.
+LUNTAN_BENCH = env_bool("LUNTAN_BENCH", False)
 
 LOGGING = {
     "version": 1,
