@@ -4,12 +4,14 @@ Every write bumps the versions of what it changed (a thread, its board, the site
 cached page is never served after the write that made it stale; the TTL bounds how old the parts that
 change without a write to this thread (an author's online state, post count) may get."""
 
+import hashlib
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
@@ -40,6 +42,17 @@ def bump(*scopes: str) -> None:
     transaction.on_commit(_bump)
 
 
+_release: list[str] = []
+
+
+def release() -> str:
+    """Names this deployment: the hashed name of the site's stylesheet changes whenever static files do,
+    so a new release never serves a cached page pointing at the previous one's files."""
+    if not _release:
+        _release.append(hashlib.blake2b(static("core/site.css").encode(), digest_size=4).hexdigest())
+    return _release[0]
+
+
 def ttl() -> int:
     return settings.LUNTAN["PAGE_CACHE_SECONDS"]
 
@@ -50,7 +63,7 @@ def guest_page(request: HttpRequest, scopes: tuple[str, ...], render) -> HttpRes
         return render()
     # The time bucket bounds how old the parts of a page that change without a write to it may get.
     bucket = int(time.time() // ttl())
-    key = f"page:{get_language()}:{versions(*scopes)}:{bucket}:{request.path}?{request.GET.urlencode()}"
+    key = f"page:{release()}:{get_language()}:{versions(*scopes)}:{bucket}:{request.path}?{request.GET.urlencode()}"
     hit = localcache.pages.get(key)
     if hit is None:
         hit = cache.get(key)
