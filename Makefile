@@ -1,0 +1,90 @@
+# Luntan (论坛): `make run` starts the site, `make test` checks it. Needs only python3 and make.
+#
+#   make run     set up (once) and serve on http://127.0.0.1:8000/  (BIND=0.0.0.0:8000 to change)
+#   make test    ruff, migration and deploy checks, the whole suite (PYTEST_ARGS="-k flush" to narrow)
+#   make bench   the load benchmark (luntan bench)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+LUNTAN := $(BIN)/luntan
+BIND ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+APT := DEBIAN_FRONTEND=noninteractive apt-get -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends
+# The installs are redone only when pyproject.toml changes (or the stamp is removed).
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+LOCALE := src/luntan/locale
+
+# Compiles the translation catalogs, when there are any (-f keeps fuzzy entries).
+define compile_messages
+	@if compgen -G "$(LOCALE)/*/LC_MESSAGES/django.po" >/dev/null; then \
+	  $(BIN)/pybabel -q compile -f -d $(LOCALE) -D django; \
+	else echo "make: no translation catalog under $(LOCALE) yet, nothing to compile"; fi
+endef
+
+.PHONY: run test bench setup browser-deps
+
+run: setup
+	$(LUNTAN) bootstrap
+	exec $(LUNTAN) serve --bind $(BIND)
+
+# Everything `run` does before serving; safe to repeat, and quick the second time.
+setup: $(STAMP)
+	$(compile_messages)
+	$(LUNTAN) migrate --noinput -v 0
+	$(LUNTAN) collectstatic --noinput -v 0
+
+test: $(TEST_STAMP) browser-deps
+	$(compile_messages)
+	$(BIN)/ruff check .
+	$(LUNTAN) makemigrations --check --dry-run
+	LUNTAN_HTTPS=1 $(LUNTAN) check --deploy --fail-level ERROR
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(compile_messages)
+	$(LUNTAN) bench
+
+# --- the virtualenv ----------------------------------------------------------------------------------
+$(BIN)/pip:
+	@if ! $(PYTHON) -m venv $(VENV) >/dev/null 2>&1; then \
+	  rm -rf $(VENV); \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: $(PYTHON) cannot make a virtualenv: installing python3-venv"; \
+	    apt-get update -qq && $(APT) install python3-venv >/dev/null; \
+	    $(PYTHON) -m venv $(VENV); \
+	  else \
+	    echo "make: $(PYTHON) cannot make a virtualenv: run 'sudo apt-get install python3-venv' first" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	@echo "make: created $(VENV)"
+
+$(STAMP): pyproject.toml | $(BIN)/pip
+	$(PIP) install -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/pip
+	$(PIP) install -e ".[test]"
+	touch $@ $(STAMP)
+
+# The browser tests drive Debian's chromium; as root we install it, otherwise they skip with a reason.
+browser-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing=" chromium"; \
+	if command -v dpkg-query >/dev/null && ! dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null \
+	    | grep -q "install ok installed"; then missing="$$missing fonts-noto-cjk"; fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: installing$$missing for the browser tests"; \
+	    apt-get update -qq && $(APT) install $$missing >/dev/null; \
+	  else \
+	    echo "make: missing $$missing (not root, not installed): browser tests may be skipped"; \
+	  fi; \
+	fi

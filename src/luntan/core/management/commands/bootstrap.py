@@ -1,0 +1,83 @@
+"""`luntan bootstrap`: what `make run` does after migrating, in one process.
+
+1. The admin account `admin` is created once, with a random password kept in var/admin-password.txt
+   (mode 600); every run prints it, so whoever started the site can log in.
+2. A site with no boards gets the demo content (`luntan demo`); a site that has boards is left alone."""
+
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+ADMIN_USERNAME = "admin"
+
+
+def password_file() -> Path:
+    return Path(settings.VAR_DIR) / "admin-password.txt"
+
+
+def _write_secret(path: Path, text: str) -> None:
+    """Writes a file only its owner can read, never visible with looser permissions even for a moment."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text + "\n")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def ensure_admin() -> tuple[bool, str | None]:
+    """Makes sure the admin account exists. Returns (created now, the password if it is still the one
+    on file, else None)."""
+    from luntan.accounts.models import Member
+
+    path = password_file()
+    admin = Member.objects.filter(username__iexact=ADMIN_USERNAME).first()
+    if admin is None:
+        password = secrets.token_urlsafe(12)
+        _write_secret(path, password)  # first, so a created account always has its password on file
+        with transaction.atomic():
+            Member.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
+        return True, password
+    if path.exists():
+        os.chmod(path, 0o600)
+        password = path.read_text(encoding="utf-8").strip()
+        if password and admin.check_password(password):
+            return False, password
+    return False, None
+
+
+def site_is_empty() -> bool:
+    from luntan.forum.models import Board
+
+    return not Board.objects.exists()
+
+
+class Command(BaseCommand):
+    help = "Create the admin account once (password in var/admin-password.txt) and fill an empty site."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--no-demo", action="store_true", help="never add the demo content")
+
+    def handle(self, *args, no_demo: bool = False, **options) -> None:
+        created, password = ensure_admin()
+        if not no_demo and site_is_empty():
+            if "demo" in get_commands():
+                self.stdout.write("The site has no boards yet: adding the demo content (luntan demo)")
+                call_command("demo")
+            else:
+                self.stderr.write("The site has no boards and `luntan demo` is not available: skipped")
+        if password is not None:
+            self.stdout.write(f"管理员账号: {ADMIN_USERNAME}  密码: {password}")
+            if created:
+                self.stdout.write(f"(saved in {password_file()}; change it after logging in)")
+        else:
+            self.stdout.write(
+                f"管理员账号: {ADMIN_USERNAME}  密码: (changed since it was generated; "
+                f"reset it with `luntan changepassword {ADMIN_USERNAME}`)"
+            )
