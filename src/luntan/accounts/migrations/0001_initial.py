@@ -3,8 +3,9 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import luntan.accounts.models
 from django.db import migrations, models
+
+import luntan.accounts.models
 
 
 class Migration(migrations.Migration):
