@@ -7,6 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from luntan.core import localcache
 from luntan.forum import services
 from luntan.forum.models import Floor, Thread
 
@@ -250,7 +251,10 @@ def test_english_is_available(make_thread):
 # --- Speed: constant queries, no writes on a page view, cached guest pages -----------------------------
 
 def _count(client: Client, url: str) -> int:
+    """Queries for a page rendered from nothing: no cached page, floor or card in any cache."""
     cache.clear()
+    localcache.pages.clear()
+    localcache.fragments.clear()
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)

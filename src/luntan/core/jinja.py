@@ -30,6 +30,27 @@ def url(name: str, *args, **kwargs) -> str:
     return pattern % args
 
 
+_translated: dict[tuple[str | None, str, str], str] = {}
+
+
+def _gettext(message: str) -> str:
+    """Django's gettext, remembered per language: a page asks for the same few dozen words on every view,
+    and each of Django's lookups goes through several context-local variables."""
+    key = (translation.get_language(), "", message)
+    found = _translated.get(key)
+    if found is None:
+        found = _translated[key] = translation.gettext(message)
+    return found
+
+
+def _pgettext(context: str, message: str) -> str:
+    key = (translation.get_language(), context, message)
+    found = _translated.get(key)
+    if found is None:
+        found = _translated[key] = translation.pgettext(context, message)
+    return found
+
+
 def environment(**options) -> Environment:
     options.setdefault("extensions", [])
     options["extensions"] = [*options["extensions"], "jinja2.ext.i18n"]
@@ -37,8 +58,7 @@ def environment(**options) -> Environment:
     options.setdefault("lstrip_blocks", True)
     env = Environment(**options)  # noqa: S701 - Django's Jinja2 backend turns autoescape on
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        translation.gettext, translation.ngettext, newstyle=True,
-        pgettext=translation.pgettext, npgettext=translation.npgettext,
+        _gettext, translation.ngettext, newstyle=True, pgettext=_pgettext, npgettext=translation.npgettext,
     )
     env.globals.update(
         url=url, static=static, get_messages=get_messages, get_language=translation.get_language,

@@ -1,54 +1,67 @@
-"""The floors of a thread page, rendered once and kept.
+"""The floors of a thread page and their authors' cards, rendered once and kept in process memory.
 
-A floor's HTML (its author card, header and cooked text) is the same for every reader; only the action
-links under it depend on who reads. It is kept in process memory under a key made of everything it shows
-(the floor's edit stamp, the card's figures, the language), so a change to any of them is a new key and
-nothing ever has to be invalidated."""
+A floor's text and header are the same for every reader; they are kept under a key made of what they
+show (the floor's edit stamp, the language, how the page is filtered), so a change is a new key and
+nothing has to be invalidated. An author's card is kept per member for a minute, the way guests' pages
+are: its figures (posts, online state) may be that old, and the page then needs no member rows at all.
+Only the action links under a floor depend on who reads; the page adds them itself."""
 
-import hashlib
+import time
 
+from django.conf import settings
 from django.template import engines
 from django.utils.translation import get_language
 from markupsafe import Markup
 
-from luntan.accounts.cards import Card
-from luntan.core import display, localcache
+from luntan.accounts.cards import build_cards
+from luntan.accounts.models import Member
+from luntan.core import localcache
 from luntan.forum.models import Floor, Thread
 
 
-def _card_stamp(card: Card) -> str:
-    m = card.member
-    group = m.group
-    parts = (m.pk, m.username, group.pk if group else 0, group.name if group else "", m.custom_title,
-             m.digest_count, m.post_count, display.hours(m.online_seconds), card.online,
-             display.date(m.date_joined), display.date(m.last_login), m.avatar.name if m.avatar else "",
-             tuple(card.extra_rows))
-    return hashlib.blake2b(repr(parts).encode(), digest_size=10).hexdigest()
+def _template(name: str):
+    return engines["jinja2"].env.get_template(name)
 
 
-def _floor_stamp(floor: Floor) -> str:
-    edited = floor.edited_at.timestamp() if floor.edited_at else 0
-    return f"{floor.pk}:{floor.created_at.timestamp()}:{edited}:{int(floor.is_deleted)}"
+def _keep(key: str, html: str) -> Markup:
+    # The templates autoescape; the only raw HTML in them is a floor's cooked, sanitized text.
+    markup = Markup(html)  # noqa: S704
+    localcache.fragments.set(key, markup, len(html) * 2)
+    return markup
 
 
-def render_floors(thread: Thread, floors: list[Floor], cards: dict[int, Card], *, moderator_view: bool,
-                  author_filtered: bool) -> dict[int, Markup]:
-    """{floor pk: HTML} for the page's floors; misses are rendered with one template each and kept."""
+def floor_bodies(thread: Thread, floors: list[Floor], *, moderator_view: bool,
+                 author_filtered: bool) -> dict[int, Markup]:
+    """{floor pk: HTML}. Floors come without their text; the text of the ones not kept yet is read in one
+    query."""
     language = get_language()
-    stamps = {c_id: _card_stamp(card) for c_id, card in cards.items()}
-    found: dict[int, Markup] = {}
-    template = None
-    for floor in floors:
-        key = (f"floor:{language}:{thread.pk}:{_floor_stamp(floor)}:{stamps[floor.author_id]}:"
-               f"{int(moderator_view)}:{int(author_filtered)}")
-        html = localcache.fragments.get(key)
-        if html is None:
-            if template is None:
-                template = engines["jinja2"].env.get_template("forum/_floor.html")
-            # The template autoescapes; the only raw HTML in it is the floor's cooked, sanitized text.
-            html = Markup(template.render(  # noqa: S704
-                f=floor, card=cards[floor.author_id], thread=thread,
-                moderator_view=moderator_view, author_filtered=author_filtered))
-            localcache.fragments.set(key, html, len(html) * 2)
-        found[floor.pk] = html
+    keys = {}
+    for f in floors:
+        edited = f.edited_at.timestamp() if f.edited_at else 0
+        keys[f.pk] = (f"floor:{language}:{f.pk}:{f.created_at.timestamp()}:{edited}:{int(f.is_deleted)}:"
+                      f"{int(moderator_view)}:{int(author_filtered)}")
+    found = {pk: localcache.fragments.get(key) for pk, key in keys.items()}
+    missing = [f for f in floors if found[f.pk] is None]
+    if missing:
+        texts = dict(Floor.objects.filter(pk__in=[f.pk for f in missing]).values_list("pk", "html"))
+        template = _template("forum/_floor.html")
+        for f in missing:
+            f.html = texts.get(f.pk, "")
+            found[f.pk] = _keep(keys[f.pk], template.render(
+                f=f, thread=thread, moderator_view=moderator_view, author_filtered=author_filtered))
+    return found
+
+
+def author_cards(author_ids: set[int]) -> dict[int, Markup]:
+    """{member pk: card HTML}, at most a minute old; the members not kept are read in one query."""
+    bucket = int(time.time() // settings.LUNTAN["PAGE_CACHE_SECONDS"])
+    language = get_language()
+    keys = {uid: f"card:{language}:{bucket}:{uid}" for uid in author_ids}
+    found = {uid: localcache.fragments.get(key) for uid, key in keys.items()}
+    missing = [uid for uid, html in found.items() if html is None]
+    if missing:
+        members = Member.objects.filter(pk__in=missing).select_related("group").defer("password", "signature")
+        template = _template("accounts/_card_fragment.html")
+        for uid, card in build_cards(members).items():
+            found[uid] = _keep(keys[uid], template.render(card=card))
     return found

@@ -117,9 +117,10 @@ class FloorPage:
 
 
 def _floor_query(thread: Thread):
-    return (Floor.objects.filter(thread=thread)
-            .select_related("author__group")
-            .defer("source", "author_ip", "author__password", "author__signature"))
+    # Only what places a floor and names its version: the text and the author's card come from
+    # luntan.forum.fragments, which reads them only when it has not kept them already.
+    return Floor.objects.filter(thread=thread).only(
+        "id", "thread_id", "number", "author_id", "created_at", "edited_at", "edited_by_name", "is_deleted")
 
 
 def thread_floors(thread: Thread, *, page_raw, order: str, author_raw) -> FloorPage:

@@ -9,12 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from luntan.accounts.cards import build_cards
 from luntan.core import counters, pagecache, presence
 from luntan.core.views import error_page
 from luntan.forum import permissions, queries, services
-from luntan.forum.fragments import render_floors
 from luntan.forum.forms import EditForm, PostForm, ThreadForm, apply_service_error, new_submission_key
+from luntan.forum.fragments import author_cards, floor_bodies
 from luntan.forum.models import Floor
 from luntan.markup.cooking import cook
 
@@ -69,14 +68,14 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
         floor_page = queries.thread_floors(found, page_raw=request.GET.get("page"),
                                            order=request.GET.get("order", ""), author_raw=request.GET.get("author"))
         moderator = permissions.is_moderator(request.user, found.board)
-        cards = build_cards(f.author for f in floor_page.floors)
         return render(request, "forum/thread.html", {
             "thread": found, "board": found.board, "page": floor_page,
-            "floors_html": render_floors(found, floor_page.floors, cards, moderator_view=moderator,
-                                         author_filtered=floor_page.author_id is not None),
+            "floors_html": floor_bodies(found, floor_page.floors, moderator_view=moderator,
+                                        author_filtered=floor_page.author_id is not None),
+            "cards_html": author_cards({f.author_id for f in floor_page.floors}),
             "is_moderator": moderator,
             "can_reply": permissions.can(permissions.check_reply, request.user, found),
-            "reply_form": PostForm(initial={"submission_key": new_submission_key()}),
+            "submission_key": new_submission_key(),
         })
 
     response = pagecache.guest_page(request, (f"thread:{tid}",), build)

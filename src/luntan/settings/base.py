@@ -124,7 +124,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "luntan.core.diskcache_backend.DiskCache",
             "LOCATION": str(VAR_DIR / "cache"),
             "TIMEOUT": 300,
             "SHARDS": 4,
