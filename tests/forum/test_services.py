@@ -69,7 +69,7 @@ def test_locked_thread_refuses_members_but_not_moderators(make_thread, make_memb
     thread = make_thread()
     Thread.objects.filter(pk=thread.pk).update(is_locked=True)
     member, moderator = make_member(), make_member()
-    board.moderators.add(moderator)
+    services.board_moderators_set(board=board, members=[moderator])
     with pytest.raises(PermissionDenied, match="锁定"):
         services.post_reply(author=member, thread=thread, source="我来晚了", fmt="bbcode")
     assert thread.floors.count() == 1
@@ -159,7 +159,7 @@ def test_deleting_a_reply_keeps_numbers_and_counts_down(make_thread, author, boa
 def test_moderator_deleting_floor_one_deletes_the_thread(make_thread, make_member, board, author):
     thread = make_thread(replies=2)
     moderator = make_member()
-    board.moderators.add(moderator)
+    services.board_moderators_set(board=board, members=[moderator])
     services.floor_delete(member=moderator, floor=thread.floors.get(number=1))
     thread.refresh_from_db()
     board.refresh_from_db()

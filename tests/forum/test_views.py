@@ -106,7 +106,7 @@ def test_deleted_thread_is_404_for_members_and_visible_to_moderators(make_thread
     Thread.objects.filter(pk=thread.pk).update(is_deleted=True)
     assert Client().get(f"/thread/{thread.pk}/").status_code == 404
     moderator = make_member()
-    board.moderators.add(moderator)
+    services.board_moderators_set(board=board, members=[moderator])
     assert signed_in(moderator).get(f"/thread/{thread.pk}/").status_code == 200
 
 
@@ -270,7 +270,7 @@ def test_thread_page_queries_do_not_grow_with_floors(make_thread, make_member, b
     if viewer != "guest":
         member = make_member()
         if viewer == "moderator":
-            board.moderators.add(member)
+            services.board_moderators_set(board=board, members=[member])
         client.force_login(member)
     counts = [_count(client, f"/thread/{t.pk}/") for t in (small, big)]
     assert counts[0] == counts[1] and counts[1] <= 8, counts

@@ -2,9 +2,9 @@
 here admins arrange categories and boards and appoint moderators."""
 
 from django.contrib import admin
-from django.db import transaction
 
 from luntan.core import pagecache
+from luntan.forum import services
 from luntan.forum.models import Board, Category, Thread
 
 
@@ -38,10 +38,7 @@ class BoardAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         board = form.instance
-        with transaction.atomic():
-            names = ", ".join(board.moderators.order_by("username").values_list("username", flat=True))
-            Board.objects.filter(pk=board.pk).update(moderator_names=names[:255])
-            pagecache.bump("site", f"board:{board.pk}")
+        services.board_moderators_set(board=board, members=list(board.moderators.all()))
 
 
 @admin.register(Thread)

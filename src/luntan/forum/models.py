@@ -44,6 +44,8 @@ class Board(models.Model):
     last_poster_name = models.CharField(max_length=30, blank=True)
     # Moderator names as shown on the home page, kept with the board so that listing boards stays one query.
     moderator_names = models.CharField(max_length=255, blank=True, editable=False)
+    # Their UIDs, so that "may this member moderate here?" needs no query on a thread page.
+    moderator_ids = models.CharField(max_length=255, blank=True, editable=False)
 
     class Meta:
         ordering = ["order", "id"]
@@ -57,6 +59,10 @@ class Board(models.Model):
         from django.urls import reverse
 
         return reverse("forum:board", args=[self.pk])
+
+    @property
+    def moderator_id_set(self) -> frozenset[int]:
+        return frozenset(int(uid) for uid in self.moderator_ids.split(",") if uid)
 
     def posts_on(self, day) -> int:
         """Today's posts as of `day`: the counter only counts for the day it was last written."""

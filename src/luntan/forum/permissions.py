@@ -13,11 +13,9 @@ def is_moderator(member, board: Board) -> bool:
         return False
     if member.is_superuser or member.is_staff:
         return True
-    cached = getattr(member, "_moderated_board_ids", None)
-    if cached is None:
-        cached = set(member.moderated_boards.values_list("id", flat=True))
-        member._moderated_board_ids = cached
-    return board.pk in cached or (board.parent_id is not None and board.parent_id in cached)
+    # A board's moderators also moderate its sub-boards.
+    return member.pk in board.moderator_id_set or (
+        board.parent_id is not None and member.pk in board.parent.moderator_id_set)
 
 
 def _require_member(member) -> None:

@@ -43,7 +43,8 @@ def access_thread(member, thread_id) -> Thread:
 
 def access_floor(member, floor_id) -> Floor:
     try:
-        floor = Floor.objects.select_related("thread__board__category", "author").get(pk=parse_id(floor_id))
+        floor = (Floor.objects.select_related("thread__board__category", "thread__board__parent", "author")
+                 .get(pk=parse_id(floor_id)))
     except Floor.DoesNotExist:
         raise Http404 from None
     if not permissions.can(permissions.check_view_thread, member, floor.thread):

@@ -142,7 +142,8 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
     html = cook(source, fmt=fmt)
     now = timezone.now()
     with transaction.atomic():
-        locked = Thread.objects.select_for_update().select_related("board").get(pk=thread.pk)
+        locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        locked.board = thread.board  # the board row is not locked; its moderators are what the check needs
         permissions.check_reply(author, locked)
         number = locked.last_floor + 1
         floor = Floor.objects.create(
@@ -169,7 +170,7 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
     html = cook(source, fmt=fmt)
     now = timezone.now()
     with transaction.atomic():
-        current = Floor.objects.select_for_update().select_related("thread__board").get(pk=floor.pk)
+        current = Floor.objects.select_for_update(of=("self",)).select_related("thread__board__parent").get(pk=floor.pk)
         permissions.check_edit_floor(editor, current)
         thread = current.thread
         FloorRevision.objects.create(
@@ -192,7 +193,7 @@ def floor_delete(*, member: Member, floor: Floor) -> Floor:
     """Soft-deletes a floor; deleting floor 1 deletes the whole thread. Nothing is removed from the
     database, so floor numbers stay as they were and a moderator can still read it."""
     with transaction.atomic():
-        current = Floor.objects.select_for_update().select_related("thread__board").get(pk=floor.pk)
+        current = Floor.objects.select_for_update(of=("self",)).select_related("thread__board__parent").get(pk=floor.pk)
         permissions.check_delete_floor(member, current)
         thread = current.thread
         if current.number == 1:
@@ -228,6 +229,19 @@ def _thread_delete(thread: Thread) -> None:
         last_post_at=latest.last_reply_at if latest else None,
         last_poster_name=latest.last_replier_name if latest else "",
     )
+
+
+def board_moderators_set(*, board: Board, members) -> Board:
+    """Appoints a board's moderators, keeping the names and UIDs stored with the board in step."""
+    members = sorted(set(members), key=lambda m: m.username)
+    with transaction.atomic():
+        board.moderators.set(members)
+        board.moderator_names = ", ".join(m.username for m in members)[:255]
+        board.moderator_ids = ",".join(str(m.pk) for m in members)
+        Board.objects.filter(pk=board.pk).update(moderator_names=board.moderator_names,
+                                                 moderator_ids=board.moderator_ids)
+        pagecache.bump("site", f"board:{board.pk}")
+    return board
 
 
 def views_flush() -> int:

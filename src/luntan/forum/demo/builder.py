@@ -413,9 +413,8 @@ def _create_boards(members: dict[str, Member]) -> dict[str, Board]:
             board = Board.objects.create(
                 category=category, parent=boards[spec.parent] if spec.parent else None, name=spec.name,
                 description=spec.description, order=b_order,
-                moderator_names=", ".join(m.username for m in moderators),
             )
-            board.moderators.set(moderators)
+            services.board_moderators_set(board=board, members=moderators)
             boards[spec.key] = board
     return boards
 
