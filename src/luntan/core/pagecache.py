@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+from markupsafe import Markup
 
 from luntan.core import localcache
 
@@ -78,3 +79,17 @@ def guest_page(request: HttpRequest, scopes: tuple[str, ...], render) -> HttpRes
             localcache.pages.set(key, response.content, len(response.content))
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def kept_part(name: str, scopes: tuple[str, ...], render) -> Markup:
+    """The part of a page that is the same for every reader (a board's thread list, the home page's
+    boards), kept in process memory under the versions of what it shows, so members' pages skip the
+    queries and the rendering too; only the member's own header is made afresh."""
+    bucket = int(time.time() // ttl())
+    key = f"part:{release()}:{get_language()}:{versions(*scopes)}:{bucket}:{name}"
+    found = localcache.fragments.get(key)
+    if found is None:
+        html = render()
+        found = Markup(html)  # noqa: S704 - rendered by an autoescaping template
+        localcache.fragments.set(key, found, len(html) * 2)
+    return found

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,30 +34,42 @@ def _refused(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    def build() -> HttpResponse:
+    def main() -> str:
         categories = queries.home_categories()
         members, guests = presence.online()
-        return render(request, "forum/home.html", {
+        return render_to_string("forum/_home_main.html", {
             "categories": categories, "totals": queries.site_totals(categories),
             "online_members": members, "online_guests": guests, "today_date": timezone.localdate(),
         })
+
+    def build() -> HttpResponse:
+        return render(request, "forum/home.html", {"main": pagecache.kept_part("home", ("site",), main)})
 
     return pagecache.guest_page(request, ("site",), build)
 
 
 @require_GET
 def board(request: HttpRequest, board_id: str) -> HttpResponse:
+    bid = queries.parse_id(board_id)
+    sort = request.GET.get("sort", "lastreply")
+    sort = sort if sort in queries.BOARD_SORTS else "lastreply"
+
     def build() -> HttpResponse:
-        found = queries.access_board(board_id)
-        sort = request.GET.get("sort", "lastreply")
-        sort = sort if sort in queries.BOARD_SORTS else "lastreply"
-        threads, pages = queries.board_threads(request.user, found, page_raw=request.GET.get("page"), sort=sort)
+        found = queries.access_board(bid)
+
+        def main() -> str:
+            threads, pages = queries.board_threads(request.user, found, page_raw=request.GET.get("page"), sort=sort)
+            return render_to_string("forum/_board_main.html", {
+                "board": found, "threads": threads, "pages": pages, "sort": sort,
+                "children": list(found.children.all()),
+            })
+
+        part = f"board:{bid}:{sort}:{request.GET.get('page', '')[:12]}"
         return render(request, "forum/board.html", {
-            "board": found, "threads": threads, "pages": pages, "sort": sort,
-            "children": list(found.children.all()),
+            "board": found, "main": pagecache.kept_part(part, (f"board:{bid}",), main),
         })
 
-    return pagecache.guest_page(request, (f"board:{queries.parse_id(board_id)}",), build)
+    return pagecache.guest_page(request, (f"board:{bid}",), build)
 
 
 @require_GET
