@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -8,6 +9,11 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.LUNTAN_BENCH:  # only in the server `luntan bench` starts
+    from luntan.core.bench.views import ceiling
+
+    urlpatterns.append(path("bench/ceiling/", ceiling, name="bench_ceiling"))
 
 handler400 = "luntan.core.views.bad_request"
 handler403 = "luntan.core.views.permission_denied"

@@ -1,0 +1,110 @@
+"""The pages the benchmark measures, the bench member's session, and what each page costs in SQL when
+rendered once inside the bench process (same settings, same database, same cache as the server)."""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import pstats
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from luntan.accounts.models import Member
+from luntan.core import pagecache
+from luntan.core.bench.site import BenchSite
+
+ANONYMOUS = "anonymous"
+MEMBER = "signed-in"
+VISITORS = (ANONYMOUS, MEMBER)
+CEILING = "ceiling"
+CEILING_PATH = "/bench/ceiling/"
+HOST = "127.0.0.1"
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+
+
+@dataclass
+class QueryCount:
+    rendered: int  # queries of a page rendered afresh (for a guest: the page cache missed)
+    cached: int  # queries of the same page asked again at once (a guest's page comes from the page cache)
+    writes: list[str] = field(default_factory=list)  # any INSERT/UPDATE/DELETE a plain view made
+    status: int = 200
+
+
+def pages_for(site: BenchSite) -> list[Page]:
+    per_page = settings.LUNTAN["FLOORS_PER_PAGE"]
+    last = max((site.megathread_floors + per_page - 1) // per_page, 1)
+    return [
+        Page(CEILING, CEILING_PATH),
+        Page("home", "/"),
+        Page("board page 1", f"/board/{site.board_id}/"),
+        Page("thread page 1", f"/thread/{site.thread_id}/"),
+        Page("megathread first page", f"/thread/{site.megathread_id}/"),
+        Page(f"megathread last page ({last})", f"/thread/{site.megathread_id}/?page={last}"),
+    ]
+
+
+def member_client(site: BenchSite) -> Client:
+    """A client logged in as the bench member through Django's own login, so the session is a real one
+    (saved by the configured session engine, readable by the server's workers)."""
+    client = Client(headers={"host": HOST})
+    client.force_login(Member.objects.get(pk=site.member_id))
+    return client
+
+
+def session_cookie(client: Client) -> str:
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}"
+
+
+def _scopes(site: BenchSite) -> tuple[str, ...]:
+    return ("site", f"board:{site.board_id}", f"thread:{site.thread_id}", f"thread:{site.megathread_id}")
+
+
+def _writes(captured: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)]
+
+
+def count_queries(site: BenchSite, pages: list[Page], member: Client) -> dict[tuple[str, str], QueryCount]:
+    """Renders every page for both visitors: once to warm up the process, then afresh (the guest page cache
+    emptied by bumping its versions, as a write does), then again at once. Counts the queries of the last
+    two and keeps any write they made."""
+    counts: dict[tuple[str, str], QueryCount] = {}
+    for page in pages:
+        for visitor in VISITORS:
+            client = member if visitor == MEMBER else Client(headers={"host": HOST})
+            client.get(page.path)
+            pagecache.bump(*_scopes(site))  # outside a transaction this bumps at once
+            with CaptureQueriesContext(connection) as fresh:
+                response = client.get(page.path)
+            with CaptureQueriesContext(connection) as again:
+                client.get(page.path)
+            counts[(page.name, visitor)] = QueryCount(
+                rendered=len(fresh.captured_queries), cached=len(again.captured_queries),
+                writes=_writes(fresh) + _writes(again), status=response.status_code,
+            )
+    return counts
+
+
+def profile(path: str, client: Client, *, repeat: int = 200, top: int = 25) -> str:
+    """Where the time goes on one page: cProfile over `repeat` in-process renders, by own time."""
+    client.get(path)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        client.get(path)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
