@@ -101,12 +101,14 @@ def test_unknown_or_malformed_ids_are_a_friendly_404(url, db):
     assert "不存在" in response.content.decode()
 
 
-def test_deleted_thread_is_404_for_members_and_visible_to_moderators(make_thread, board, make_member):
+def test_deleted_thread_is_404_for_members_and_visible_to_moderators(make_thread, board, make_member,
+                                                                    django_capture_on_commit_callbacks):
     thread = make_thread()
     Thread.objects.filter(pk=thread.pk).update(is_deleted=True)
     assert Client().get(f"/thread/{thread.pk}/").status_code == 404
     moderator = make_member()
-    services.board_moderators_set(board=board, members=[moderator])
+    with django_capture_on_commit_callbacks(execute=True):  # the appointment commits
+        services.board_moderators_set(board=board, members=[moderator])
     assert signed_in(moderator).get(f"/thread/{thread.pk}/").status_code == 200
 
 
@@ -123,14 +125,15 @@ def test_guests_see_a_login_prompt_instead_of_quick_reply(make_thread):
     assert 'name="source"' not in html and "登录" in html
 
 
-def test_quick_reply_posts_the_next_floor(make_thread, make_member):
+def test_quick_reply_posts_the_next_floor(make_thread, make_member, django_capture_on_commit_callbacks):
     thread = make_thread()
     client = signed_in(make_member())
     page = client.get(f"/thread/{thread.pk}/").content.decode()
     assert "谢谢" in page and "Ctrl+Enter" in page
     key = re.search(r'name="submission_key" value="([0-9a-f]+)"', page).group(1)
-    response = client.post(f"/thread/{thread.pk}/reply/", {"source": "沙发是我的", "format": "bbcode",
-                                                           "submission_key": key})
+    with django_capture_on_commit_callbacks(execute=True):  # each request commits, as in production
+        response = client.post(f"/thread/{thread.pk}/reply/", {"source": "沙发是我的", "format": "bbcode",
+                                                               "submission_key": key})
     assert response.status_code == 302 and response["Location"].endswith("#floor-2")
     again = client.post(f"/thread/{thread.pk}/reply/", {"source": "沙发是我的", "format": "bbcode",
                                                         "submission_key": key})
@@ -198,21 +201,23 @@ def test_quote_prefills_the_reply(make_thread, make_member):
     assert "[quote=楼主大人]" in html
 
 
-def test_edit_shows_the_edit_note(make_thread, author):
+def test_edit_shows_the_edit_note(make_thread, author, django_capture_on_commit_callbacks):
     thread = make_thread()
     floor = thread.floors.get(number=1)
     client = signed_in(author)
-    response = client.post(f"/floor/{floor.pk}/edit/", {"title": "改个标题", "source": "新内容", "format": "bbcode"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/floor/{floor.pk}/edit/", {"title": "改个标题", "source": "新内容", "format": "bbcode"})
     assert response.status_code == 302
     html = client.get(f"/thread/{thread.pk}/").content.decode()
     assert "改个标题" in html and "新内容" in html and "本帖最后由" in html and author.username in html
 
 
-def test_delete_a_reply_leaves_a_placeholder(make_thread, author):
+def test_delete_a_reply_leaves_a_placeholder(make_thread, author, django_capture_on_commit_callbacks):
     thread = make_thread(replies=1)
     floor = thread.floors.get(number=2)
     client = signed_in(author)
-    assert client.post(f"/floor/{floor.pk}/delete/").status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/floor/{floor.pk}/delete/").status_code == 302
     html = Client().get(f"/thread/{thread.pk}/").content.decode()
     assert "第1条回复" not in html and "已被删除" in html and floor_labels(html) == ["楼主", "沙发"]
 

@@ -1,6 +1,7 @@
 """Reads that need care: one door to each thread and board, and page loads with a fixed number of
 queries however long the thread."""
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from luntan.accounts.models import Member
+from luntan.core import localcache, pagecache
 from luntan.core.paging import Pages, page_count, page_number
 from luntan.forum import permissions
 from luntan.forum.models import Board, Category, Floor, Thread
@@ -155,6 +157,27 @@ def thread_floors(thread: Thread, *, page_raw, order: str, author_raw) -> FloorP
         floors = list(base.order_by("-number" if descending else "number")[start:start + per_page])
     return FloorPage(floors=floors, pages=Pages(number=number, count=pages),
                      order="desc" if descending else "asc", author_id=author_id)
+
+
+def thread_page(member, thread_id: int, *, page_raw, order: str, author_raw) -> tuple[Thread, FloorPage]:
+    """The thread and one page of its floors, kept in process memory under the thread's version: every
+    write to the thread bumps it, so a member's page view usually reads nothing from the database. The
+    kept objects are shared between requests and must not be changed."""
+    bucket = int(time.time() // settings.LUNTAN["PAGE_CACHE_SECONDS"])
+    # The kept thread carries its board's moderators, hence the "moderators" version too.
+    ver = pagecache.versions(f"thread:{thread_id}", "moderators")
+    key = f"threadpage:{ver}:{bucket}:{page_raw}:{order}:{author_raw}"
+    found = localcache.fragments.get(key)
+    if found is None:
+        try:
+            thread = Thread.objects.select_related("board__category", "board__parent").get(pk=thread_id)
+        except Thread.DoesNotExist:
+            raise Http404 from None
+        found = (thread, thread_floors(thread, page_raw=page_raw, order=order, author_raw=author_raw))
+        localcache.fragments.set(key, found, 4096 + 400 * len(found[1].floors))
+    if not permissions.can(permissions.check_view_thread, member, found[0]):
+        raise Http404
+    return found
 
 
 def page_of_floor(thread: Thread, number: int) -> int:

@@ -240,7 +240,7 @@ def board_moderators_set(*, board: Board, members) -> Board:
         board.moderator_ids = ",".join(str(m.pk) for m in members)
         Board.objects.filter(pk=board.pk).update(moderator_names=board.moderator_names,
                                                  moderator_ids=board.moderator_ids)
-        pagecache.bump("site", f"board:{board.pk}")
+        pagecache.bump("site", f"board:{board.pk}", "moderators")
     return board
 
 

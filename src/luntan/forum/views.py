@@ -77,9 +77,9 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
     tid = queries.parse_id(thread_id)
 
     def build() -> HttpResponse:
-        found = queries.access_thread(request.user, tid)
-        floor_page = queries.thread_floors(found, page_raw=request.GET.get("page"),
-                                           order=request.GET.get("order", ""), author_raw=request.GET.get("author"))
+        found, floor_page = queries.thread_page(
+            request.user, tid, page_raw=request.GET.get("page", "")[:20], order=request.GET.get("order", "")[:8],
+            author_raw=request.GET.get("author", "")[:20])
         moderator = permissions.is_moderator(request.user, found.board)
         return render(request, "forum/thread.html", {
             "thread": found, "board": found.board, "page": floor_page,
