@@ -55,7 +55,7 @@ def _add_shared(thread_id: int, n: int) -> None:
         cache.set(key, n, None)
     # The thread joins the dirty set once per flush: the set is changed under a lock only then.
     if cache.add(f"views:flag:{thread_id}", 1, None):
-        with cache_lock(LOCK_KEY, wait=0.5) as locked:
+        with cache_lock(LOCK_KEY, wait=0.02) as locked:  # never keep a reader waiting
             if locked:
                 dirty = cache.get(DIRTY_KEY) or set()
                 dirty.add(thread_id)
