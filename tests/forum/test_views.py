@@ -206,7 +206,8 @@ def test_edit_shows_the_edit_note(make_thread, author, django_capture_on_commit_
     floor = thread.floors.get(number=1)
     client = signed_in(author)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/floor/{floor.pk}/edit/", {"title": "改个标题", "source": "新内容", "format": "bbcode"})
+        response = client.post(f"/floor/{floor.pk}/edit/",
+                               {"title": "改个标题", "source": "新内容", "format": "bbcode"})
     assert response.status_code == 302
     html = client.get(f"/thread/{thread.pk}/").content.decode()
     assert "改个标题" in html and "新内容" in html and "本帖最后由" in html and author.username in html

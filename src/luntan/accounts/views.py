@@ -1,7 +1,6 @@
 """Members' pages: register, log in and out, passwords, profiles. Views parse input, call one service or
 query, and render."""
 
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,6 +26,7 @@ from luntan.accounts.forms import (
     SetPasswordForm,
 )
 from luntan.core.text import USERNAME_MAX, USERNAME_MIN
+from luntan.core.views import form_status, login_first
 
 RESET_SESSION_KEY = "_password_reset_token"
 RESET_URL_TOKEN = "set-password"  # noqa: S105 - a placeholder in the URL, not a secret
@@ -48,15 +48,6 @@ def _posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-def _status(form) -> int:
-    return 400 if form.is_bound else 200
-
-
-def _login_first(request: HttpRequest) -> HttpResponse:
-    messages.info(request, _("Please log in first."))
-    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
-
-
 @sensitive_post_parameters("password1", "password2")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -76,7 +67,7 @@ def register(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
     return render(request, "accounts/register.html", {
         "form": form, "next": _next_url(request), "name_min": USERNAME_MIN, "name_max": USERNAME_MAX,
-    }, status=_status(form))
+    }, status=form_status(form))
 
 
 @sensitive_post_parameters("password")
@@ -89,7 +80,7 @@ def login(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Welcome back, %(name)s.") % {"name": form.member.username})
         return redirect(_next_url(request))
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)},
-                  status=_status(form))
+                  status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -108,7 +99,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _login_first(request)
+        return login_first(request)
     form = PasswordChangeForm(_posted(request), member=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,7 +112,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)  # this session stays; the others end
             messages.success(request, _("Your password has been changed."))
             return redirect("accounts:profile", request.user.pk)
-    return render(request, "accounts/password_change.html", {"form": form}, status=_status(form))
+    return render(request, "accounts/password_change.html", {"form": form}, status=form_status(form))
 
 
 @never_cache
@@ -135,7 +126,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
                 reverse("accounts:password_reset_confirm", args=[uidb64, token])),
         )
         return redirect("accounts:password_reset_sent")
-    return render(request, "accounts/password_reset.html", {"form": form}, status=_status(form))
+    return render(request, "accounts/password_reset.html", {"form": form}, status=form_status(form))
 
 
 @require_GET
@@ -164,7 +155,7 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
             request.session.pop(RESET_SESSION_KEY, None)
             return redirect("accounts:password_reset_done")
     return render(request, "accounts/password_reset_confirm.html", {"form": form, "member": member},
-                  status=_status(form))
+                  status=form_status(form))
 
 
 @require_GET

@@ -5,7 +5,6 @@ from datetime import datetime as dt
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext
 
-
 _floor_names: dict[str, tuple[str, str, str, str, str]] = {}
 
 

@@ -9,6 +9,7 @@ from django.utils import translation
 from jinja2 import Environment
 
 from luntan.core import display
+from luntan.core.holes import hole
 
 _SENTINEL = 987654321
 _url_patterns: dict[tuple[str, str, int], str] = {}
@@ -61,7 +62,7 @@ def environment(**options) -> Environment:
         _gettext, translation.ngettext, newstyle=True, pgettext=_pgettext, npgettext=translation.npgettext,
     )
     env.globals.update(
-        url=url, static=static, get_messages=get_messages, get_language=translation.get_language,
+        url=url, static=static, get_messages=get_messages, hole=hole, get_language=translation.get_language,
         site_name=settings.LUNTAN["SITE_NAME"],
     )
     env.filters.update(

@@ -1,8 +1,23 @@
 """Error pages in the member's language; none of them may fail itself."""
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+
+def login_first(request: HttpRequest) -> HttpResponse:
+    """To the login page, and back here afterwards."""
+    messages.info(request, _("Please log in first."))
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+
+
+def form_status(form) -> int:
+    """400 for a sent form that is shown again with its errors, 200 for a fresh one."""
+    return 400 if form.is_bound else 200
 
 
 def error_page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:

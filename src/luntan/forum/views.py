@@ -7,11 +7,15 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from luntan.core import counters, pagecache, presence
-from luntan.core.views import error_page
+from luntan.core.holes import add_fillers
+from luntan.core.jinja import url
+from luntan.core.views import error_page, form_status, login_first
 from luntan.forum import permissions, queries, services
 from luntan.forum.forms import EditForm, PostForm, ThreadForm, apply_service_error, new_submission_key
 from luntan.forum.fragments import author_cards, floor_bodies
@@ -74,27 +78,53 @@ def board(request: HttpRequest, board_id: str) -> HttpResponse:
 
 @require_GET
 def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
+    """The page is rendered once per version of the thread and kept (luntan.core.pagecache.kept_part);
+    what depends on the reader, the edit links and the quick reply, is filled into its holes."""
     tid = queries.parse_id(thread_id)
+    found, floor_page = queries.thread_page(
+        request.user, tid, page_raw=request.GET.get("page", "")[:20], order=request.GET.get("order", "")[:8],
+        author_raw=request.GET.get("author", "")[:20])
+    moderator = permissions.is_moderator(request.user, found.board)
+    can_reply = permissions.can(permissions.check_reply, request.user, found)
 
-    def build() -> HttpResponse:
-        found, floor_page = queries.thread_page(
-            request.user, tid, page_raw=request.GET.get("page", "")[:20], order=request.GET.get("order", "")[:8],
-            author_raw=request.GET.get("author", "")[:20])
-        moderator = permissions.is_moderator(request.user, found.board)
-        return render(request, "forum/thread.html", {
+    def page() -> str:
+        return render_to_string("forum/thread.html", {
             "thread": found, "board": found.board, "page": floor_page,
             "floors_html": floor_bodies(found, floor_page.floors, moderator_view=moderator,
                                         author_filtered=floor_page.author_id is not None),
             "cards_html": author_cards({f.author_id for f in floor_page.floors}),
-            "is_moderator": moderator,
-            "can_reply": permissions.can(permissions.check_reply, request.user, found),
-            "submission_key": new_submission_key(),
-        })
+        }, request=request)
 
-    response = pagecache.guest_page(request, (f"thread:{tid}",), build)
-    if response.status_code == 200:
-        counters.count_view(tid)
-    return response
+    html = pagecache.kept_part(f"thread:{request.get_full_path()}:{int(moderator)}",
+                               (f"thread:{tid}", "moderators"), page)
+    counters.count_view(tid)
+    response = HttpResponse(html)
+    patch_vary_headers(response, ["Cookie"])
+    return add_fillers(
+        response,
+        actions=floor_actions(request.user, found, moderator=moderator, can_reply=can_reply),
+        reply=lambda req, args: render_to_string("forum/_quick_reply.html", {
+            "thread": found, "can_reply": can_reply, "submission_key": new_submission_key()}, request=req),
+    )
+
+
+def floor_actions(viewer, thread, *, moderator: bool, can_reply: bool):
+    """The filler of a floor's action links: quote for whoever may reply, edit and delete for its author
+    and the board's moderators (the services check again when the member acts)."""
+    if not viewer.is_authenticated:
+        return lambda request, args: ""
+    reply_url = url("forum:reply", thread.pk)
+    quote, edit, delete = (escape(_(word)) for word in ("Quote", "Edit", "Delete"))
+
+    def fill(request: HttpRequest, args: list[str]) -> str:
+        floor_id, author_id = int(args[0]), int(args[1])
+        links = [f'<a href="{reply_url}?quote={floor_id}">{quote}</a>'] if can_reply else []
+        if author_id == viewer.pk or moderator:
+            links.append(f'<a href="{url("forum:floor_edit", floor_id)}">{edit}</a>')
+            links.append(f'<a href="{url("forum:floor_delete", floor_id)}">{delete}</a>')
+        return f'<footer class="post-actions">{"".join(links)}</footer>' if links else ""
+
+    return fill
 
 
 @require_GET
@@ -124,15 +154,10 @@ def thread_previous(request: HttpRequest, thread_id: str) -> HttpResponse:
     return _neighbour(request, thread_id, newer=False)
 
 
-def _login_first(request: HttpRequest) -> HttpResponse:
-    messages.info(request, _("Please log in first."))
-    return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
-
-
 @require_http_methods(["GET", "POST"])
 def thread_new(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return _login_first(request)
+        return login_first(request)
     target = queries.access_board(request.GET.get("board", ""))
     form = ThreadForm(request.POST or None, initial={"submission_key": new_submission_key()})
     if request.method == "POST" and form.is_valid():
@@ -151,7 +176,7 @@ def thread_new(request: HttpRequest) -> HttpResponse:
     return render(request, "forum/post_form.html", {
         "form": form, "board": target, "mode": "thread",
         "action": f"{reverse('forum:thread_new')}?board={target.pk}",
-    }, status=400 if form.is_bound else 200)
+    }, status=form_status(form))
 
 
 def _quote(floor: Floor, fmt: str) -> str:
@@ -166,7 +191,7 @@ def _quote(floor: Floor, fmt: str) -> str:
 def reply(request: HttpRequest, thread_id: str) -> HttpResponse:
     found = queries.access_thread(request.user, thread_id)
     if not request.user.is_authenticated:
-        return _login_first(request)
+        return login_first(request)
     try:
         permissions.check_reply(request.user, found)
     except PermissionDenied as error:
@@ -194,7 +219,7 @@ def reply(request: HttpRequest, thread_id: str) -> HttpResponse:
     return render(request, "forum/post_form.html", {
         "form": form, "thread": found, "board": found.board, "mode": "reply",
         "action": reverse("forum:reply", args=[found.pk]),
-    }, status=400 if form.is_bound else 200)
+    }, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -220,7 +245,7 @@ def floor_edit(request: HttpRequest, floor_id: str) -> HttpResponse:
     return render(request, "forum/post_form.html", {
         "form": form, "thread": floor.thread, "board": floor.thread.board, "mode": "edit", "floor": floor,
         "action": reverse("forum:floor_edit", args=[floor.pk]),
-    }, status=400 if form.is_bound else 200)
+    }, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])

@@ -21,7 +21,7 @@ MEGATHREAD_TOLERANCE = 0.20  # last page within 20% of the first
 THREAD_QUERIES_MAX = 8
 
 
-LEGEND = ("req/s, p50, p99: the median of the rounds; rounds' req/s: the lowest and highest round. "
+LEGEND = ("req/s, p50, p99: the fastest (least disturbed) round; rounds' req/s: the lowest and highest round. "
           "% of ceiling: of the anonymous ceiling's req/s. SQL: queries of the page rendered afresh; SQL cached: "
           "the same page asked again at once (a guest's page then comes from the page cache). others: CPU share "
           "other processes on the machine took during that run (should be ~0%).")
@@ -34,7 +34,7 @@ class Row:
     result: WrkResult | None
     queries: QueryCount | None = None
     others: float | None = None  # share of the CPU other processes used during the run (the worst round)
-    rounds: list[WrkResult] = field(default_factory=list)  # each round's figures, `result` is their median
+    rounds: list[WrkResult] = field(default_factory=list)  # each round's figures, `result` is the fastest
 
 
 @dataclass(frozen=True)

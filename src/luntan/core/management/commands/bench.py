@@ -76,7 +76,7 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=None,
                             help="seconds of load per URL, all rounds together (default 12)")
         parser.add_argument("--rounds", type=int, default=None,
-                            help="measure every URL this many times, round-robin, and keep the median (default 3)")
+                            help="measure every URL this many times, round-robin; keep the fastest round (default 3)")
         parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
         parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
         parser.add_argument("--workers", type=int, default=None,
@@ -254,7 +254,7 @@ class Command(BaseCommand):
             for page, _visitor, load in targets:
                 wrk.run(wrk_path, base + page.path, seconds=warmup, **load)
             # Round-robin: a disturbance (another process, a flush) spreads over every URL instead of
-            # falling on one, and each figure is the median of its rounds.
+            # falling on one, and each figure is the fastest of its rounds.
             runs: dict[tuple[str, str], list] = {}
             others: dict[tuple[str, str], list[float]] = {}
             for number in range(1, rounds + 1):
@@ -315,7 +315,7 @@ class Command(BaseCommand):
                      f"{Board.objects.count()} boards; megathread of {site.megathread_floors:,} floors"),
             ("load", f"wrk {options['connections']} connections, {options['threads']} threads, "
                      f"{seconds:.0f} s per URL ({rounds} round-robin round{'s' if rounds > 1 else ''}, "
-                     f"median shown) after {warmup:.0f} s of warm-up, over loopback; wrk runs on the same "
+                     f"fastest shown) after {warmup:.0f} s of warm-up, over loopback; wrk runs on the same "
                      "cores as the server"),
         ]
         self._say("")
