@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
+
+from luntan.core.views import language
 
 urlpatterns = [
     path("", include("luntan.forum.urls")),
     path("", include("luntan.accounts.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("lang/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),
 ]
 

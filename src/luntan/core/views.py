@@ -2,11 +2,14 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 
 def login_first(request: HttpRequest) -> HttpResponse:
@@ -18,6 +21,21 @@ def login_first(request: HttpRequest) -> HttpResponse:
 def form_status(form) -> int:
     """400 for a sent form that is shown again with its errors, 200 for a fresh one."""
     return 400 if form.is_bound else 200
+
+
+@require_GET
+def language(request: HttpRequest, code: str) -> HttpResponse:
+    """Switches the language with a plain link, so that a guest's page needs no form token and stays
+    cacheable. A language choice changes nothing but how pages read, so a link is safe to follow."""
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            samesite="Lax", httponly=True)
+    return response
 
 
 def error_page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:

@@ -81,6 +81,16 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
     """The page is rendered once per version of the thread and kept (luntan.core.pagecache.kept_part);
     what depends on the reader, the edit links and the quick reply, is filled into its holes."""
     tid = queries.parse_id(thread_id)
+    if request.user.is_authenticated:
+        response = _thread_page(request, tid)
+    else:  # a guest's page has nothing of the reader: kept whole
+        response = pagecache.guest_page(request, (f"thread:{tid}", "moderators"), lambda: _thread_page(request, tid))
+    if response.status_code == 200:
+        counters.count_view(tid)
+    return response
+
+
+def _thread_page(request: HttpRequest, tid: int) -> HttpResponse:
     found, floor_page = queries.thread_page(
         request.user, tid, page_raw=request.GET.get("page", "")[:20], order=request.GET.get("order", "")[:8],
         author_raw=request.GET.get("author", "")[:20])
@@ -92,12 +102,11 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
             "thread": found, "board": found.board, "page": floor_page,
             "floors_html": floor_bodies(found, floor_page.floors, moderator_view=moderator,
                                         author_filtered=floor_page.author_id is not None),
-            "cards_html": author_cards({f.author_id for f in floor_page.floors}),
+            "cards_html": author_cards({f.author_id for f in floor_page.floors}), "can_reply": can_reply,
         }, request=request)
 
-    html = pagecache.kept_part(f"thread:{request.get_full_path()}:{int(moderator)}",
-                               (f"thread:{tid}", "moderators"), page)
-    counters.count_view(tid)
+    reader = "moderator" if moderator else "member" if request.user.is_authenticated else "guest"
+    html = pagecache.kept_part(f"thread:{request.get_full_path()}:{reader}", (f"thread:{tid}", "moderators"), page)
     response = HttpResponse(html)
     patch_vary_headers(response, ["Cookie"])
     return add_fillers(

@@ -159,6 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Language and time ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
