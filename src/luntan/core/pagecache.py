@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
-from markupsafe import Markup
 
 from luntan.core import localcache
 
@@ -58,13 +57,16 @@ def ttl() -> int:
     return settings.LUNTAN["PAGE_CACHE_SECONDS"]
 
 
-def guest_page(request: HttpRequest, scopes: tuple[str, ...], render) -> HttpResponse:
-    """Serves a guest's GET from the cache, or renders and keeps it. Members always get a fresh page."""
-    if request.user.is_authenticated or request.method != "GET" or "messages" in request.COOKIES:
+def kept_page(request: HttpRequest, scopes: tuple[str, ...], render, *, variant: str = "") -> HttpResponse:
+    """Serves a GET from the kept copy of the page, or renders and keeps it. The page may hold nothing of
+    its reader but holes (luntan.core.holes), which are filled for each request; `variant` separates
+    pages that differ by the kind of reader (a moderator sees deleted floors)."""
+    if request.method != "GET":
         return render()
     # The time bucket bounds how old the parts of a page that change without a write to it may get.
     bucket = int(time.time() // ttl())
-    key = f"page:{release()}:{get_language()}:{versions(*scopes)}:{bucket}:{request.path}?{request.GET.urlencode()}"
+    key = (f"page:{release()}:{get_language()}:{versions(*scopes)}:{bucket}:{variant}:"
+           f"{request.path}?{request.GET.urlencode()}")
     hit = localcache.pages.get(key)
     if hit is None:
         hit = cache.get(key)
@@ -79,17 +81,3 @@ def guest_page(request: HttpRequest, scopes: tuple[str, ...], render) -> HttpRes
             localcache.pages.set(key, response.content, len(response.content))
     patch_vary_headers(response, ["Cookie"])
     return response
-
-
-def kept_part(name: str, scopes: tuple[str, ...], render) -> Markup:
-    """The part of a page that is the same for every reader (a board's thread list, the home page's
-    boards), kept in process memory under the versions of what it shows, so members' pages skip the
-    queries and the rendering too; only the member's own header is made afresh."""
-    bucket = int(time.time() // ttl())
-    key = f"part:{release()}:{get_language()}:{versions(*scopes)}:{bucket}:{name}"
-    found = localcache.fragments.get(key)
-    if found is None:
-        html = render()
-        found = Markup(html)  # noqa: S704 - rendered by an autoescaping template
-        localcache.fragments.set(key, found, len(html) * 2)
-    return found

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -38,18 +37,15 @@ def _refused(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    def main() -> str:
+    def build() -> HttpResponse:
         categories = queries.home_categories()
         members, guests = presence.online()
-        return render_to_string("forum/_home_main.html", {
+        return render(request, "forum/home.html", {
             "categories": categories, "totals": queries.site_totals(categories),
             "online_members": members, "online_guests": guests, "today_date": timezone.localdate(),
         })
 
-    def build() -> HttpResponse:
-        return render(request, "forum/home.html", {"main": pagecache.kept_part("home", ("site",), main)})
-
-    return pagecache.guest_page(request, ("site",), build)
+    return pagecache.kept_page(request, ("site",), build)
 
 
 @require_GET
@@ -60,61 +56,54 @@ def board(request: HttpRequest, board_id: str) -> HttpResponse:
 
     def build() -> HttpResponse:
         found = queries.access_board(bid)
-
-        def main() -> str:
-            threads, pages = queries.board_threads(request.user, found, page_raw=request.GET.get("page"), sort=sort)
-            return render_to_string("forum/_board_main.html", {
-                "board": found, "threads": threads, "pages": pages, "sort": sort,
-                "children": list(found.children.all()),
-            })
-
-        part = f"board:{bid}:{sort}:{request.GET.get('page', '')[:12]}"
+        threads, pages = queries.board_threads(request.user, found, page_raw=request.GET.get("page"), sort=sort)
         return render(request, "forum/board.html", {
-            "board": found, "main": pagecache.kept_part(part, (f"board:{bid}",), main),
+            "board": found, "threads": threads, "pages": pages, "sort": sort, "children": list(found.children.all()),
         })
 
-    return pagecache.guest_page(request, (f"board:{bid}",), build)
+    return pagecache.kept_page(request, (f"board:{bid}",), build)
 
 
 @require_GET
 def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
-    """The page is rendered once per version of the thread and kept (luntan.core.pagecache.kept_part);
-    what depends on the reader, the edit links and the quick reply, is filled into its holes."""
+    """The page is rendered once per version of the thread and kind of reader, and kept; what depends on
+    the reader, the edit links and the quick reply, is filled into its holes (luntan.core.holes)."""
     tid = queries.parse_id(thread_id)
-    if request.user.is_authenticated:
-        response = _thread_page(request, tid)
-    else:  # a guest's page has nothing of the reader: kept whole
-        response = pagecache.guest_page(request, (f"thread:{tid}", "moderators"), lambda: _thread_page(request, tid))
+    scopes = (f"thread:{tid}", "moderators")
+    if not request.user.is_authenticated:
+        response = pagecache.kept_page(request, scopes, lambda: _thread_page(request, tid), variant="guest")
+    else:
+        found, floor_page = _thread_and_floors(request, tid)
+        moderator = permissions.is_moderator(request.user, found.board)
+        can_reply = permissions.can(permissions.check_reply, request.user, found)
+        response = pagecache.kept_page(request, scopes, lambda: _thread_page(request, tid),
+                                       variant="moderator" if moderator else "member")
+        add_fillers(
+            response,
+            actions=floor_actions(request.user, found, moderator=moderator, can_reply=can_reply),
+            reply=lambda req, args: render_to_string("forum/_quick_reply.html", {
+                "thread": found, "can_reply": can_reply, "submission_key": new_submission_key()}, request=req),
+        )
     if response.status_code == 200:
         counters.count_view(tid)
     return response
 
 
-def _thread_page(request: HttpRequest, tid: int) -> HttpResponse:
-    found, floor_page = queries.thread_page(
+def _thread_and_floors(request: HttpRequest, tid: int):
+    return queries.thread_page(
         request.user, tid, page_raw=request.GET.get("page", "")[:20], order=request.GET.get("order", "")[:8],
         author_raw=request.GET.get("author", "")[:20])
+
+
+def _thread_page(request: HttpRequest, tid: int) -> HttpResponse:
+    found, floor_page = _thread_and_floors(request, tid)
     moderator = permissions.is_moderator(request.user, found.board)
-    can_reply = permissions.can(permissions.check_reply, request.user, found)
-
-    def page() -> str:
-        return render_to_string("forum/thread.html", {
-            "thread": found, "board": found.board, "page": floor_page,
-            "floors_html": floor_bodies(found, floor_page.floors, moderator_view=moderator,
-                                        author_filtered=floor_page.author_id is not None),
-            "cards_html": author_cards({f.author_id for f in floor_page.floors}), "can_reply": can_reply,
-        }, request=request)
-
-    reader = "moderator" if moderator else "member" if request.user.is_authenticated else "guest"
-    html = pagecache.kept_part(f"thread:{request.get_full_path()}:{reader}", (f"thread:{tid}", "moderators"), page)
-    response = HttpResponse(html)
-    patch_vary_headers(response, ["Cookie"])
-    return add_fillers(
-        response,
-        actions=floor_actions(request.user, found, moderator=moderator, can_reply=can_reply),
-        reply=lambda req, args: render_to_string("forum/_quick_reply.html", {
-            "thread": found, "can_reply": can_reply, "submission_key": new_submission_key()}, request=req),
-    )
+    return render(request, "forum/thread.html", {
+        "thread": found, "board": found.board, "page": floor_page,
+        "floors_html": floor_bodies(found, floor_page.floors, moderator_view=moderator,
+                                    author_filtered=floor_page.author_id is not None),
+        "cards_html": author_cards({f.author_id for f in floor_page.floors}), "can_reply": False,
+    })
 
 
 def floor_actions(viewer, thread, *, moderator: bool, can_reply: bool):
