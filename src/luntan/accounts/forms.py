@@ -14,8 +14,19 @@ from luntan.accounts.names import normalize_username
 PASSWORD_MAX = 4096  # long passphrases are welcome; a megabyte of "password" is not
 
 
-def _mismatch() -> ValidationError:
-    return ValidationError(_("The two passwords do not match."), code="password_mismatch")
+def check_new_password(form: forms.Form, data: dict, *, member: Member) -> None:
+    """A new password typed twice: both the same, and good enough for this member (services' rules)."""
+    password1, password2 = data.get("password1"), data.get("password2")
+    if not (password1 and password2):
+        return
+    if password1 != password2:
+        form.add_error("password2", ValidationError(_("The two passwords do not match."),
+                                                    code="password_mismatch"))
+        return
+    try:
+        services.check_password(password1, member=member)
+    except ValidationError as error:
+        form.add_error("password1", error)
 
 
 class RegisterForm(forms.Form):
@@ -39,17 +50,9 @@ class RegisterForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2:
-            if password1 != password2:
-                self.add_error("password2", _mismatch())
-            else:
-                candidate = Member(username=data.get("username") or self.data.get("username", ""),
-                                   email=data.get("email") or self.data.get("email", ""))
-                try:
-                    services.check_password(password1, member=candidate)
-                except ValidationError as error:
-                    self.add_error("password1", error)
+        candidate = Member(username=data.get("username") or self.data.get("username", ""),
+                           email=data.get("email") or self.data.get("email", ""))
+        check_new_password(self, data, member=candidate)
         return data
 
     def apply_service_error(self, error: ValidationError) -> None:
@@ -107,15 +110,7 @@ class SetPasswordForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2:
-            if password1 != password2:
-                self.add_error("password2", _mismatch())
-            else:
-                try:
-                    services.check_password(password1, member=self.member)
-                except ValidationError as error:
-                    self.add_error("password1", error)
+        check_new_password(self, data, member=self.member)
         return data
 
     def apply_service_error(self, error: ValidationError) -> None:
