@@ -35,6 +35,7 @@ def test_each_reader_sees_their_own_links_on_the_same_kept_page(make_thread, mak
     assert _edit_links(as_other) == [str(reply.pk)]
     assert sorted(_edit_links(as_moderator)) == sorted([str(opening.pk), str(reply.pk)])
     assert _edit_links(as_guest) == [] and "引用" not in as_guest
+    assert as_other.count(">引用</a>") == 2 and ">编辑</a>" in as_other and ">删除</a>" in as_other
     # Each sees their own name in the header, and only members get a form with a CSRF token.
     assert author.username in as_author.split("</header>")[0] and other.username in as_other.split("</header>")[0]
     assert 'name="source"' in as_other and 'name="source"' not in as_guest

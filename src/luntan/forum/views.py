@@ -112,7 +112,7 @@ def floor_actions(viewer, thread, *, moderator: bool, can_reply: bool):
     if not viewer.is_authenticated:
         return lambda request, args: ""
     reply_url = url("forum:reply", thread.pk)
-    quote, edit, delete = (escape(_(word)) for word in ("Quote", "Edit", "Delete"))
+    quote, edit, delete = escape(_("Quote")), escape(_("Edit")), escape(_("Delete"))
 
     def fill(request: HttpRequest, args: list[str]) -> str:
         floor_id, author_id = int(args[0]), int(args[1])
