@@ -2,7 +2,6 @@
 forum's own display filters."""
 
 from django.conf import settings
-from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
@@ -62,7 +61,7 @@ def environment(**options) -> Environment:
         _gettext, translation.ngettext, newstyle=True, pgettext=_pgettext, npgettext=translation.npgettext,
     )
     env.globals.update(
-        url=url, static=static, get_messages=get_messages, hole=hole, get_language=translation.get_language,
+        url=url, static=static, hole=hole, get_language=translation.get_language,
         site_name=settings.LUNTAN["SITE_NAME"],
     )
     env.filters.update(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
@@ -204,7 +204,3 @@ def recent_replies(member: Member, limit: int = 10) -> list[Floor]:
     return list(Floor.objects.filter(author=member, is_deleted=False, number__gt=1, thread__is_deleted=False)
                 .select_related("thread").only("id", "number", "created_at", "thread__id", "thread__title")
                 .order_by("-created_at")[:limit])
-
-
-def total_posts() -> int:
-    return Board.objects.aggregate(n=Sum("post_count"))["n"] or 0
