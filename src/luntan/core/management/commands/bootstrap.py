@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 ADMIN_USERNAME = "admin"
 
@@ -68,16 +69,15 @@ class Command(BaseCommand):
         created, password = ensure_admin()
         if not no_demo and site_is_empty():
             if "demo" in get_commands():
-                self.stdout.write("The site has no boards yet: adding the demo content (luntan demo)")
+                self.stdout.write(_("The site has no boards yet: adding the demo content (luntan demo)"))
                 call_command("demo")
             else:
-                self.stderr.write("The site has no boards and `luntan demo` is not available: skipped")
+                self.stderr.write(_("The site has no boards and `luntan demo` is not available: skipped"))
         if password is not None:
-            self.stdout.write(f"管理员账号: {ADMIN_USERNAME}  密码: {password}")
+            self.stdout.write(_("Admin account: %(name)s  password: %(password)s")
+                              % {"name": ADMIN_USERNAME, "password": password})
             if created:
-                self.stdout.write(f"(saved in {password_file()}; change it after logging in)")
+                self.stdout.write(_("(saved in %(file)s; change it after logging in)") % {"file": password_file()})
         else:
-            self.stdout.write(
-                f"管理员账号: {ADMIN_USERNAME}  密码: (changed since it was generated; "
-                f"reset it with `luntan changepassword {ADMIN_USERNAME}`)"
-            )
+            self.stdout.write(_("Admin account: %(name)s  password: changed since it was generated; reset it "
+                                "with `luntan changepassword %(name)s`") % {"name": ADMIN_USERNAME})
