@@ -57,15 +57,17 @@ def ttl() -> int:
     return settings.LUNTAN["PAGE_CACHE_SECONDS"]
 
 
-def kept_page(request: HttpRequest, scopes: tuple[str, ...], render, *, variant: str = "") -> HttpResponse:
+def kept_page(request: HttpRequest, scopes: tuple[str, ...], render, *, variant: str = "",
+              version: str | None = None) -> HttpResponse:
     """Serves a GET from the kept copy of the page, or renders and keeps it. The page may hold nothing of
     its reader but holes (luntan.core.holes), which are filled for each request; `variant` separates
-    pages that differ by the kind of reader (a moderator sees deleted floors)."""
+    pages that differ by the kind of reader (a moderator sees deleted floors). `version`, when the caller
+    has already read the scopes' versions, saves reading them again."""
     if request.method != "GET":
         return render()
     # The time bucket bounds how old the parts of a page that change without a write to it may get.
     bucket = int(time.time() // ttl())
-    key = (f"page:{release()}:{get_language()}:{versions(*scopes)}:{bucket}:{variant}:"
+    key = (f"page:{release()}:{get_language()}:{version or versions(*scopes)}:{bucket}:{variant}:"
            f"{request.path}?{request.GET.urlencode()}")
     hit = localcache.pages.get(key)
     if hit is None:

@@ -159,13 +159,18 @@ def thread_floors(thread: Thread, *, page_raw, order: str, author_raw) -> FloorP
                      order="desc" if descending else "asc", author_id=author_id)
 
 
-def thread_page(member, thread_id: int, *, page_raw, order: str, author_raw) -> tuple[Thread, FloorPage]:
+def thread_scopes(thread_id: int) -> tuple[str, ...]:
+    """What a thread page shows: the thread, and its board's moderators (carried by the kept thread)."""
+    return (f"thread:{thread_id}", "moderators")
+
+
+def thread_page(member, thread_id: int, *, page_raw, order: str, author_raw,
+                version: str | None = None) -> tuple[Thread, FloorPage]:
     """The thread and one page of its floors, kept in process memory under the thread's version: every
     write to the thread bumps it, so a member's page view usually reads nothing from the database. The
     kept objects are shared between requests and must not be changed."""
     bucket = int(time.time() // settings.LUNTAN["PAGE_CACHE_SECONDS"])
-    # The kept thread carries its board's moderators, hence the "moderators" version too.
-    ver = pagecache.versions(f"thread:{thread_id}", "moderators")
+    ver = version or pagecache.versions(*thread_scopes(thread_id))
     key = f"threadpage:{ver}:{bucket}:{page_raw}:{order}:{author_raw}"
     found = localcache.fragments.get(key)
     if found is None:

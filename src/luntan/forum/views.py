@@ -69,15 +69,17 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
     """The page is rendered once per version of the thread and kind of reader, and kept; what depends on
     the reader, the edit links and the quick reply, is filled into its holes (luntan.core.holes)."""
     tid = queries.parse_id(thread_id)
-    scopes = (f"thread:{tid}", "moderators")
+    scopes = queries.thread_scopes(tid)
+    version = pagecache.versions(*scopes)  # read once for the kept thread and the kept page
     if not request.user.is_authenticated:
-        response = pagecache.kept_page(request, scopes, lambda: _thread_page(request, tid), variant="guest")
+        response = pagecache.kept_page(request, scopes, lambda: _thread_page(request, tid, version),
+                                       variant="guest", version=version)
     else:
-        found, floor_page = _thread_and_floors(request, tid)
+        found, floor_page = _thread_and_floors(request, tid, version)
         moderator = permissions.is_moderator(request.user, found.board)
         can_reply = permissions.can(permissions.check_reply, request.user, found)
-        response = pagecache.kept_page(request, scopes, lambda: _thread_page(request, tid),
-                                       variant="moderator" if moderator else "member")
+        response = pagecache.kept_page(request, scopes, lambda: _thread_page(request, tid, version),
+                                       variant="moderator" if moderator else "member", version=version)
         add_fillers(
             response,
             actions=floor_actions(request.user, found, moderator=moderator, can_reply=can_reply),
@@ -89,14 +91,14 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
     return response
 
 
-def _thread_and_floors(request: HttpRequest, tid: int):
+def _thread_and_floors(request: HttpRequest, tid: int, version: str):
     return queries.thread_page(
         request.user, tid, page_raw=request.GET.get("page", "")[:20], order=request.GET.get("order", "")[:8],
-        author_raw=request.GET.get("author", "")[:20])
+        author_raw=request.GET.get("author", "")[:20], version=version)
 
 
-def _thread_page(request: HttpRequest, tid: int) -> HttpResponse:
-    found, floor_page = _thread_and_floors(request, tid)
+def _thread_page(request: HttpRequest, tid: int, version: str) -> HttpResponse:
+    found, floor_page = _thread_and_floors(request, tid, version)
     moderator = permissions.is_moderator(request.user, found.board)
     return render(request, "forum/thread.html", {
         "thread": found, "board": found.board, "page": floor_page,
