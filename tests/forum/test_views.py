@@ -336,3 +336,19 @@ def test_floor_pages_use_floor_numbers_not_offsets(make_thread):
     assert floor_sql and all("OFFSET" not in sql.upper() for sql in floor_sql)
     assert Floor.objects.filter(thread=thread).count() == 31
     assert reverse("forum:thread", args=[thread.pk]) == f"/thread/{thread.pk}/"
+
+
+def test_over_long_reply_is_refused_and_kept(make_thread, make_member):
+    thread = make_thread()
+    body = "长" * 50_001
+    response = signed_in(make_member()).post(f"/thread/{thread.pk}/reply/", {"source": body, "format": "bbcode"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "50000" in html.replace(",", "") and body in html
+    assert thread.floors.count() == 1
+
+
+def test_unknown_format_is_a_form_error_not_a_crash(make_thread, make_member):
+    thread = make_thread()
+    response = signed_in(make_member()).post(f"/thread/{thread.pk}/reply/", {"source": "你好", "format": "<x>"})
+    assert response.status_code == 400 and "你好" in response.content.decode()
+    assert thread.floors.count() == 1
