@@ -6,6 +6,7 @@ change without a write to this thread (an author's online state, post count) may
 
 import hashlib
 import time
+import zlib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -57,6 +58,14 @@ def ttl() -> int:
     return settings.LUNTAN["PAGE_CACHE_SECONDS"]
 
 
+def time_bucket(name: str) -> int:
+    """The current period of at most ttl() seconds for one kept thing. Each name's periods start at an
+    offset of their own, so the kept pages, threads and cards do not all expire in the same second and
+    make every worker render everything at once."""
+    offset = zlib.crc32(name.encode()) % ttl()
+    return int((time.time() + offset) // ttl())
+
+
 def kept_page(request: HttpRequest, scopes: tuple[str, ...], render, *, variant: str = "",
               version: str | None = None) -> HttpResponse:
     """Serves a GET from the kept copy of the page, or renders and keeps it. The page may hold nothing of
@@ -66,7 +75,7 @@ def kept_page(request: HttpRequest, scopes: tuple[str, ...], render, *, variant:
     if request.method != "GET":
         return render()
     # The time bucket bounds how old the parts of a page that change without a write to it may get.
-    bucket = int(time.time() // ttl())
+    bucket = time_bucket(request.path)
     key = (f"page:{release()}:{get_language()}:{version or versions(*scopes)}:{bucket}:{variant}:"
            f"{request.path}?{request.GET.urlencode()}")
     hit = localcache.pages.get(key)

@@ -6,16 +6,14 @@ nothing has to be invalidated. An author's card is kept per member for a minute,
 are: its figures (posts, online state) may be that old, and the page then needs no member rows at all.
 Only the action links under a floor depend on who reads; the page adds them itself."""
 
-import time
 
-from django.conf import settings
 from django.template import engines
 from django.utils.translation import get_language
 from markupsafe import Markup
 
 from luntan.accounts.cards import build_cards
 from luntan.accounts.models import Member
-from luntan.core import localcache
+from luntan.core import localcache, pagecache
 from luntan.forum.models import Floor, Thread
 
 
@@ -54,9 +52,8 @@ def floor_bodies(thread: Thread, floors: list[Floor], *, moderator_view: bool,
 
 def author_cards(author_ids: set[int]) -> dict[int, Markup]:
     """{member pk: card HTML}, at most a minute old; the members not kept are read in one query."""
-    bucket = int(time.time() // settings.LUNTAN["PAGE_CACHE_SECONDS"])
     language = get_language()
-    keys = {uid: f"card:{language}:{bucket}:{uid}" for uid in author_ids}
+    keys = {uid: f"card:{language}:{pagecache.time_bucket(f'card:{uid}')}:{uid}" for uid in author_ids}
     found = {uid: localcache.fragments.get(key) for uid, key in keys.items()}
     missing = [uid for uid, html in found.items() if html is None]
     if missing:

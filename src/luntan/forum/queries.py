@@ -1,7 +1,6 @@
 """Reads that need care: one door to each thread and board, and page loads with a fixed number of
 queries however long the thread."""
 
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -169,7 +168,7 @@ def thread_page(member, thread_id: int, *, page_raw, order: str, author_raw,
     """The thread and one page of its floors, kept in process memory under the thread's version: every
     write to the thread bumps it, so a member's page view usually reads nothing from the database. The
     kept objects are shared between requests and must not be changed."""
-    bucket = int(time.time() // settings.LUNTAN["PAGE_CACHE_SECONDS"])
+    bucket = pagecache.time_bucket(f"thread:{thread_id}")
     ver = version or pagecache.versions(*thread_scopes(thread_id))
     key = f"threadpage:{ver}:{bucket}:{page_raw}:{order}:{author_raw}"
     found = localcache.fragments.get(key)
