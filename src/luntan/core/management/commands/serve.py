@@ -9,16 +9,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 DEFAULT_BIND = "127.0.0.1:8000"
-# Worker model: gthread, cores + 1 processes of 2 threads each. Pages are CPU-bound Python (Jinja2,
-# cooking, the ORM), so parallelism comes from processes; the second thread of each covers a wait on the
-# database or the cache. Measured with `luntan bench` on 2 cores: 3 workers served members' pages 15-40 %
-# faster than 5 and halved their p99, as fewer processes fight over the cores and each keeps its
-# in-process caches warmer. The threads are for what a sync worker does badly when
-# no proxy stands in front: sync workers close every connection (no keep-alive, so each request pays a
-# new TCP handshake) and a slow client holds a whole process. More threads only fight over the GIL.
-# On the 2-core CI machine, wrk measured sync and gthread within noise of each other (docs/serving.md).
-WORKER_CLASS = "gthread"
-THREADS = 2
+# Worker model: sync, cores + 1 processes. Pages are CPU-bound Python (Jinja2, the ORM), so parallelism
+# comes from processes, and a sync worker accepts a connection only when it is free, so the load spreads
+# evenly. gthread workers (keep-alive) were measured bimodal: whichever worker happened to accept most of
+# the long-lived connections served them alone on one core, halving throughput in some runs
+# (docs/serving.md). Measured with `luntan bench` on 2 cores: 3 workers served members' pages 15-40 %
+# faster than 5 with half the p99. Slow clients and keep-alive are a reverse proxy's job (README).
+WORKER_CLASS = "sync"
+THREADS = 1
 
 
 def cpu_count() -> int:
