@@ -43,10 +43,10 @@ def floor_bodies(thread: Thread, floors: list[Floor], *, moderator_view: bool,
     if missing:
         texts = dict(Floor.objects.filter(pk__in=[f.pk for f in missing]).values_list("pk", "html"))
         template = _template("forum/_floor.html")
-        for f in missing:
-            f.html = texts.get(f.pk, "")
+        for f in missing:  # the floors are shared with other requests: the text is passed, not set on them
             found[f.pk] = _keep(keys[f.pk], template.render(
-                f=f, thread=thread, moderator_view=moderator_view, author_filtered=author_filtered))
+                f=f, html=texts.get(f.pk, ""), thread=thread, moderator_view=moderator_view,
+                author_filtered=author_filtered))
     return found
 
 
