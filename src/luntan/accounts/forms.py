@@ -14,6 +14,12 @@ from luntan.accounts.names import normalize_username
 PASSWORD_MAX = 4096  # long passphrases are welcome; a megabyte of "password" is not
 
 
+def password_field(label, *, required) -> forms.CharField:
+    """A password box: kept exactly as typed (no stripping), long passphrases welcome."""
+    return forms.CharField(label=label, strip=False, max_length=PASSWORD_MAX, widget=forms.PasswordInput,
+                           error_messages={"required": required})
+
+
 def check_new_password(form: forms.Form, data: dict, *, member: Member) -> None:
     """A new password typed twice: both the same, and good enough for this member (services' rules)."""
     password1, password2 = data.get("password1"), data.get("password2")
@@ -35,12 +41,8 @@ class RegisterForm(forms.Form):
                                error_messages={"required": _("Please choose a username.")})
     email = forms.CharField(label=_("E-mail"), max_length=320,
                             error_messages={"required": _("Please enter your e-mail address.")})
-    password1 = forms.CharField(label=_("Password"), strip=False, max_length=PASSWORD_MAX,
-                                widget=forms.PasswordInput,
-                                error_messages={"required": _("Please enter a password.")})
-    password2 = forms.CharField(label=_("Password again"), strip=False, max_length=PASSWORD_MAX,
-                                widget=forms.PasswordInput,
-                                error_messages={"required": _("Please enter the password again.")})
+    password1 = password_field(_("Password"), required=_("Please enter a password."))
+    password2 = password_field(_("Password again"), required=_("Please enter the password again."))
 
     def clean_username(self) -> str:
         return services.check_username(self.cleaned_data["username"])
@@ -68,9 +70,7 @@ class RegisterForm(forms.Form):
 class LoginForm(forms.Form):
     login = forms.CharField(label=_("Username or e-mail"), max_length=320,
                             error_messages={"required": _("Please enter your username or e-mail.")})
-    password = forms.CharField(label=_("Password"), strip=False, max_length=PASSWORD_MAX,
-                               widget=forms.PasswordInput,
-                               error_messages={"required": _("Please enter your password.")})
+    password = password_field(_("Password"), required=_("Please enter your password."))
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,12 +97,8 @@ class PasswordResetForm(forms.Form):
 
 
 class SetPasswordForm(forms.Form):
-    password1 = forms.CharField(label=_("New password"), strip=False, max_length=PASSWORD_MAX,
-                                widget=forms.PasswordInput,
-                                error_messages={"required": _("Please enter a new password.")})
-    password2 = forms.CharField(label=_("New password again"), strip=False, max_length=PASSWORD_MAX,
-                                widget=forms.PasswordInput,
-                                error_messages={"required": _("Please enter the new password again.")})
+    password1 = password_field(_("New password"), required=_("Please enter a new password."))
+    password2 = password_field(_("New password again"), required=_("Please enter the new password again."))
 
     def __init__(self, *args, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,9 +114,7 @@ class SetPasswordForm(forms.Form):
 
 
 class PasswordChangeForm(SetPasswordForm):
-    old_password = forms.CharField(label=_("Current password"), strip=False, max_length=PASSWORD_MAX,
-                                   widget=forms.PasswordInput,
-                                   error_messages={"required": _("Please enter your current password.")})
+    old_password = password_field(_("Current password"), required=_("Please enter your current password."))
     field_order = ["old_password", "password1", "password2"]
 
     def clean_old_password(self) -> str:
