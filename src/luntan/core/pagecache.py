@@ -1,4 +1,5 @@
-"""Whole pages for guests and shared fragments, cached under version numbers.
+"""Pages kept whole for every reader (their reader-specific spots are holes, see luntan.core.holes),
+cached under version numbers.
 
 Every write bumps the versions of what it changed (a thread, its board, the site) after commit, so a
 cached page is never served after the write that made it stale; the TTL bounds how old the parts that
