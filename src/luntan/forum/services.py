@@ -1,6 +1,8 @@
 """Writes to the forum: each is one transaction, checks its permission first, keeps every counter
 in step in the same transaction, and lets caches know after commit."""
 
+import functools
+from collections import Counter
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -88,6 +90,7 @@ def _replayed(author: Member, key: str | None) -> Floor | None:
 def _idempotent(write):
     """Runs a create once per (member, submission key): a repeat returns what the first one made."""
 
+    @functools.wraps(write)
     def wrapper(*, author: Member, submission_key: str | None = None, **kwargs):
         key = (submission_key or "")[:64] or None
         replay = _replayed(author, key)
@@ -101,8 +104,6 @@ def _idempotent(write):
                 raise
             return replay
 
-    wrapper.__name__ = write.__name__
-    wrapper.__doc__ = write.__doc__
     return wrapper
 
 
@@ -209,21 +210,17 @@ def floor_delete(*, member: Member, floor: Floor) -> Floor:
 
 
 def _thread_delete(thread: Thread) -> None:
-    live = thread.floors.filter(is_deleted=False)
-    per_author = {}
-    for author_id in live.values_list("author_id", flat=True):
-        per_author[author_id] = per_author.get(author_id, 0) + 1
+    per_author = Counter(thread.floors.filter(is_deleted=False).values_list("author_id", flat=True))
     Thread.objects.filter(pk=thread.pk).update(is_deleted=True)
     Floor.objects.filter(thread=thread, number=1).update(is_deleted=True)
-    Board.objects.filter(pk=thread.board_id).update(
-        thread_count=F("thread_count") - 1, post_count=F("post_count") - sum(per_author.values())
-    )
     for author_id, n in per_author.items():
         Member.objects.filter(pk=author_id).update(post_count=F("post_count") - n)
     Member.objects.filter(pk=thread.author_id).update(thread_count=F("thread_count") - 1)
+    # The board's last post moves to the newest thread still there.
     latest = (Thread.objects.filter(board_id=thread.board_id, is_deleted=False)
               .order_by("-last_reply_at").first())
     Board.objects.filter(pk=thread.board_id).update(
+        thread_count=F("thread_count") - 1, post_count=F("post_count") - per_author.total(),
         last_thread=latest,
         last_thread_title=latest.title if latest else "",
         last_post_at=latest.last_reply_at if latest else None,

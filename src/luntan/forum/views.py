@@ -72,14 +72,16 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
     scopes = queries.thread_scopes(tid)
     version = pagecache.versions(*scopes)  # read once for the kept thread and the kept page
     if not request.user.is_authenticated:
-        response = pagecache.kept_page(request, scopes, lambda: _thread_page(request, tid, version),
-                                       variant="guest", version=version)
+        response = pagecache.kept_page(
+            request, scopes, lambda: _thread_page(request, *_thread_and_floors(request, tid, version), moderator=False),
+            variant="guest", version=version)
     else:
         found, floor_page = _thread_and_floors(request, tid, version)
         moderator = permissions.is_moderator(request.user, found.board)
         can_reply = permissions.can(permissions.check_reply, request.user, found)
-        response = pagecache.kept_page(request, scopes, lambda: _thread_page(request, tid, version),
-                                       variant="moderator" if moderator else "member", version=version)
+        response = pagecache.kept_page(
+            request, scopes, lambda: _thread_page(request, found, floor_page, moderator=moderator),
+            variant="moderator" if moderator else "member", version=version)
         add_fillers(
             response,
             actions=floor_actions(request.user, found, moderator=moderator, can_reply=can_reply),
@@ -97,9 +99,7 @@ def _thread_and_floors(request: HttpRequest, tid: int, version: str):
         author_raw=request.GET.get("author", "")[:20], version=version)
 
 
-def _thread_page(request: HttpRequest, tid: int, version: str) -> HttpResponse:
-    found, floor_page = _thread_and_floors(request, tid, version)
-    moderator = permissions.is_moderator(request.user, found.board)
+def _thread_page(request: HttpRequest, found, floor_page, *, moderator: bool) -> HttpResponse:
     return render(request, "forum/thread.html", {
         "thread": found, "board": found.board, "page": floor_page,
         "floors_html": floor_bodies(found, floor_page.floors, moderator_view=moderator,
