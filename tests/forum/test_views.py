@@ -282,7 +282,7 @@ def test_thread_page_queries_do_not_grow_with_floors(make_thread, make_member, b
     assert counts[0] == counts[1] and counts[1] <= 8, counts
 
 
-def test_megathread_last_page_costs_the_same(make_thread, django_assert_max_num_queries):
+def test_megathread_last_page_costs_the_same(make_thread):
     thread = make_thread(replies=60)
     client = Client()
     first = _count(client, f"/thread/{thread.pk}/")

@@ -41,10 +41,10 @@ class PresenceMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if request.method == "GET" and response.status_code == 200 and not request.path.startswith("/static/"):
+        # Noted before the page is made, so that the page a member opens already counts them online.
+        if request.method == "GET" and not request.path.startswith("/static/"):
             presence.seen(request)
-        return response
+        return self.get_response(request)
 
 
 class LanguageMiddleware:

@@ -78,8 +78,9 @@ def seen(request: HttpRequest) -> None:
 
 def _note_member(uid: int, name: str, now: float) -> None:
     with cache_lock(LOCK_KEY) as locked:
-        if not locked:
-            cache.delete(f"presence:mark:{uid}")  # try again on the next page
+        if not locked:  # try again on the next page
+            cache.delete(f"presence:mark:{uid}")
+            _recent.pop(f"presence:mark:{uid}", None)
             return
         members = cache.get(MEMBERS_KEY) or {}
         pending = cache.get(PENDING_KEY) or {}
