@@ -1,4 +1,5 @@
-"""Fixtures for every app's tests."""
+"""Fixtures for every app's tests, named by the role they play: `member`, `other_member`, `moderator`,
+`admin`, their logged-in clients, a `board` and a `thread`. Every member comes from factories.MemberFactory."""
 
 import pytest
 from django.conf import settings
@@ -7,6 +8,8 @@ from django.test import Client
 from factories import MemberFactory
 
 from luntan.core import counters, localcache, presence
+from luntan.forum import services
+from luntan.forum.models import Board, Category
 
 
 def _clear_cache() -> None:
@@ -34,6 +37,13 @@ def _fresh_cache():
     yield
 
 
+def signed_in(member) -> Client:
+    """A client logged in as `member`."""
+    client = Client()
+    client.force_login(member)
+    return client
+
+
 @pytest.fixture
 def member(db):
     """A member with a Chinese name in the default group; the password is factories.PASSWORD."""
@@ -41,8 +51,67 @@ def member(db):
 
 
 @pytest.fixture
-def client_member(member) -> Client:
-    """A client logged in as `member`."""
-    client = Client()
-    client.force_login(member)
-    return client
+def other_member(db):
+    return MemberFactory()
+
+
+@pytest.fixture
+def board(db) -> Board:
+    category = Category.objects.create(name="综合讨论区")
+    return Board.objects.create(category=category, name="灌水乐园", description="想说什么说什么")
+
+
+@pytest.fixture
+def moderator(db, board):
+    """A member who moderates `board` (and only it)."""
+    appointed = MemberFactory()
+    services.board_moderators_set(board=board, members=[appointed])
+    return appointed
+
+
+@pytest.fixture
+def admin(db):
+    """A site administrator (superuser, staff)."""
+    return MemberFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def member_client(member) -> Client:
+    return signed_in(member)
+
+
+@pytest.fixture
+def other_member_client(other_member) -> Client:
+    return signed_in(other_member)
+
+
+@pytest.fixture
+def moderator_client(moderator) -> Client:
+    return signed_in(moderator)
+
+
+@pytest.fixture
+def admin_client(admin) -> Client:
+    return signed_in(admin)
+
+
+@pytest.fixture
+def make_thread(board, member):
+    """make_thread(replies=3, by=someone, title=..., on=another_board): a thread opened through the services,
+    by `member` unless said otherwise, with `replies` replies by the same author."""
+
+    def make(*, replies: int = 0, by=None, title: str = "今天天气真好", on=None):
+        floor = services.thread_create(author=by or member, board=on or board, title=title,
+                                       source="[b]大家好[/b],出来晒太阳。", fmt="bbcode")
+        for i in range(replies):
+            services.post_reply(author=by or member, thread=floor.thread, source=f"第{i + 1}条回复", fmt="bbcode")
+        floor.thread.refresh_from_db()
+        return floor.thread
+
+    return make
+
+
+@pytest.fixture
+def thread(make_thread):
+    """A thread in `board` opened by `member`, with floor 1 only."""
+    return make_thread()

@@ -18,5 +18,7 @@ def guest() -> Client:
 
 
 @pytest.fixture
-def member_client(client_member) -> Client:
-    return english(client_member)
+def member_client(member) -> Client:
+    client = Client()
+    client.force_login(member)
+    return english(client)

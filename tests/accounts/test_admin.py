@@ -72,6 +72,6 @@ def test_group_list(admin_client):
     assert admin_client.get("/admin/accounts/membergroup/?q=会员").status_code == 200
 
 
-def test_admin_is_for_staff_only(client_member):
-    response = client_member.get("/admin/accounts/member/")
+def test_admin_is_for_staff_only(member_client):
+    response = member_client.get("/admin/accounts/member/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

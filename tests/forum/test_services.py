@@ -21,7 +21,7 @@ def test_new_thread_opens_floor_one_and_counts_everywhere(board, author):
     assert floor.thread.title == "第一帖"
     assert "<strong>世界</strong>" in floor.html
     assert (board.thread_count, board.post_count, board.today_posts) == (1, 1, 1)
-    assert board.last_thread_id == floor.thread_id and board.last_poster_name == "楼主大人"
+    assert board.last_thread_id == floor.thread_id and board.last_poster_name == author.username
     assert (author.post_count, author.thread_count) == (1, 1)
 
 
