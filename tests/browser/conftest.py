@@ -5,6 +5,8 @@ Fixtures:
   browser_page  a fresh page (its own cookies) whose base URL is the live server; a screenshot of how it
                 ended is saved to test-artifacts/<test>.png
   page_errors   the console errors and uncaught exceptions of that page (CSP violations show up here)
+  assert_accessible(page)  runs axe-core on the page as it is now and fails listing every serious or
+                critical violation with the elements it found (`axe_problems(page)` returns that list)
 
 Without /usr/bin/chromium the tests here are skipped with the reason, except under CI=true, where they
 fail: CI installs chromium, so a missing browser there is a broken set-up, not a reason to skip."""
@@ -70,14 +72,20 @@ def browser():
             browser.close()
 
 
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}  # a common phone's CSS width
+
+
+def new_context(browser, base_url: str, *, viewport: dict = DESKTOP):
+    """A browser context as a reader in China has it: Chinese first, Beijing time."""
+    return browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport=viewport)
+
+
 @pytest.fixture
 def browser_page(browser, transactional_db, live_server, request):
     """A page in a fresh browser context, pointed at the live server (page.goto("/") opens the home page).
     The live server runs in another thread, hence `transactional_db`: the test's rows are committed."""
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai",
-        viewport={"width": 1280, "height": 900},
-    )
+    context = new_context(browser, live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors: list[str] = []
@@ -106,3 +114,42 @@ def browser_page(browser, transactional_db, live_server, request):
 def page_errors(browser_page, request) -> list[str]:
     """Console errors and uncaught exceptions seen by `browser_page` so far (a live list)."""
     return request.node.stash[_ERRORS]
+
+
+# What fails a page: axe's two highest impacts. Lower ones (e.g. "moderate" best practices) are advice.
+FAILING_IMPACTS = {"serious", "critical"}
+
+
+def axe_problems(page) -> list[str]:
+    """Runs axe-core (shipped inside the axe-playwright-python package: nothing is downloaded) on the page
+    as it is now; one line per serious or critical violation, naming the rule and each element.
+
+    axe goes in through `page.evaluate`, which runs in the page like the devtools console and is not
+    subject to the page's CSP, so the site's real policy (no inline script) stays on for the check. A
+    `<script>` tag would be refused by that policy, and turning the policy off would test another site."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_SCRIPT)
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    problems = []
+    for violation in results["violations"]:
+        if violation["impact"] not in FAILING_IMPACTS:
+            continue
+        nodes = violation["nodes"]
+        why = " ".join(nodes[0].get("failureSummary", "").split())
+        where = ", ".join(" ".join(map(str, node["target"])) for node in nodes)
+        problems.append(f"{violation['id']} ({violation['impact']}) on {len(nodes)} element(s): {where}\n"
+                        f"      first: {why}")
+    return problems
+
+
+@pytest.fixture
+def assert_accessible():
+    """assert_accessible(page): fails with every serious or critical axe-core violation on the page."""
+
+    def check(page) -> None:
+        problems = axe_problems(page)
+        assert not problems, f"axe-core on {page.url}:\n" + "\n".join(problems)
+
+    return check
