@@ -51,6 +51,12 @@ def _pgettext(context: str, message: str) -> str:
     return found
 
 
+def page_language() -> str:
+    """The active language as an HTML lang tag in its usual spelling (zh-Hans, en): screen readers pick
+    their voice by it, and some only know the conventional casing."""
+    return translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE).replace("_", "-")
+
+
 def environment(**options) -> Environment:
     options.setdefault("extensions", [])
     options["extensions"] = [*options["extensions"], "jinja2.ext.i18n"]
@@ -62,6 +68,7 @@ def environment(**options) -> Environment:
     )
     env.globals.update(
         url=url, static=static, hole=hole, get_language=translation.get_language,
+        page_language=page_language,
         site_name=settings.LUNTAN["SITE_NAME"],
     )
     env.filters.update(
