@@ -81,13 +81,8 @@ def new_context(browser, base_url: str, *, viewport: dict = DESKTOP):
     return browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport=viewport)
 
 
-@pytest.fixture
-def browser_page(browser, transactional_db, live_server, request):
-    """A page in a fresh browser context, pointed at the live server (page.goto("/") opens the home page).
-    The live server runs in another thread, hence `transactional_db`: the test's rows are committed."""
-    context = new_context(browser, live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+def watch_errors(page) -> list[str]:
+    """A live list of the page's console errors and uncaught exceptions (CSP violations show up here)."""
     errors: list[str] = []
 
     def on_console(message) -> None:
@@ -97,7 +92,17 @@ def browser_page(browser, transactional_db, live_server, request):
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    request.node.stash[_ERRORS] = errors
+    return errors
+
+
+@pytest.fixture
+def browser_page(browser, transactional_db, live_server, request):
+    """A page in a fresh browser context, pointed at the live server (page.goto("/") opens the home page).
+    The live server runs in another thread, hence `transactional_db`: the test's rows are committed."""
+    context = new_context(browser, live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    request.node.stash[_ERRORS] = watch_errors(page)
     try:
         yield page
     finally:

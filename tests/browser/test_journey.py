@@ -15,7 +15,7 @@ def board(transactional_db):
     return Board.objects.create(category=category, name="灌水闲聊", description="想聊什么都行")
 
 
-def test_newcomer_registers_posts_and_gets_the_sofa(browser_page, page_errors, board):
+def test_newcomer_registers_posts_and_gets_the_sofa(browser_page, page_errors, assert_accessible, board):
     page = browser_page
     page.goto("/")
     page.get_by_role("link", name="注册").first.click()
@@ -36,6 +36,7 @@ def test_newcomer_registers_posts_and_gets_the_sofa(browser_page, page_errors, b
     page.get_by_label("内容").fill("[b]第一次发帖[/b],请多关照 :微笑:")
     page.get_by_role("button", name="预览").click()
     expect(page.locator("#preview strong")).to_have_text("第一次发帖")
+    assert_accessible(page)  # with the preview htmx put in
     page.get_by_role("button", name="发表帖子").click()
 
     expect(page.get_by_role("heading", name="大家好,我是新人")).to_be_visible()
@@ -50,5 +51,6 @@ def test_newcomer_registers_posts_and_gets_the_sofa(browser_page, page_errors, b
     expect(page.locator("#floor-2 .floor-no")).to_have_text("沙发")
     expect(page.locator("#floor-2 .content")).to_contain_text("沙发是我的!欢迎新人")
     assert page.url.endswith("#floor-2")
+    assert_accessible(page)
     assert list(Floor.objects.filter(thread=thread).values_list("number", flat=True).order_by("number")) == [1, 2]
     assert page_errors == []

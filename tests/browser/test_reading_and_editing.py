@@ -32,7 +32,7 @@ def _log_in(page, name: str) -> None:
     expect(page.locator(".userbox")).to_contain_text(name)
 
 
-def test_member_reads_quotes_edits_and_deletes(browser_page, page_errors, thread):
+def test_member_reads_quotes_edits_and_deletes(browser_page, page_errors, assert_accessible, thread):
     page = browser_page
     _log_in(page, "开帖人")
     page.goto(f"/thread/{thread.pk}/")
@@ -67,5 +67,6 @@ def test_member_reads_quotes_edits_and_deletes(browser_page, page_errors, thread
     page.locator("#floor-5").get_by_role("link", name="删除").click()
     page.get_by_role("button", name="删除").click()
     expect(page.locator("#floor-5 .removed")).to_contain_text("已被删除")
+    assert_accessible(page)  # an edited floor, a deleted one, the member's own actions
     expect(page.locator("#floor-2").get_by_role("link", name="编辑")).to_have_count(0)  # not this member's
     assert page_errors == []
