@@ -6,7 +6,8 @@ Fixtures:
                 ended is saved to test-artifacts/<test>.png
   page_errors   the console errors and uncaught exceptions of that page (CSP violations show up here)
   assert_accessible(page)  runs axe-core on the page as it is now and fails listing every serious or
-                critical violation with the elements it found (`axe_problems(page)` returns that list)
+                critical violation (and every landmark or h1 one) with the elements it found
+                (`axe_problems(page)` returns that list)
 
 Without /usr/bin/chromium the tests here are skipped with the reason, except under CI=true, where they
 fail: CI installs chromium, so a missing browser there is a broken set-up, not a reason to skip."""
@@ -121,13 +122,16 @@ def page_errors(browser_page, request) -> list[str]:
     return request.node.stash[_ERRORS]
 
 
-# What fails a page: axe's two highest impacts. Lower ones (e.g. "moderate" best practices) are advice.
+# What fails a page: axe's two highest impacts, and the rules that hold a page's outline together (a
+# screen reader moves by landmarks and headings), which axe itself rates only "moderate".
 FAILING_IMPACTS = {"serious", "critical"}
+FAILING_RULES = {"landmark-one-main", "landmark-unique", "landmark-no-duplicate-banner",
+                 "landmark-no-duplicate-contentinfo", "landmark-no-duplicate-main", "page-has-heading-one", "region"}
 
 
 def axe_problems(page) -> list[str]:
     """Runs axe-core (shipped inside the axe-playwright-python package: nothing is downloaded) on the page
-    as it is now; one line per serious or critical violation, naming the rule and each element.
+    as it is now; one line per failing violation, naming the rule and each element.
 
     axe goes in through `page.evaluate`, which runs in the page like the devtools console and is not
     subject to the page's CSP, so the site's real policy (no inline script) stays on for the check. A
@@ -139,7 +143,7 @@ def axe_problems(page) -> list[str]:
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     problems = []
     for violation in results["violations"]:
-        if violation["impact"] not in FAILING_IMPACTS:
+        if violation["impact"] not in FAILING_IMPACTS and violation["id"] not in FAILING_RULES:
             continue
         nodes = violation["nodes"]
         why = " ".join(nodes[0].get("failureSummary", "").split())

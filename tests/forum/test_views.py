@@ -60,7 +60,8 @@ def test_thread_floors_have_chinese_labels_and_anchors(make_thread):
 def test_thread_shows_the_author_card(make_thread, author):
     thread = make_thread()
     html = Client().get(f"/thread/{thread.pk}/").content.decode()
-    card = html[html.index('class="card"'):html.index("</aside>")]
+    start = html.index('class="card"')
+    card = html[start:html.index("</dl>", start)]
     for label in ("级别", "UID", "精华", "发帖", "在线时间", "注册时间", "最后登录"):
         assert label in card
     assert author.username in card and "新手上路" in card and ("在线" in card or "离线" in card)
