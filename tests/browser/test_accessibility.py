@@ -157,7 +157,7 @@ PAGES = [
     ("logout confirm", lambda f: "/logout/", None, MEMBER, "确定退出"),
 ]
 
-SCREENSHOTS = {"board", "thread", "register with errors", "reply with preview", "profile"}
+SCREENSHOTS = {"home", "board", "thread", "register with errors", "reply with preview", "profile"}
 
 # The bones axe does not hold a page to (some are only "moderate" there), checked on every page.
 STRUCTURE = """() => {
