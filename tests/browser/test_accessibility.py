@@ -8,7 +8,7 @@ at once rather than stopping at the first."""
 from dataclasses import dataclass, field
 
 import pytest
-from conftest import ARTIFACTS, DESKTOP, PHONE, axe_problems, new_context, watch_errors
+from conftest import ARTIFACTS, DESKTOP, PHONE, axe_problems, new_context, preload_axe, watch_errors
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
@@ -186,6 +186,7 @@ def _sign_in(context, member, base_url: str) -> None:
 @pytest.mark.parametrize("reader", ["guest", "member"])
 def test_every_page_passes_axe(browser, live_server, forum, reader, width):
     context = new_context(browser, live_server.url, viewport=DESKTOP if width == "desktop" else PHONE)
+    preload_axe(context)
     if reader == "member":
         _sign_in(context, forum.opener, live_server.url)
     page = context.new_page()
