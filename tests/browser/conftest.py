@@ -130,8 +130,8 @@ FAILING_RULES = {"landmark-one-main", "landmark-unique", "landmark-no-duplicate-
 
 
 def preload_axe(context) -> None:
-    """Puts axe-core into every page the context opens, before the page's own scripts: sent to the browser
-    once rather than on every check, which saves a third of the time of a walk through many pages."""
+    """Puts axe-core into every page the context opens (an init script, which the page's CSP does not
+    govern either): sent to the browser once for a walk through many pages, not with every check."""
     from axe_playwright_python.base import AXE_SCRIPT
 
     context.add_init_script(script=AXE_SCRIPT)
