@@ -46,9 +46,11 @@ def test_registration_goes_back_to_next(guest, member):
     assert response["Location"] == "/user/1/"
 
 
-def test_registration_ignores_a_next_on_another_site(guest):
-    response = guest.post("/register/", {**GOOD, "next": "https://evil.example/steal"})
-    assert response["Location"] == "/"
+@pytest.mark.parametrize("target", ["https://evil.example/steal", "foo", "home", "forum:home", "/\t/evil.example"])
+def test_registration_ignores_a_next_that_is_not_a_path_here(guest, target):
+    response = guest.post("/register/", {**GOOD, "next": target})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert signed_in_pk(guest) == Member.objects.get(username="张小凡").pk
 
 
 def test_name_is_stored_normalized(guest):

@@ -8,10 +8,9 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -25,6 +24,7 @@ from luntan.accounts.forms import (
     RegisterForm,
     SetPasswordForm,
 )
+from luntan.core.redirects import HOME, safe_next
 from luntan.core.text import USERNAME_MAX, USERNAME_MIN
 from luntan.core.views import form_status, login_first
 
@@ -33,14 +33,12 @@ RESET_URL_TOKEN = "set-password"  # noqa: S105 - a placeholder in the URL, not a
 
 
 def _next_url(request: HttpRequest) -> str:
-    """Where to go after the form: `next` when it stays on this site, else the home page."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        # Back to the page the member came from, but not round again to a members' form.
-        if not target.startswith(tuple(reverse(f"accounts:{n}") for n in ("login", "register", "logout"))):
-            return target
-    return reverse("forum:home")
+    """Where to go after the form: `next` when it is a path on this site, else the home page."""
+    target = safe_next(request.POST.get("next") or request.GET.get("next"))
+    # Back to the page the member came from, but not round again to a members' form.
+    if target.startswith(tuple(reverse(f"accounts:{n}") for n in ("login", "register", "logout"))):
+        return HOME
+    return target
 
 
 def _posted(request: HttpRequest):
@@ -64,7 +62,7 @@ def register(request: HttpRequest) -> HttpResponse:
             auth_login(request, member, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, _("Welcome to %(site)s, %(name)s!") % {
                 "site": settings.LUNTAN["SITE_NAME"], "name": member.username})
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
     return render(request, "accounts/register.html", {
         "form": form, "next": _next_url(request), "name_min": USERNAME_MIN, "name_max": USERNAME_MAX,
     }, status=form_status(form))
@@ -78,7 +76,7 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         auth_login(request, form.member)
         messages.success(request, _("Welcome back, %(name)s.") % {"name": form.member.username})
-        return redirect(_next_url(request))
+        return HttpResponseRedirect(_next_url(request))
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)},
                   status=form_status(form))
 

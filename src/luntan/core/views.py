@@ -4,18 +4,19 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from luntan.core.redirects import redirect_to_next
 
 
 def login_first(request: HttpRequest) -> HttpResponse:
     """To the login page, and back here afterwards."""
     messages.info(request, _("Please log in first."))
-    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+    return HttpResponseRedirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
 
 
 def form_status(form) -> int:
@@ -27,11 +28,7 @@ def form_status(form) -> int:
 def language(request: HttpRequest, code: str) -> HttpResponse:
     """Switches the language with a plain link, so that a guest's page needs no form token and stays
     cacheable. A language choice changes nothing but how pages read, so a link is safe to follow."""
-    target = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        target = "/"
-    response = redirect(target)
+    response = redirect_to_next(request.GET.get("next"))
     if code in dict(settings.LANGUAGES):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
                             samesite="Lax", httponly=True)
