@@ -249,7 +249,7 @@ def test_english_is_available(make_thread):
     thread = make_thread(replies=1)
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     assert floor_labels(client.get(f"/thread/{thread.pk}/").content.decode()) == ["楼主", "沙发"]
-    assert client.get("/lang/en/", {"next": f"/thread/{thread.pk}/"})["Location"] == f"/thread/{thread.pk}/"
+    assert client.post("/lang/en/", {"next": f"/thread/{thread.pk}/"})["Location"] == f"/thread/{thread.pk}/"
     html = client.get(f"/thread/{thread.pk}/").content.decode()
     assert floor_labels(html) == ["Original post", "Sofa"] and 'lang="en"' in html
 

@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
-from luntan.core.redirects import redirect_to_next
+from luntan.core.redirects import redirect_to_next, safe_next
 
 
 def login_first(request: HttpRequest) -> HttpResponse:
@@ -24,14 +24,20 @@ def form_status(form) -> int:
     return 400 if form.is_bound else 200
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def language(request: HttpRequest, code: str) -> HttpResponse:
-    """Switches the language with a plain link, so that a guest's page needs no form token and stays
-    cacheable. A language choice changes nothing but how pages read, so a link is safe to follow."""
-    response = redirect_to_next(request.GET.get("next"))
+    """Switches the language from the footer's form. A GET only shows that form: a link (or an [img] in a
+    post) must not change how the site reads for whoever opens it."""
+    if request.method == "GET":
+        return render(request, "core/language.html", {"next": safe_next(request.GET.get("next"))})
+    response = redirect_to_next(request.POST.get("next"))
     if code in dict(settings.LANGUAGES):
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
-                            samesite="Lax", httponly=True)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
     return response
 
 
