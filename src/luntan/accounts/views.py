@@ -2,6 +2,8 @@
 query, and render."""
 
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -28,8 +30,11 @@ from luntan.core.redirects import HOME, safe_next
 from luntan.core.text import USERNAME_MAX, USERNAME_MIN
 from luntan.core.views import form_status, login_first
 
-RESET_SESSION_KEY = "_password_reset_token"
 RESET_URL_TOKEN = "set-password"  # noqa: S105 - a placeholder in the URL, not a secret
+RESET_COOKIE = "luntan_reset"
+RESET_COOKIE_SALT = "luntan.accounts.password_reset"
+RESET_COOKIE_AGE = 60 * 60  # time to choose a new password after opening the link
+UIDB64 = re.compile(r"[0-9A-Za-z_-]{1,24}")  # what urlsafe_base64_encode makes of a member's id
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -136,11 +141,18 @@ def password_reset_sent(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    if not UIDB64.fullmatch(uidb64):
+        return render(request, "accounts/password_reset_invalid.html", status=400)
+    form_path = reverse("accounts:password_reset_confirm", args=[uidb64, RESET_URL_TOKEN])
     if token != RESET_URL_TOKEN:
-        # Keep the token in the session and take it out of the address bar (and any Referer) at once.
-        request.session[RESET_SESSION_KEY] = token[:100]
-        return redirect("accounts:password_reset_confirm", uidb64, RESET_URL_TOKEN)
-    member = queries.member_from_reset_link(uidb64, request.session.get(RESET_SESSION_KEY, ""))
+        # The token leaves the address bar (and any Referer) at once, for a short-lived cookie that only
+        # this link's form receives. Not the session: opening a link, by anyone, writes nothing.
+        response = HttpResponseRedirect(form_path)
+        response.set_signed_cookie(RESET_COOKIE, token[:100], salt=RESET_COOKIE_SALT, max_age=RESET_COOKIE_AGE,
+                                   path=form_path, secure=request.is_secure(), httponly=True, samesite="Lax")
+        return response
+    token = request.get_signed_cookie(RESET_COOKIE, default="", salt=RESET_COOKIE_SALT, max_age=RESET_COOKIE_AGE)
+    member = queries.member_from_reset_link(uidb64, token)
     if member is None:
         return render(request, "accounts/password_reset_invalid.html", status=400)
     form = SetPasswordForm(_posted(request), member=member)
@@ -150,8 +162,9 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
         except ValidationError as error:
             form.apply_service_error(error)
         else:
-            request.session.pop(RESET_SESSION_KEY, None)
-            return redirect("accounts:password_reset_done")
+            response = redirect("accounts:password_reset_done")
+            response.delete_cookie(RESET_COOKIE, path=form_path, samesite="Lax")
+            return response
     return render(request, "accounts/password_reset_confirm.html", {"form": form, "member": member},
                   status=form_status(form))
 
