@@ -109,7 +109,8 @@ def test_service_refuses_a_name_taken_between_check_and_write(monkeypatch):
     monkeypatch.setattr(services, "check_username", lambda raw: raw)  # both passed the check...
     monkeypatch.setattr(services, "_username_exists", lambda name: False)  # ...and the re-check
     with pytest.raises(ValidationError) as caught, translation.override("en"):
-        services.member_register(username="抢注的名字", email="second@example.com", password=GOOD["password1"])
+        services.member_register(username="抢注的名字", email="second@example.com", password=GOOD["password1"],
+                                 address=None)
     assert caught.value.message_dict == {"username": ["This username is already taken."]}
     assert Member.objects.filter(username="抢注的名字").count() == 1
 

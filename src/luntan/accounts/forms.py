@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from luntan.accounts import services
 from luntan.accounts.models import Member
 from luntan.accounts.names import normalize_username
+from luntan.protection import throttle
 
 PASSWORD_MAX = 4096  # long passphrases are welcome; a megabyte of "password" is not
 
@@ -84,6 +85,9 @@ class LoginForm(forms.Form):
             if "@" not in login:
                 login = normalize_username(login)
             self.member = authenticate(self.request, username=login, password=password)
+            wait = getattr(self.request, "signin_wait", 0)
+            if wait:
+                raise ValidationError(throttle.too_many_attempts(wait), code="throttled")
             if self.member is None:
                 # One message for a wrong name, a wrong password and a disabled account alike.
                 raise ValidationError(_("The username or password is not correct."), code="invalid_login")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from luntan.accounts.models import Member, MemberGroup, name_key
 from luntan.accounts.names import validate_username
 from luntan.core import presence
+from luntan.protection import throttle
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +78,20 @@ def check_password(password: str, *, member: Member) -> None:
 
 # --- Registration ---------------------------------------------------------------------------------------
 
-def member_register(*, username: str, email: str, password: str) -> Member:
+def check_register_allowed(*, address: str) -> None:
+    """A few new accounts per address and period (LUNTAN["LIMITS"]["REGISTER_PER_ADDRESS"])."""
+    wait = throttle.window_wait("REGISTER_PER_ADDRESS", address)
+    if wait:
+        raise ValidationError(throttle.too_many_registrations(wait), code="throttled")
+
+
+def member_register(*, username: str, email: str, password: str, address: str | None) -> Member:
     """Creates a member in the default group. Raises one ValidationError whose error_dict names every field
     that is wrong ("username", "email", "password"); a name taken by a concurrent registration is reported
-    the same way as one taken earlier."""
+    the same way as one taken earlier. `address` is the visitor's (None for an administrator's command):
+    too many new accounts from it are refused with a plain ValidationError (code "throttled")."""
+    if address is not None:
+        check_register_allowed(address=address)
     errors: dict[str, list[ValidationError]] = {}
     member = Member(username=username, email=email)
     try:
@@ -110,6 +121,8 @@ def member_register(*, username: str, email: str, password: str) -> Member:
     except IntegrityError:
         # Two people sent the same name at the same moment: the unique index let one of them in.
         raise ValidationError({"username": _name_taken()}) from None
+    if address is not None:
+        throttle.window_note("REGISTER_PER_ADDRESS", address)
     return member
 
 
@@ -133,12 +146,19 @@ def member_password_change(*, member: Member, old_password: str, new_password: s
         raise ValidationError({"new_password": error.error_list}) from None
 
 
-def password_reset_send(*, email: str, link: Callable[[str, str], str]) -> int:
+def password_reset_send(*, email: str, address: str, link: Callable[[str, str], str]) -> int:
     """Mails a reset link to every active member with this address and a usable password; `link(uidb64,
     token)` makes the absolute URL. Returns how many were sent, which the caller must not show: the page
-    reads the same whether or not the address is known."""
-    members = [m for m in Member.objects.filter(email__iexact=(email or "").strip(), is_active=True)
-               if m.has_usable_password()]
+    reads the same whether or not the address is known.
+
+    A few requests per visitor's `address` and per e-mail address in a period (LUNTAN["LIMITS"]); more are
+    refused with a ValidationError (code "throttled"), counted alike for known and unknown addresses."""
+    email = (email or "").strip()
+    wait = (throttle.window_note("RESET_MAIL_PER_ADDRESS", address)
+            or throttle.window_note("RESET_MAIL_PER_EMAIL", email.lower()))
+    if wait:
+        raise ValidationError(throttle.too_many_reset_requests(wait), code="throttled")
+    members = [m for m in Member.objects.filter(email__iexact=email, is_active=True) if m.has_usable_password()]
     site = settings.LUNTAN["SITE_NAME"]
     for member in members:
         url = link(urlsafe_base64_encode(force_bytes(member.pk)), default_token_generator.make_token(member))

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +26,7 @@ from luntan.accounts.forms import (
     RegisterForm,
     SetPasswordForm,
 )
+from luntan.core.presence import client_address
 from luntan.core.redirects import HOME, safe_next
 from luntan.core.text import USERNAME_MAX, USERNAME_MIN
 from luntan.core.views import form_status, login_first
@@ -46,6 +47,11 @@ def _next_url(request: HttpRequest) -> str:
     return target
 
 
+def _status(form) -> int:
+    """429 for a form refused by a rate limit (luntan.protection.throttle), else as form_status."""
+    return 429 if form.has_error(NON_FIELD_ERRORS, "throttled") else form_status(form)
+
+
 def _posted(request: HttpRequest):
     """The sent form, even an empty one (so that it says what is missing), or None on GET."""
     return request.POST if request.method == "POST" else None
@@ -60,7 +66,8 @@ def register(request: HttpRequest) -> HttpResponse:
         try:
             member = services.member_register(username=form.cleaned_data["username"],
                                               email=form.cleaned_data["email"],
-                                              password=form.cleaned_data["password1"])
+                                              password=form.cleaned_data["password1"],
+                                              address=client_address(request))
         except ValidationError as error:
             form.apply_service_error(error)
         else:
@@ -70,7 +77,7 @@ def register(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_next_url(request))
     return render(request, "accounts/register.html", {
         "form": form, "next": _next_url(request), "name_min": USERNAME_MIN, "name_max": USERNAME_MAX,
-    }, status=form_status(form))
+    }, status=_status(form))
 
 
 @sensitive_post_parameters("password")
@@ -83,7 +90,7 @@ def login(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Welcome back, %(name)s.") % {"name": form.member.username})
         return HttpResponseRedirect(_next_url(request))
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)},
-                  status=form_status(form))
+                  status=_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,13 +130,17 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def password_reset(request: HttpRequest) -> HttpResponse:
     form = PasswordResetForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        services.password_reset_send(
-            email=form.cleaned_data["email"],
-            link=lambda uidb64, token: request.build_absolute_uri(
-                reverse("accounts:password_reset_confirm", args=[uidb64, token])),
-        )
-        return redirect("accounts:password_reset_sent")
-    return render(request, "accounts/password_reset.html", {"form": form}, status=form_status(form))
+        try:
+            services.password_reset_send(
+                email=form.cleaned_data["email"], address=client_address(request),
+                link=lambda uidb64, token: request.build_absolute_uri(
+                    reverse("accounts:password_reset_confirm", args=[uidb64, token])),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("accounts:password_reset_sent")
+    return render(request, "accounts/password_reset.html", {"form": form}, status=_status(form))
 
 
 @require_GET

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "luntan.markup",
     "luntan.accounts",
     "luntan.forum",
+    "luntan.protection",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +217,19 @@ LUNTAN = {
     "PAGE_CACHE_SECONDS": 60,
     # Buffered view counts, online time and last activity are written to the database this often.
     "FLUSH_SECONDS": 30,
+    # How often a visitor may try things (luntan.protection.throttle); (tries, seconds) is at most that
+    # many tries per period of that length.
+    "LIMITS": {
+        "SIGNIN_FREE_TRIES": 5,  # wrong passwords for one account from one address before the delays start
+        "SIGNIN_FIRST_DELAY": 60,  # seconds; each further wrong password doubles it...
+        "SIGNIN_LONGEST_DELAY": 60 * 60,  # ...up to this
+        "SIGNIN_PER_ACCOUNT": (20, 15 * 60),  # wrong passwords for one account from all addresses
+        "SIGNIN_PER_ADDRESS": (40, 15 * 60),  # wrong passwords from one address for all accounts
+        "SIGNIN_KNOWN_ADDRESS_DAYS": 30,  # an address a member signed in from is spared the two limits above
+        "RESET_MAIL_PER_ADDRESS": (5, 60 * 60),  # password-reset requests from one address
+        "RESET_MAIL_PER_EMAIL": (3, 60 * 60),  # password-reset requests for one e-mail address
+        "REGISTER_PER_ADDRESS": (5, 60 * 60),  # new accounts from one address
+    },
 }
 
 # `luntan bench` sets this in the server it starts, to route its ceiling view (/bench/ceiling/). Off on a site.
