@@ -169,7 +169,8 @@ def test_table_shows_each_page_as_a_share_of_the_ceiling():
 
 def test_missing_measurements_are_not_passes():
     found = report.checks([Row(CEILING, ANONYMOUS, _result(2000))])
-    assert all(c.passed is None for c in found if "thread page" in c.name or "megathread" in c.name)
+    unmeasured = [c for c in found if "thread page" in c.name or "megathread" in c.name]
+    assert unmeasured and all(c.passed is None for c in unmeasured)
 
 
 def test_docs_section_is_replaced_and_the_prose_kept(tmp_path):
@@ -274,25 +275,41 @@ def test_floors_carry_cooked_html(tiny_site):
     assert floor is not None and "<strong>" in floor.html and "[b]" not in floor.html
 
 
+def test_a_site_with_posts_is_not_mistaken_for_a_bench_site(make_thread):
+    make_thread(replies=2)
+    assert site.find_site() is None
+    assert not site.database_is_empty()
+
+
 @pytest.mark.django_db
-def test_a_site_with_posts_is_not_mistaken_for_a_bench_site():
+def test_an_empty_database_is_empty():
     assert site.find_site() is None
     assert site.database_is_empty()
 
 
-def test_busy_share_is_a_share_of_the_cpu():
+def test_busy_share_is_the_busy_part_of_the_cpu_time_that_passed(monkeypatch):
     from luntan.core.bench import machine
 
-    busy = machine.busy_share(0.05)
-    assert busy is None or 0.0 <= busy <= 1.0
+    readings = iter([(100, 1000), (150, 1100)])  # 50 busy jiffies out of 100
+    monkeypatch.setattr(machine, "_cpu_times", lambda: next(readings))
+    monkeypatch.setattr(machine.time, "sleep", lambda s: None)
+    assert machine.busy_share(1.0) == pytest.approx(0.5)
+    monkeypatch.setattr(machine, "_cpu_times", lambda: (100, 1000))  # no time passed: no share
+    assert machine.busy_share(1.0) is None
+    monkeypatch.setattr(machine, "_cpu_times", lambda: None)  # no /proc/stat
+    assert machine.busy_share(1.0) is None
 
 
-def test_cpu_meter_sees_no_other_load_when_nothing_else_runs_in_its_group():
-    import os
-
+@pytest.mark.parametrize("ours, expected", [(20, 0.4), (0, 0.6), (60, 0.0), (90, 0.0)])
+def test_cpu_meter_counts_only_what_other_processes_used(monkeypatch, ours, expected):
     from luntan.core.bench import machine
 
-    meter = machine.CpuMeter(os.getpgid(0))
+    # 60 of 100 jiffies busy; the server's group, this process and wrk used `ours` of them.
+    readings = iter([(1000, 5000), (1060, 5100)])
+    ticks = iter([500, 500 + ours])
+    monkeypatch.setattr(machine, "_cpu_times", lambda: next(readings))
+    monkeypatch.setattr(machine, "_group_ticks", lambda pgid: next(ticks))
+    monkeypatch.setattr(machine, "_own_ticks", lambda: 0)
+    meter = machine.CpuMeter(12345)
     meter.start()
-    others = meter.others()
-    assert others is None or 0.0 <= others <= 1.0
+    assert meter.others() == pytest.approx(expected)

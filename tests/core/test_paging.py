@@ -37,7 +37,7 @@ def test_language_link_switches_and_refuses_foreign_next(db):
     response = client.get("/lang/en/", {"next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.cookies["django_language"].value == "en"
-    assert "Original post" not in client.get("/").content.decode()  # no thread yet, but English chrome:
-    assert 'lang="en"' in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert 'lang="en"' in home and ">Log in<" in home and ">登录<" not in home
     client.get("/lang/xx/")
     assert client.cookies["django_language"].value == "en"  # an unknown language changes nothing

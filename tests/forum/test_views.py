@@ -57,13 +57,30 @@ def test_thread_floors_have_chinese_labels_and_anchors(make_thread):
     assert "发表于" in html
 
 
-def test_thread_shows_the_author_card(make_thread, author):
+def _card(html: str) -> str:
+    return html[html.index('class="card"'):html.index("</aside>")]
+
+
+def _online_state(card: str) -> list[tuple[str, str]]:
+    """The card's online element(s): [(class, text)]."""
+    return re.findall(r'<span class="status (online|offline)">([^<]*)</span>', card)
+
+
+def test_thread_shows_the_author_card(make_thread, member):
     thread = make_thread()
-    html = Client().get(f"/thread/{thread.pk}/").content.decode()
-    card = html[html.index('class="card"'):html.index("</aside>")]
+    card = _card(Client().get(f"/thread/{thread.pk}/").content.decode())
     for label in ("级别", "UID", "精华", "发帖", "在线时间", "注册时间", "最后登录"):
         assert label in card
-    assert author.username in card and "新手上路" in card and ("在线" in card or "离线" in card)
+    assert member.username in card and "新手上路" in card
+
+
+def test_author_card_shows_the_authors_real_online_state(make_thread, member, member_client, other_member):
+    member_client.get("/")  # the member is seen; other_member never came
+    by_seen, by_absent = make_thread(by=member), make_thread(by=other_member)
+    seen = _card(Client().get(f"/thread/{by_seen.pk}/").content.decode())
+    absent = _card(Client().get(f"/thread/{by_absent.pk}/").content.decode())
+    assert _online_state(seen) == [("online", "在线")]
+    assert _online_state(absent) == [("offline", "离线")]
 
 
 def test_thread_pages_twenty_floors_and_jump_to_floor(make_thread):
