@@ -13,8 +13,6 @@ from luntan import cli
 from luntan.accounts.models import Member
 from luntan.core import counters, presence
 from luntan.core.management.commands import bootstrap, serve
-from luntan.forum.models import Board, Category, Thread
-from luntan.forum.services import thread_create
 
 
 def _run(*args: str) -> str:
@@ -28,14 +26,6 @@ def _nothing_buffered():
     """Whatever earlier tests counted (in this process or in the cache) is taken away first."""
     counters.take_views()
     presence.take_pending()
-
-
-@pytest.fixture
-def thread(db) -> Thread:
-    author = Member.objects.create_user("看帖的人", "reader@example.com", "不好猜的密码123")
-    board = Board.objects.create(category=Category.objects.create(name="综合讨论"), name="灌水区")
-    return thread_create(author=author, board=board, title="浏览数会被写进数据库吗", source="正文",
-                         fmt="markdown").thread
 
 
 # --- luntan flush -----------------------------------------------------------------------------------------
@@ -64,8 +54,7 @@ def test_a_second_flush_adds_nothing(thread):
     assert "of 0 thread(s)" in out
 
 
-def test_flush_writes_online_time(db):
-    member = Member.objects.create_user("常来的人", "often@example.com", "不好猜的密码123")
+def test_flush_writes_online_time(member):
     now = time.time()
     presence._note_member(member.pk, member.username, now - 120)
     presence._note_member(member.pk, member.username, now)  # two minutes later, still online
