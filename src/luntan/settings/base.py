@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "luntan.markup",
     "luntan.accounts",
     "luntan.forum",
+    "luntan.bench",  # only the `luntan bench` command
 ]
 
 MIDDLEWARE = [
@@ -215,9 +216,6 @@ LUNTAN = {
     # Buffered view counts, online time and last activity are written to the database this often.
     "FLUSH_SECONDS": 30,
 }
-
-# `luntan bench` sets this in the server it starts, to route its ceiling view (/bench/ceiling/). Off on a site.
-LUNTAN_BENCH = env_bool("LUNTAN_BENCH", False)
 
 LOGGING = {
     "version": 1,

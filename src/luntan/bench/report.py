@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from luntan.core.bench.pages import ANONYMOUS, CEILING, MEMBER, QueryCount
-from luntan.core.bench.wrk import WrkResult
+from luntan.bench.pages import ANONYMOUS, CEILING, MEMBER, QueryCount
+from luntan.bench.wrk import WrkResult
 
 BEGIN = "<!-- luntan bench: generated section, refreshed by `luntan bench` -->"
 END = "<!-- luntan bench: end of generated section -->"
