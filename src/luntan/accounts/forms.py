@@ -3,6 +3,7 @@ check_* functions) so that the API applies the same ones; the forms call them to
 once, and the services check again when they write."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -11,12 +12,12 @@ from luntan.accounts import services
 from luntan.accounts.models import Member
 from luntan.accounts.names import normalize_username
 
-PASSWORD_MAX = 4096  # long passphrases are welcome; a megabyte of "password" is not
-
 
 def password_field(label, *, required) -> forms.CharField:
-    """A password box: kept exactly as typed (no stripping), long passphrases welcome."""
-    return forms.CharField(label=label, strip=False, max_length=PASSWORD_MAX, widget=forms.PasswordInput,
+    """A password box: kept exactly as typed (no stripping), long passphrases welcome (up to
+    LUNTAN["MAX_PASSWORD_CHARS"], read when the form class is defined)."""
+    return forms.CharField(label=label, strip=False, max_length=settings.LUNTAN["MAX_PASSWORD_CHARS"],
+                           widget=forms.PasswordInput,
                            error_messages={"required": required})
 
 

@@ -25,7 +25,6 @@ from luntan.accounts.forms import (
     RegisterForm,
     SetPasswordForm,
 )
-from luntan.core.text import USERNAME_MAX, USERNAME_MIN
 from luntan.core.views import form_status, login_first
 
 RESET_SESSION_KEY = "_password_reset_token"
@@ -66,7 +65,8 @@ def register(request: HttpRequest) -> HttpResponse:
                 "site": settings.LUNTAN["SITE_NAME"], "name": member.username})
             return redirect(_next_url(request))
     return render(request, "accounts/register.html", {
-        "form": form, "next": _next_url(request), "name_min": USERNAME_MIN, "name_max": USERNAME_MAX,
+        "form": form, "next": _next_url(request), "name_min": settings.LUNTAN["USERNAME_MIN_CHARS"],
+        "name_max": settings.LUNTAN["USERNAME_MAX_CHARS"],
     }, status=form_status(form))
 
 

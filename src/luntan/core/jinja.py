@@ -51,6 +51,11 @@ def _pgettext(context: str, message: str) -> str:
     return found
 
 
+def limit(name: str) -> int:
+    """One of the forum's limits, settings.LUNTAN[name] (MAX_TITLE_CHARS ...), as it is now."""
+    return settings.LUNTAN[name]
+
+
 def environment(**options) -> Environment:
     options.setdefault("extensions", [])
     options["extensions"] = [*options["extensions"], "jinja2.ext.i18n"]
@@ -61,7 +66,7 @@ def environment(**options) -> Environment:
         _gettext, translation.ngettext, newstyle=True, pgettext=_pgettext, npgettext=translation.npgettext,
     )
     env.globals.update(
-        url=url, static=static, hole=hole, get_language=translation.get_language,
+        url=url, static=static, hole=hole, get_language=translation.get_language, limit=limit,
         site_name=settings.LUNTAN["SITE_NAME"],
     )
     env.filters.update(

@@ -209,8 +209,14 @@ LUNTAN = {
     "FLOORS_PER_PAGE": 20,
     "THREADS_PER_PAGE": 20,
     "ONLINE_MINUTES": 15,
+    # Every limit a member meets is read from here: services, forms, templates (maxlength) and the models'
+    # max_length (taken at import: a change there needs a migration).
     "MAX_BODY_CHARS": 50_000,
     "MAX_TITLE_CHARS": 80,
+    "USERNAME_MIN_CHARS": 2,
+    "USERNAME_MAX_CHARS": 15,
+    "MAX_SIGNATURE_CHARS": 500,
+    "MAX_PASSWORD_CHARS": 4096,  # long passphrases are welcome; a megabyte of "password" is not
     # Cached anonymous pages and floor lists live this long at most; writes invalidate them at once.
     "PAGE_CACHE_SECONDS": 60,
     # Buffered view counts, online time and last activity are written to the database this often.
