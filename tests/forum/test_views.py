@@ -370,3 +370,12 @@ def test_unknown_format_is_a_form_error_not_a_crash(make_thread, other_member_cl
     response = other_member_client.post(f"/thread/{thread.pk}/reply/", {"source": "你好", "format": "<x>"})
     assert response.status_code == 400 and "你好" in response.content.decode()
     assert thread.floors.count() == 1
+
+
+@pytest.mark.parametrize("action", ["edit", "delete"])
+def test_guests_are_asked_to_log_in_to_edit_or_delete(thread, action):
+    floor = thread.floors.get(number=1)
+    response = Client().post(f"/floor/{floor.pk}/{action}/", {"source": "游客改的", "format": "bbcode"})
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
+    floor.refresh_from_db()
+    assert floor.source != "游客改的" and not floor.is_deleted

@@ -37,14 +37,14 @@ class MemberGroup(models.Model):
         return self.name
 
 
-class MemberManager(DjangoUserManager):
-    def get_by_natural_key(self, username: str) -> "Member":
-        return self.get(name_key=name_key(username))
+class MemberManager(DjangoUserManager["Member"]):
+    def get_by_natural_key(self, username: str | None) -> "Member":
+        return self.get(name_key=name_key(username or ""))
 
-    def _create_user(self, username, email, password, **extra_fields):
+    def create_user(self, username, email=None, password=None, **extra_fields):
         if "group" not in extra_fields and "group_id" not in extra_fields:
             extra_fields["group"] = MemberGroup.objects.filter(is_default=True).first()
-        return super()._create_user(username, email, password, **extra_fields)
+        return super().create_user(username, email, password, **extra_fields)
 
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("group", MemberGroup.objects.filter(name="管理员").first())
