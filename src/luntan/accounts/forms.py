@@ -2,6 +2,8 @@
 check_* functions) so that the API applies the same ones; the forms call them to show every problem at
 once, and the services check again when they write."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -51,8 +53,9 @@ class RegisterForm(forms.Form):
     def clean_email(self) -> str:
         return services.check_email(self.cleaned_data["email"])
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         candidate = Member(username=data.get("username") or self.data.get("username", ""),
                            email=data.get("email") or self.data.get("email", ""))
         check_new_password(self, data, member=candidate)
@@ -78,8 +81,9 @@ class LoginForm(forms.Form):
         self.request = request
         self.member: Member | None = None
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         login, password = data.get("login"), data.get("password")
         if login and password:
             if "@" not in login:
@@ -105,8 +109,9 @@ class SetPasswordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.member = member
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         check_new_password(self, data, member=self.member)
         return data
 

@@ -75,7 +75,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(_posted(request), request=request)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and form.member is not None:  # valid: the member is known
         auth_login(request, form.member)
         messages.success(request, _("Welcome back, %(name)s.") % {"name": form.member.username})
         return redirect(_next_url(request))

@@ -93,10 +93,15 @@ class CeilingClient:
             environ["HTTP_COOKIE"] = self.cookie
         setup_testing_defaults(environ)
         started: list[tuple[str, dict[str, str]]] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info=None) -> Callable[[bytes], object]:
+            started.append((status, dict(headers)))
+            return lambda data: None
+
         request_started.disconnect(close_old_connections)
         request_finished.disconnect(close_old_connections)
         try:
-            body = self.handler(environ, lambda status, headers, exc_info=None: started.append((status, dict(headers))))
+            body = self.handler(environ, start_response)
             content = b"".join(body)
             body.close()
         finally:

@@ -1,6 +1,8 @@
 """The Jinja2 environment for the site's pages: Django's URL reversing, static files, i18n and the
 forum's own display filters."""
 
+from typing import Literal
+
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
@@ -51,8 +53,12 @@ def _pgettext(context: str, message: str) -> str:
     return found
 
 
-def limit(name: str) -> int:
-    """One of the forum's limits, settings.LUNTAN[name] (MAX_TITLE_CHARS ...), as it is now."""
+Limit = Literal["MAX_BODY_CHARS", "MAX_TITLE_CHARS", "USERNAME_MIN_CHARS", "USERNAME_MAX_CHARS",
+                "MAX_SIGNATURE_CHARS", "MAX_PASSWORD_CHARS"]
+
+
+def limit(name: Limit) -> int:
+    """One of the forum's limits, settings.LUNTAN[name], as it is now."""
     return settings.LUNTAN[name]
 
 

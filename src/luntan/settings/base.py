@@ -4,6 +4,7 @@ give a working embedded site (SQLite in var/, a disk cache) with no set-up at al
 import os
 import secrets
 from pathlib import Path
+from typing import Any, TypedDict
 
 import dj_database_url
 
@@ -121,6 +122,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set, else a disk cache shared by all worker processes -------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -204,7 +206,22 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "luntan.core.views.csrf_failure"
 
 # --- The forum's own knobs ----------------------------------------------------------------------------------
-LUNTAN = {
+class LuntanSettings(TypedDict):
+    SITE_NAME: str
+    FLOORS_PER_PAGE: int
+    THREADS_PER_PAGE: int
+    ONLINE_MINUTES: int
+    MAX_BODY_CHARS: int
+    MAX_TITLE_CHARS: int
+    USERNAME_MIN_CHARS: int
+    USERNAME_MAX_CHARS: int
+    MAX_SIGNATURE_CHARS: int
+    MAX_PASSWORD_CHARS: int
+    PAGE_CACHE_SECONDS: int
+    FLUSH_SECONDS: int
+
+
+LUNTAN: LuntanSettings = {
     "SITE_NAME": os.environ.get("LUNTAN_SITE_NAME", "论坛"),
     "FLOORS_PER_PAGE": 20,
     "THREADS_PER_PAGE": 20,

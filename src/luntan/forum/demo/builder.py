@@ -319,6 +319,8 @@ def _plan_checkin(rng: random.Random, now: datetime, plan: _ThreadPlan,
             later = min(at + timedelta(minutes=rng.uniform(3, 240)), now - timedelta(seconds=30))
             host = _pick_author(rng, members, plan.board, later, {name}, fan=1)
             text = drawer.draw(WELCOMES)
+            if text is None:  # every welcome used (the count above leaves one for each)
+                continue
             floors.append(_FloorPlan(host, text, _format_of(text, members[host].spec), later))
     floors.sort(key=lambda f: f.at)
     # Strictly after the opening post and each other, whatever the clock rounding.

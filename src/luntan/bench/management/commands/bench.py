@@ -22,6 +22,7 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 import django
 from django.conf import settings
@@ -154,7 +155,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         site = self._site(options)
-        if options["build_only"]:
+        if wrk_path is None:  # --build-only
             return
 
         from luntan.bench import pages as bench_pages
@@ -365,6 +366,8 @@ class Command(BaseCommand):
             return f"SQLite {sqlite3.sqlite_version} (WAL), {name}"
         connection.ensure_connection()
         if connection.vendor == "postgresql":
-            v = connection.pg_version
+            from django.db.backends.postgresql.base import DatabaseWrapper
+
+            v = cast(DatabaseWrapper, connection).pg_version
             return f"PostgreSQL {v // 10000}.{v % 10000}"
         return connection.vendor

@@ -11,7 +11,8 @@ from luntan.forum.models import Board
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Django prints help through argparse, which takes a lazy string as well (the stubs say str only).
+    help = gettext_lazy(  # type: ignore[assignment]
         "Fills an empty site with demo categories, boards, members, threads and replies. "
         "Does nothing on a site that already has boards."
     )
