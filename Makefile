@@ -1,7 +1,7 @@
 # Luntan (论坛): `make run` starts the site, `make test` checks it. Needs only python3 and make.
 #
 #   make run     set up (once) and serve on http://127.0.0.1:8000/  (BIND=0.0.0.0:8000 to change)
-#   make test    ruff, migration and deploy checks, the whole suite (PYTEST_ARGS="-k flush" to narrow)
+#   make test    ruff, migration and deploy checks, mypy over src/, the whole suite (PYTEST_ARGS="-k flush" to narrow)
 #   make bench   the load benchmark (luntan bench)
 
 SHELL := /bin/bash
@@ -45,6 +45,7 @@ test: $(TEST_STAMP) browser-deps
 	$(BIN)/ruff check .
 	$(LUNTAN) makemigrations --check --dry-run
 	LUNTAN_HTTPS=1 $(LUNTAN) check --deploy --fail-level ERROR
+	$(BIN)/mypy --no-incremental
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

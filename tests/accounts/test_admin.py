@@ -1,22 +1,11 @@
 """The site admin's member and group pages: they list, search and edit, and apply the name rules."""
 
 import pytest
-from django.test import Client
 from factories import MemberFactory
 
-from luntan.accounts.models import Member, MemberGroup
-
-from .conftest import english
+from luntan.accounts.models import MemberGroup
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(db) -> Client:
-    admin = Member.objects.create_superuser("站长", "admin@example.com", "管理员的密码2025")
-    client = english(Client())
-    client.force_login(admin)
-    return client
 
 
 @pytest.mark.parametrize("query", ["", "?q=张", "?q=abc", "?q=123", "?q=%25", "?is_active__exact=1",

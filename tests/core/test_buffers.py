@@ -4,7 +4,6 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 
-from luntan.accounts.models import Member
 from luntan.accounts.services import presence_flush
 from luntan.core import counters, presence
 
@@ -23,21 +22,17 @@ def _request(user=None, ip="203.0.113.5"):
     return request
 
 
-@pytest.mark.django_db
-def test_members_and_guests_are_listed_online():
-    member = Member.objects.create_user("在线的人", "on@example.com", "x")
+def test_members_and_guests_are_listed_online(member):
     presence.seen(_request(member))
     presence.seen(_request(ip="198.51.100.1"))
     presence.seen(_request(ip="198.51.100.2"))
     presence.seen(_request(ip="198.51.100.2"))
     members, guests = presence.online()
-    assert members == [(member.pk, "在线的人")] and guests == 2
+    assert members == [(member.pk, member.username)] and guests == 2
     assert presence.online_ids() == {member.pk}
 
 
-@pytest.mark.django_db
-def test_online_time_accrues_between_visits_and_is_flushed(monkeypatch):
-    member = Member.objects.create_user("常客", "c@example.com", "x")
+def test_online_time_accrues_between_visits_and_is_flushed(member, monkeypatch):
     clock = [1_000_000.0]
     monkeypatch.setattr(presence.time, "time", lambda: clock[0])
     presence.seen(_request(member))
@@ -80,11 +75,7 @@ def test_view_counts_survive_buffering_exactly():
     assert views_flush() == 1  # thread 41 does not exist: the update touches nothing, and nothing fails
 
 
-@pytest.mark.django_db
-def test_online_members_show_on_the_home_page():
-    member = Member.objects.create_user("夜猫子", "n@example.com", "x")
-    client = Client()
-    client.force_login(member)
-    client.get("/")
+def test_online_members_show_on_the_home_page(member, member_client):
+    member_client.get("/")
     html = Client().get("/").content.decode()
-    assert "夜猫子" in html and "有 1 位会员" in html
+    assert member.username in html and "有 1 位会员" in html

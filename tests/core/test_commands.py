@@ -13,8 +13,7 @@ from luntan import cli
 from luntan.accounts.models import Member
 from luntan.core import counters, presence
 from luntan.core.management.commands import bootstrap, serve
-from luntan.forum.models import Board, Category, Thread
-from luntan.forum.services import thread_create
+from luntan.forum.models import Board
 
 
 def _run(*args: str) -> str:
@@ -28,14 +27,6 @@ def _nothing_buffered():
     """Whatever earlier tests counted (in this process or in the cache) is taken away first."""
     counters.take_views()
     presence.take_pending()
-
-
-@pytest.fixture
-def thread(db) -> Thread:
-    author = Member.objects.create_user("看帖的人", "reader@example.com", "不好猜的密码123")
-    board = Board.objects.create(category=Category.objects.create(name="综合讨论"), name="灌水区")
-    return thread_create(author=author, board=board, title="浏览数会被写进数据库吗", source="正文",
-                         fmt="markdown").thread
 
 
 # --- luntan flush -----------------------------------------------------------------------------------------
@@ -64,8 +55,7 @@ def test_a_second_flush_adds_nothing(thread):
     assert "of 0 thread(s)" in out
 
 
-def test_flush_writes_online_time(db):
-    member = Member.objects.create_user("常来的人", "often@example.com", "不好猜的密码123")
+def test_flush_writes_online_time(member):
     now = time.time()
     presence._note_member(member.pk, member.username, now - 120)
     presence._note_member(member.pk, member.username, now)  # two minutes later, still online
@@ -210,7 +200,8 @@ def test_bootstrap_does_not_show_a_password_that_no_longer_works(db, var_dir):
 def demo_calls(monkeypatch) -> list[str]:
     calls: list[str] = []
     monkeypatch.setattr(bootstrap, "get_commands", lambda: {"demo": "luntan.test"})
-    monkeypatch.setattr(bootstrap, "call_command", lambda name, *a, **kw: calls.append(name))
+    monkeypatch.setattr(bootstrap, "call_command",
+                        lambda name, *a, first_run=False, **kw: calls.append(name) if first_run else None)
     return calls
 
 
@@ -220,7 +211,15 @@ def test_bootstrap_fills_a_site_without_boards_with_the_demo(db, var_dir, demo_c
     assert demo_calls == ["demo"]
 
 
-def test_bootstrap_leaves_a_site_with_boards_alone(thread, var_dir, demo_calls):
-    _run("bootstrap")
+def test_bootstrap_leaves_a_site_with_boards_alone(thread, var_dir):
+    boards, members = Board.objects.count(), Member.objects.count()
 
-    assert demo_calls == []
+    out = _run("bootstrap")
+
+    assert Board.objects.count() == boards and Member.objects.count() == members + 1  # only the admin
+    assert "luntan demo" not in out and "演示" not in out
+
+
+def test_demo_first_run_says_nothing_on_a_site_with_boards(thread):
+    assert _run("demo", "--first-run") == ""
+    assert Board.objects.count() == 1

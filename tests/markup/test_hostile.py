@@ -243,9 +243,10 @@ PATHOLOGICAL: list[tuple[str, str]] = [
 
 @pytest.mark.parametrize(("fmt", "source"), PATHOLOGICAL, ids=[f"{f}-{s[:12]!r}" for f, s in PATHOLOGICAL])
 def test_pathological_input_is_fast_and_inert(fmt: str, source: str) -> None:
-    started = time.perf_counter()
+    # CPU time of this process, not the wall clock: a busy machine must not fail the test, a blow-up must.
+    started = time.process_time()
     html = cook(source, fmt=fmt)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert_inert(html)
     assert elapsed < 2.0, f"{elapsed:.2f}s"
 

@@ -2,6 +2,7 @@
 
 import unicodedata
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -9,8 +10,6 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from luntan.core.text import USERNAME_MAX, USERNAME_MIN
 
 
 class MemberGroup(models.Model):
@@ -38,14 +37,14 @@ class MemberGroup(models.Model):
         return self.name
 
 
-class MemberManager(DjangoUserManager):
-    def get_by_natural_key(self, username: str) -> "Member":
-        return self.get(name_key=name_key(username))
+class MemberManager(DjangoUserManager["Member"]):
+    def get_by_natural_key(self, username: str | None) -> "Member":
+        return self.get(name_key=name_key(username or ""))
 
-    def _create_user(self, username, email, password, **extra_fields):
+    def create_user(self, username, email=None, password=None, **extra_fields):
         if "group" not in extra_fields and "group_id" not in extra_fields:
             extra_fields["group"] = MemberGroup.objects.filter(is_default=True).first()
-        return super()._create_user(username, email, password, **extra_fields)
+        return super().create_user(username, email, password, **extra_fields)
 
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("group", MemberGroup.objects.filter(name="管理员").first())
@@ -61,9 +60,9 @@ def name_key(username: str) -> str:
 
 class Member(AbstractBaseUser, PermissionsMixin):
     username = models.CharField(
-        _("username"), max_length=USERNAME_MAX,
+        _("username"), max_length=settings.LUNTAN["USERNAME_MAX_CHARS"],  # read at import, like a migration
         help_text=_("%(min)s to %(max)s characters; Chinese is welcome.") % {
-            "min": USERNAME_MIN, "max": USERNAME_MAX},
+            "min": settings.LUNTAN["USERNAME_MIN_CHARS"], "max": settings.LUNTAN["USERNAME_MAX_CHARS"]},
     )
     name_key = models.CharField(max_length=60, unique=True, editable=False)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -72,7 +71,7 @@ class Member(AbstractBaseUser, PermissionsMixin):
         verbose_name=_("group"),
     )
     custom_title = models.CharField(_("custom title"), max_length=30, blank=True)
-    signature = models.TextField(_("signature"), max_length=500, blank=True)
+    signature = models.TextField(_("signature"), max_length=settings.LUNTAN["MAX_SIGNATURE_CHARS"], blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     last_activity = models.DateTimeField(_("last activity"), null=True, blank=True)

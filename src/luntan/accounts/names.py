@@ -6,10 +6,9 @@ letters of any script, digits, "_", "-" and "." only, with no spaces and nothing
 
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-
-from luntan.core.text import USERNAME_MAX, USERNAME_MIN
 
 PUNCTUATION = frozenset("_-.")
 # Letters (by category) that show as nothing: Hangul fillers and Khmer inherent vowels.
@@ -51,10 +50,11 @@ def validate_username(raw: str) -> str:
         raise ValidationError(_("The username contains invisible characters."), code="username_invisible")
     if any(ch.isspace() or unicodedata.category(ch).startswith("Z") for ch in name):
         raise ValidationError(_("The username cannot contain spaces."), code="username_space")
-    if len(name) < USERNAME_MIN or len(name) > USERNAME_MAX:
+    least, most = settings.LUNTAN["USERNAME_MIN_CHARS"], settings.LUNTAN["USERNAME_MAX_CHARS"]
+    if len(name) < least or len(name) > most:
         raise ValidationError(
             _("The username must be %(min)s to %(max)s characters long; this one has %(n)s.")
-            % {"min": USERNAME_MIN, "max": USERNAME_MAX, "n": len(name)},
+            % {"min": least, "max": most, "n": len(name)},
             code="username_length",
         )
     marks = 0

@@ -28,7 +28,6 @@ from luntan.accounts.forms import (
 )
 from luntan.core.presence import client_address
 from luntan.core.redirects import HOME, safe_next
-from luntan.core.text import USERNAME_MAX, USERNAME_MIN
 from luntan.core.views import form_status, login_first
 
 RESET_URL_TOKEN = "set-password"  # noqa: S105 - a placeholder in the URL, not a secret
@@ -76,7 +75,8 @@ def register(request: HttpRequest) -> HttpResponse:
                 "site": settings.LUNTAN["SITE_NAME"], "name": member.username})
             return HttpResponseRedirect(_next_url(request))
     return render(request, "accounts/register.html", {
-        "form": form, "next": _next_url(request), "name_min": USERNAME_MIN, "name_max": USERNAME_MAX,
+        "form": form, "next": _next_url(request), "name_min": settings.LUNTAN["USERNAME_MIN_CHARS"],
+        "name_max": settings.LUNTAN["USERNAME_MAX_CHARS"],
     }, status=_status(form))
 
 
@@ -85,7 +85,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(_posted(request), request=request)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and form.member is not None:  # valid: the member is known
         auth_login(request, form.member)
         messages.success(request, _("Welcome back, %(name)s.") % {"name": form.member.username})
         return HttpResponseRedirect(_next_url(request))
@@ -162,8 +162,8 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
         response.set_signed_cookie(RESET_COOKIE, token[:100], salt=RESET_COOKIE_SALT, max_age=RESET_COOKIE_AGE,
                                    path=form_path, secure=request.is_secure(), httponly=True, samesite="Lax")
         return response
-    token = request.get_signed_cookie(RESET_COOKIE, default="", salt=RESET_COOKIE_SALT, max_age=RESET_COOKIE_AGE)
-    member = queries.member_from_reset_link(uidb64, token)
+    kept = request.get_signed_cookie(RESET_COOKIE, default="", salt=RESET_COOKIE_SALT, max_age=RESET_COOKIE_AGE)
+    member = queries.member_from_reset_link(uidb64, kept or "")
     if member is None:
         return render(request, "accounts/password_reset_invalid.html", status=400)
     form = SetPasswordForm(_posted(request), member=member)

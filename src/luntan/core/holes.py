@@ -8,6 +8,7 @@ page."""
 
 import re
 from collections.abc import Callable
+from weakref import WeakKeyDictionary
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -53,9 +54,13 @@ def messages(request: HttpRequest, args: list[str]) -> str:
 SITE_FILLERS: dict[str, Filler] = {"csrf": csrf_field, "userbox": userbox, "messages": messages}
 
 
+# Each response's own fillers, beside it rather than on it (HttpResponse has no place for them); gone with it.
+_page_fillers: WeakKeyDictionary[HttpResponse, dict[str, Filler]] = WeakKeyDictionary()
+
+
 def add_fillers(response: HttpResponse, **fillers: Filler) -> HttpResponse:
     """Fillers for the holes a particular page leaves (a thread's edit links)."""
-    response.hole_fillers = {**getattr(response, "hole_fillers", {}), **fillers}
+    _page_fillers[response] = {**_page_fillers.get(response, {}), **fillers}
     return response
 
 
@@ -71,7 +76,7 @@ class HoleMiddleware:
         if (getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html")
                 or b"<!--hole:" not in response.content):
             return response
-        fillers = {**SITE_FILLERS, **getattr(response, "hole_fillers", {})}
+        fillers = {**SITE_FILLERS, **_page_fillers.pop(response, {})}
 
         def fill(match: re.Match) -> bytes:
             filler = fillers.get(match.group(1).decode())

@@ -2,9 +2,6 @@
 
 import unicodedata
 
-USERNAME_MIN = 2
-USERNAME_MAX = 15
-
 # Characters that render as nothing or reorder text: never part of a name or a title.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202a", "\u202b", "\u202c", "\u202d",
               "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"}

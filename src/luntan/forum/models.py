@@ -6,6 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Read once, at import: a site that changes the limit migrates the columns.
+MAX_TITLE_CHARS = settings.LUNTAN["MAX_TITLE_CHARS"]
+
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=50)
@@ -39,7 +42,7 @@ class Board(models.Model):
     today_date = models.DateField(null=True, blank=True)
     last_thread = models.ForeignKey("Thread", on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
-    last_thread_title = models.CharField(max_length=80, blank=True)
+    last_thread_title = models.CharField(max_length=MAX_TITLE_CHARS, blank=True)
     last_post_at = models.DateTimeField(null=True, blank=True)
     last_poster_name = models.CharField(max_length=30, blank=True)
     # Moderator names as shown on the home page, kept with the board so that listing boards stays one query.
@@ -79,7 +82,7 @@ class Thread(models.Model):
         PURPLE = "purple", _("purple")
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="threads", verbose_name=_("board"))
-    title = models.CharField(_("title"), max_length=80)
+    title = models.CharField(_("title"), max_length=MAX_TITLE_CHARS)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads",
                                verbose_name=_("author"))
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
@@ -159,7 +162,7 @@ class FloorRevision(models.Model):
     floor = models.ForeignKey(Floor, on_delete=models.CASCADE, related_name="revisions")
     source = models.TextField()
     format = models.CharField(max_length=10, choices=Floor.Format.choices)
-    title = models.CharField(max_length=80, blank=True)
+    title = models.CharField(max_length=MAX_TITLE_CHARS, blank=True)
     replaced_at = models.DateTimeField(default=timezone.now)
     replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     related_name="+")

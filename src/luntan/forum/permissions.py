@@ -13,9 +13,11 @@ def is_moderator(member, board: Board) -> bool:
         return False
     if member.is_superuser or member.is_staff:
         return True
+    if member.pk in board.moderator_id_set:
+        return True
     # A board's moderators also moderate its sub-boards.
-    return member.pk in board.moderator_id_set or (
-        board.parent_id is not None and member.pk in board.parent.moderator_id_set)
+    parent = board.parent if board.parent_id is not None else None
+    return parent is not None and member.pk in parent.moderator_id_set
 
 
 def _require_member(member) -> None:

@@ -5,6 +5,7 @@ import functools
 from collections import Counter
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, IntegerField, Value, When
@@ -18,18 +19,16 @@ from luntan.forum import permissions
 from luntan.forum.models import Board, Floor, FloorRevision, Submission, Thread
 from luntan.markup.cooking import cook
 
-MAX_TITLE = 80
-MAX_BODY = 50_000
-
 
 def clean_title(raw: str) -> str:
     title = clean_line(raw or "")
     if not title:
         raise ValidationError(_("Please enter a title."), code="title_empty")
-    if len(title) > MAX_TITLE:
+    most = settings.LUNTAN["MAX_TITLE_CHARS"]
+    if len(title) > most:
         raise ValidationError(
             _("The title is %(length)s characters long; at most %(max)s are allowed.")
-            % {"length": len(title), "max": MAX_TITLE}, code="title_long",
+            % {"length": len(title), "max": most}, code="title_long",
         )
     return title
 
@@ -38,10 +37,11 @@ def clean_source(raw: str) -> str:
     source = clean_body(raw or "")
     if not source.strip():
         raise ValidationError(_("Please write something before sending."), code="body_empty")
-    if len(source) > MAX_BODY:
+    most = settings.LUNTAN["MAX_BODY_CHARS"]
+    if len(source) > most:
         raise ValidationError(
             _("The text is %(length)s characters long; at most %(max)s are allowed.")
-            % {"length": len(source), "max": MAX_BODY}, code="body_long",
+            % {"length": len(source), "max": most}, code="body_long",
         )
     return source
 

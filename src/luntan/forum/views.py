@@ -225,6 +225,8 @@ def reply(request: HttpRequest, thread_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def floor_edit(request: HttpRequest, floor_id: str) -> HttpResponse:
     floor = queries.access_floor(request.user, floor_id)
+    if not request.user.is_authenticated:
+        return login_first(request)
     try:
         permissions.check_edit_floor(request.user, floor)
     except PermissionDenied as error:
@@ -251,6 +253,8 @@ def floor_edit(request: HttpRequest, floor_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def floor_delete(request: HttpRequest, floor_id: str) -> HttpResponse:
     floor = queries.access_floor(request.user, floor_id)
+    if not request.user.is_authenticated:
+        return login_first(request)
     try:
         permissions.check_delete_floor(request.user, floor)
     except PermissionDenied as error:

@@ -4,6 +4,7 @@ give a working embedded site (SQLite in var/, a disk cache) with no set-up at al
 import os
 import secrets
 from pathlib import Path
+from typing import Any, TypedDict
 
 import dj_database_url
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "luntan.accounts",
     "luntan.forum",
     "luntan.protection",
+    "luntan.bench",  # only the `luntan bench` command
 ]
 
 MIDDLEWARE = [
@@ -121,6 +123,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set, else a disk cache shared by all worker processes -------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -206,13 +209,35 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "luntan.core.views.csrf_failure"
 
 # --- The forum's own knobs ----------------------------------------------------------------------------------
-LUNTAN = {
+class LuntanSettings(TypedDict):
+    SITE_NAME: str
+    FLOORS_PER_PAGE: int
+    THREADS_PER_PAGE: int
+    ONLINE_MINUTES: int
+    MAX_BODY_CHARS: int
+    MAX_TITLE_CHARS: int
+    USERNAME_MIN_CHARS: int
+    USERNAME_MAX_CHARS: int
+    MAX_SIGNATURE_CHARS: int
+    MAX_PASSWORD_CHARS: int
+    PAGE_CACHE_SECONDS: int
+    FLUSH_SECONDS: int
+    LIMITS: dict[str, Any]
+
+
+LUNTAN: LuntanSettings = {
     "SITE_NAME": os.environ.get("LUNTAN_SITE_NAME", "论坛"),
     "FLOORS_PER_PAGE": 20,
     "THREADS_PER_PAGE": 20,
     "ONLINE_MINUTES": 15,
+    # Every limit a member meets is read from here: services, forms, templates (maxlength) and the models'
+    # max_length (taken at import: a change there needs a migration).
     "MAX_BODY_CHARS": 50_000,
     "MAX_TITLE_CHARS": 80,
+    "USERNAME_MIN_CHARS": 2,
+    "USERNAME_MAX_CHARS": 15,
+    "MAX_SIGNATURE_CHARS": 500,
+    "MAX_PASSWORD_CHARS": 4096,  # long passphrases are welcome; a megabyte of "password" is not
     # Cached anonymous pages and floor lists live this long at most; writes invalidate them at once.
     "PAGE_CACHE_SECONDS": 60,
     # Buffered view counts, online time and last activity are written to the database this often.
@@ -231,9 +256,6 @@ LUNTAN = {
         "REGISTER_PER_ADDRESS": (5, 60 * 60),  # new accounts from one address
     },
 }
-
-# `luntan bench` sets this in the server it starts, to route its ceiling view (/bench/ceiling/). Off on a site.
-LUNTAN_BENCH = env_bool("LUNTAN_BENCH", False)
 
 LOGGING = {
     "version": 1,

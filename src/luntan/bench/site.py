@@ -238,7 +238,8 @@ def build_site(*, floors: int = 50_000, megathread: int = 100_000, members: int 
     with transaction.atomic():
         progress("members and boards")
         default_group = MemberGroup.objects.filter(is_default=True).first()
-        groups = list(MemberGroup.objects.filter(kind=MemberGroup.Kind.MEMBER)) or [default_group]
+        levels = MemberGroup.objects.filter(kind=MemberGroup.Kind.MEMBER)
+        groups: list[MemberGroup | None] = [*levels] or [default_group]
         password = make_password(None)
         usernames = [_member_name(rng, i) for i in range(members)]
         member_rows = [
@@ -319,6 +320,8 @@ def build_site(*, floors: int = 50_000, megathread: int = 100_000, members: int 
 
 def _floors(plans: list[_ThreadPlan], member_ids: list[int], bodies: list[tuple[str, str, str]]) -> Iterator[Floor]:
     for plan in plans:
+        if plan.pk is None:
+            raise ValueError("a thread's floors are made once the thread has its id")
         for k, (moment, author, body) in enumerate(zip(plan.times, plan.authors, plan.bodies, strict=True)):
             source, fmt, html = bodies[body]
             yield Floor(thread_id=plan.pk, number=k + 1, author_id=member_ids[author], source=source, format=fmt,
