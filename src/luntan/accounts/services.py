@@ -24,13 +24,19 @@ logger = logging.getLogger(__name__)
 
 
 def presence_flush() -> int:
-    """Adds buffered online time and last activity to members; returns how many members changed."""
+    """Adds buffered online time and last activity to members, in one transaction; returns how many
+    members changed. If the write fails, what was taken goes back to the buffer for the next flush."""
     pending = presence.take_pending()
-    for uid, (seconds, last_seen) in pending.items():
-        Member.objects.filter(pk=uid).update(
-            online_seconds=F("online_seconds") + int(seconds),
-            last_activity=datetime.fromtimestamp(last_seen, tz=UTC),
-        )
+    try:
+        with transaction.atomic():
+            for uid, (seconds, last_seen) in pending.items():
+                Member.objects.filter(pk=uid).update(
+                    online_seconds=F("online_seconds") + int(seconds),
+                    last_activity=datetime.fromtimestamp(last_seen, tz=UTC),
+                )
+    except BaseException:
+        presence.give_back(pending)
+        raise
     return len(pending)
 
 

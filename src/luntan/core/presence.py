@@ -133,6 +133,22 @@ def take_pending() -> dict[int, tuple[int, float]]:
         return pending
 
 
+def give_back(taken: dict[int, tuple[int, float]]) -> None:
+    """Returns what take_pending() handed over but could not be written, merged with what was noted
+    since: the seconds add up, the later last-seen wins. Waits for the lock longer than a page would,
+    since giving up here loses the counts."""
+    if not taken:
+        return
+    with cache_lock(LOCK_KEY, wait=5.0) as locked:
+        if not locked:
+            raise RuntimeError("presence lock busy: buffered online time could not be put back")
+        pending = cache.get(PENDING_KEY) or {}
+        for uid, (seconds, last_seen) in taken.items():
+            now_seconds, now_last = pending.get(uid, (0, last_seen))
+            pending[uid] = (now_seconds + seconds, max(now_last, last_seen))
+        cache.set(PENDING_KEY, pending, None)
+
+
 def forget_local() -> None:
     """Drops this process's memory of recent visitors (a new test, a reloaded worker)."""
     _recent.clear()

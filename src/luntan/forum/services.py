@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luntan.accounts.models import Member
-from luntan.core import pagecache
+from luntan.core import counters, pagecache
 from luntan.core.text import clean_body, clean_line
 from luntan.forum import permissions
 from luntan.forum.models import Board, Floor, FloorRevision, Submission, Thread
@@ -242,10 +242,14 @@ def board_moderators_set(*, board: Board, members) -> Board:
 
 
 def views_flush() -> int:
-    """Adds the buffered view counts to the threads; returns how many threads changed."""
-    from luntan.core.counters import take_views
-
-    taken = take_views()
-    for thread_id, n in taken.items():
-        Thread.objects.filter(pk=thread_id).update(view_count=F("view_count") + n)
+    """Adds the buffered view counts to the threads, in one transaction; returns how many threads changed.
+    If the write fails, the counts go back to the buffer for the next flush."""
+    taken = counters.take_views()
+    try:
+        with transaction.atomic():
+            for thread_id, n in taken.items():
+                Thread.objects.filter(pk=thread_id).update(view_count=F("view_count") + n)
+    except BaseException:
+        counters.give_back(taken)
+        raise
     return len(taken)
