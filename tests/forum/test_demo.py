@@ -40,7 +40,8 @@ def _snapshot():
     return {
         "counts": [m.objects.count() for m in (Category, Board, Member, Thread, Floor)],
         "boards": list(Board.objects.order_by("pk").values_list(
-            "thread_count", "post_count", "today_posts", "last_post_at", "moderator_names")),
+            "thread_count", "post_count", "today_posts", "last_post_at")),
+        "moderators": list(Board.moderators.through.objects.order_by("pk").values_list("board_id", "member_id")),
         "threads": list(Thread.objects.order_by("pk").values_list("reply_count", "last_reply_at", "view_count")),
         "members": list(Member.objects.order_by("pk").values_list("post_count", "thread_count", "digest_count")),
     }

@@ -6,6 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from luntan.forum.models import Board, Floor, Thread
+from luntan.forum.moderators import board_moderators
+
+_NOBODY: tuple[frozenset[int], tuple[str, ...]] = (frozenset(), ())
 
 
 def is_moderator(member, board: Board) -> bool:
@@ -13,9 +16,9 @@ def is_moderator(member, board: Board) -> bool:
         return False
     if member.is_superuser or member.is_staff:
         return True
-    # A board's moderators also moderate its sub-boards.
-    return member.pk in board.moderator_id_set or (
-        board.parent_id is not None and member.pk in board.parent.moderator_id_set)
+    # A board's moderators also moderate its sub-boards. The map is kept in memory: no query here.
+    appointed = board_moderators()
+    return any(member.pk in appointed.get(bid, _NOBODY)[0] for bid in (board.pk, board.parent_id) if bid)
 
 
 def _require_member(member) -> None:

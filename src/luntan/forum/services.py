@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from luntan.accounts.models import Member
 from luntan.core import counters, pagecache
 from luntan.core.text import clean_body, clean_line
-from luntan.forum import permissions
+from luntan.forum import moderators, permissions
 from luntan.forum.models import Board, Floor, FloorRevision, Submission, Thread
 from luntan.markup.cooking import cook
 
@@ -229,15 +229,14 @@ def _thread_delete(thread: Thread) -> None:
 
 
 def board_moderators_set(*, board: Board, members) -> Board:
-    """Appoints a board's moderators, keeping the names and UIDs stored with the board in step."""
-    members = sorted(set(members), key=lambda m: m.username)
+    """Appoints a board's moderators (any number of them). The moderator map (luntan.forum.moderators)
+    is kept under the "moderators" version, bumped after commit and read again at once, so the first
+    reader after the change does not pay for it."""
+    members = list({m.pk: m for m in members}.values())
     with transaction.atomic():
         board.moderators.set(members)
-        board.moderator_names = ", ".join(m.username for m in members)[:255]
-        board.moderator_ids = ",".join(str(m.pk) for m in members)
-        Board.objects.filter(pk=board.pk).update(moderator_names=board.moderator_names,
-                                                 moderator_ids=board.moderator_ids)
-        pagecache.bump("site", f"board:{board.pk}", "moderators")
+        pagecache.bump("site", f"board:{board.pk}", moderators.SCOPE)
+        transaction.on_commit(moderators.board_moderators)
     return board
 
 
