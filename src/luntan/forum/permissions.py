@@ -64,6 +64,20 @@ def check_delete_floor(member, floor: Floor) -> None:
         raise PermissionDenied(_("Only the author or a moderator may delete this floor."))
 
 
+def check_moderate_thread(member, thread: Thread) -> None:
+    """Deleting, restoring, pinning, locking, marking a thread as digest: the board's moderators (and the
+    site's staff, who moderate everywhere)."""
+    _require_member(member)
+    if not is_moderator(member, thread.board):
+        raise PermissionDenied(_("Only a moderator of this board may do this."))
+
+
+def check_manage_forum(member) -> None:
+    """Arranging categories and boards and appointing moderators: the site's staff."""
+    if not (member.is_authenticated and member.is_active and (member.is_staff or member.is_superuser)):
+        raise PermissionDenied(_("Only a site administrator may arrange categories and boards."))
+
+
 def can(check, *args) -> bool:
     """For templates: the same check, answered yes or no."""
     try:

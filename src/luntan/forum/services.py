@@ -15,7 +15,7 @@ from luntan.accounts.models import Member
 from luntan.core import counters, pagecache
 from luntan.core.text import clean_body, clean_line
 from luntan.forum import moderators, permissions
-from luntan.forum.models import Board, Floor, FloorRevision, Submission, Thread
+from luntan.forum.models import Board, Category, Floor, FloorRevision, Submission, Thread
 from luntan.markup.cooking import cook
 
 MAX_TITLE = 80
@@ -202,30 +202,227 @@ def floor_delete(*, member: Member, floor: Floor) -> Floor:
         else:
             Floor.objects.filter(pk=current.pk).update(is_deleted=True)
             Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") - 1)
-            Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") - 1)
-            Member.objects.filter(pk=current.author_id).update(post_count=F("post_count") - 1)
+            if not thread.is_deleted:  # else it left the board's and member's counts with its thread
+                Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") - 1)
+                Member.objects.filter(pk=current.author_id).update(post_count=F("post_count") - 1)
         _bump_caches(thread)
     current.refresh_from_db()
     return current
 
 
 def _thread_delete(thread: Thread) -> None:
+    """Takes a thread and its floors out of every count, and floor 1 out of sight."""
     per_author = Counter(thread.floors.filter(is_deleted=False).values_list("author_id", flat=True))
     Thread.objects.filter(pk=thread.pk).update(is_deleted=True)
     Floor.objects.filter(thread=thread, number=1).update(is_deleted=True)
+    _count_thread_floors(thread, per_author, sign=-1)
+
+
+def _thread_restore(thread: Thread) -> None:
+    """The reverse of _thread_delete: floor 1 back, and every floor not deleted on its own counted again."""
+    Thread.objects.filter(pk=thread.pk).update(is_deleted=False)
+    Floor.objects.filter(thread=thread, number=1).update(is_deleted=False)
+    per_author = Counter(thread.floors.filter(is_deleted=False).values_list("author_id", flat=True))
+    _count_thread_floors(thread, per_author, sign=1)
+
+
+def _count_thread_floors(thread: Thread, per_author: Counter, *, sign: int) -> None:
     for author_id, n in per_author.items():
-        Member.objects.filter(pk=author_id).update(post_count=F("post_count") - n)
-    Member.objects.filter(pk=thread.author_id).update(thread_count=F("thread_count") - 1)
-    # The board's last post moves to the newest thread still there.
-    latest = (Thread.objects.filter(board_id=thread.board_id, is_deleted=False)
-              .order_by("-last_reply_at").first())
-    Board.objects.filter(pk=thread.board_id).update(
-        thread_count=F("thread_count") - 1, post_count=F("post_count") - per_author.total(),
-        last_thread=latest,
-        last_thread_title=latest.title if latest else "",
-        last_post_at=latest.last_reply_at if latest else None,
-        last_poster_name=latest.last_replier_name if latest else "",
+        Member.objects.filter(pk=author_id).update(post_count=F("post_count") + sign * n)
+    Member.objects.filter(pk=thread.author_id).update(
+        thread_count=F("thread_count") + sign,
+        digest_count=F("digest_count") + (sign if thread.digest else 0),
     )
+    Board.objects.filter(pk=thread.board_id).update(
+        thread_count=F("thread_count") + sign, post_count=F("post_count") + sign * per_author.total(),
+        **_board_last_post(thread.board_id),
+    )
+
+
+def _board_last_post(board_id: int) -> dict:
+    """The board's last post: that of the thread still there with the latest reply."""
+    latest = (Thread.objects.filter(board_id=board_id, is_deleted=False)
+              .only("id", "title", "last_reply_at", "last_replier_name").order_by("-last_reply_at", "-id").first())
+    return {
+        "last_thread": latest,
+        "last_thread_title": latest.title if latest else "",
+        "last_post_at": latest.last_reply_at if latest else None,
+        "last_poster_name": latest.last_replier_name if latest else "",
+    }
+
+
+def _locked_thread(thread: Thread) -> Thread:
+    return Thread.objects.select_for_update(of=("self",)).select_related("board__parent").get(pk=thread.pk)
+
+
+def thread_delete(*, member: Member, thread: Thread) -> Thread:
+    """Moves a thread to the recycle bin (a moderator's act): it leaves the board's, its author's and its
+    repliers' counts, and the board's last post moves to the newest thread still there. Nothing is removed:
+    thread_restore brings it back as it was."""
+    with transaction.atomic():
+        current = _locked_thread(thread)
+        permissions.check_moderate_thread(member, current)
+        if not current.is_deleted:
+            _thread_delete(current)
+            _bump_caches(current)
+    current.refresh_from_db()
+    return current
+
+
+def thread_restore(*, member: Member, thread: Thread) -> Thread:
+    """Brings a deleted thread back, with every count it had left."""
+    with transaction.atomic():
+        current = _locked_thread(thread)
+        permissions.check_moderate_thread(member, current)
+        if current.is_deleted:
+            _thread_restore(current)
+            _bump_caches(current)
+    current.refresh_from_db()
+    return current
+
+
+def thread_purge(*, member: Member, thread: Thread) -> None:
+    """Removes a thread that is already in the recycle bin from the database for good. Its counts were
+    taken away when it was deleted, so no counter changes."""
+    with transaction.atomic():
+        current = _locked_thread(thread)
+        permissions.check_moderate_thread(member, current)
+        if not current.is_deleted:
+            raise ValidationError(_("Only a deleted thread can be removed for good; delete it first."),
+                                  code="not_deleted")
+        current.delete()
+        _bump_caches(current)
+
+
+THREAD_FLAGS = ("title", "sticky", "digest", "is_locked", "highlight", "is_deleted")
+MAX_STICKY = 3
+
+
+def thread_update(*, member: Member, thread: Thread, title: str | None = None, sticky: int | None = None,
+                  digest: int | None = None, is_locked: bool | None = None, highlight: str | None = None,
+                  is_deleted: bool | None = None) -> Thread:
+    """A moderator changes a thread's title or flags; None leaves a flag as it is. Marking a thread as
+    digest counts it in its author's digest threads; deleting or restoring it is thread_delete's or
+    thread_restore's work, done in the same transaction."""
+    if title is not None:
+        title = clean_title(title)
+    if sticky is not None and not 0 <= sticky <= MAX_STICKY:
+        raise ValidationError(_("Sticky level must be between 0 and %(max)s.") % {"max": MAX_STICKY},
+                              code="sticky")
+    if digest is not None and not 0 <= digest <= 3:
+        raise ValidationError(_("Digest level must be between 0 and 3."), code="digest")
+    if highlight is not None and highlight not in Thread.Highlight.values:
+        raise ValidationError(_("Unknown highlight colour."), code="highlight")
+    now = timezone.now()
+    with transaction.atomic():
+        current = _locked_thread(thread)
+        permissions.check_moderate_thread(member, current)
+        changes = {name: value for name, value in
+                   {"sticky": sticky, "digest": digest, "is_locked": is_locked, "highlight": highlight}.items()
+                   if value is not None and value != getattr(current, name)}
+        if title is not None and title != current.title:
+            changes["title"] = title
+            opening = Floor.objects.filter(thread=current, number=1).first()
+            if opening is not None:  # the old title is kept with floor 1's history, as an edit keeps it
+                FloorRevision.objects.create(floor=opening, source=opening.source, format=opening.format,
+                                             title=current.title, replaced_at=now, replaced_by=member)
+            Board.objects.filter(pk=current.board_id, last_thread=current).update(last_thread_title=title)
+        if "digest" in changes and not current.is_deleted:
+            was, now_digest = bool(current.digest), bool(changes["digest"])
+            if was != now_digest:
+                Member.objects.filter(pk=current.author_id).update(
+                    digest_count=F("digest_count") + (1 if now_digest else -1))
+        if changes:
+            Thread.objects.filter(pk=current.pk).update(**changes)
+            for name, value in changes.items():
+                setattr(current, name, value)
+        if is_deleted is not None and is_deleted != current.is_deleted:
+            (_thread_delete if is_deleted else _thread_restore)(current)
+        _bump_caches(current)
+    current.refresh_from_db()
+    return current
+
+
+# --- Categories and boards (the site admin's work) ----------------------------------------------------------
+
+BOARD_FIELDS = ["category", "parent", "name", "description", "order"]
+
+
+def check_board_parent(board: Board, parent: Board | None) -> None:
+    """Boards are two levels deep, as the home page shows them: a sub-board's parent is a top board."""
+    if parent is None:
+        return
+    if board.pk is not None and parent.pk == board.pk:
+        raise ValidationError(_("A board cannot be its own parent."), code="parent_self")
+    if parent.parent_id is not None:
+        raise ValidationError(_("A sub-board cannot have sub-boards of its own; choose a top-level board."),
+                              code="parent_depth")
+    if board.pk is not None and Board.objects.filter(parent_id=board.pk).exists():
+        raise ValidationError(_("This board has sub-boards, so it cannot become a sub-board itself."),
+                              code="parent_has_children")
+
+
+def board_save(*, member: Member, board: Board, moderators=None) -> Board:
+    """Creates a board or saves its name, place and description (and its moderators, when given). Its
+    counters are never written from here: they belong to the writes that change them."""
+    permissions.check_manage_forum(member)
+    board.name, board.description = clean_line(board.name or ""), clean_line(board.description or "")
+    if not board.name:
+        raise ValidationError(_("Please enter a name."), code="name_empty")
+    check_board_parent(board, board.parent)
+    with transaction.atomic():
+        if board.pk is None:
+            board.save(force_insert=True)
+            before_parent = None
+        else:
+            before_parent = Board.objects.filter(pk=board.pk).values_list("parent_id", flat=True).first()
+            board.save(update_fields=BOARD_FIELDS)
+        if moderators is not None:
+            board_moderators_set(board=board, members=moderators)
+        scopes = {"site", f"board:{board.pk}"}
+        scopes |= {f"board:{bid}" for bid in (before_parent, board.parent_id) if bid}  # their sub-board lists
+        pagecache.bump(*scopes)
+    return board
+
+
+def board_delete(*, member: Member, board: Board) -> None:
+    """Removes an empty board. A board with threads (even deleted ones) or sub-boards stays: move them
+    first, so no post is ever lost with its board."""
+    permissions.check_manage_forum(member)
+    with transaction.atomic():
+        threads = Thread.objects.filter(board=board).count()
+        if threads:
+            raise ValidationError(
+                _("The board “%(name)s” still has %(count)s threads; move or remove them first.")
+                % {"name": board.name, "count": threads}, code="board_has_threads")
+        if Board.objects.filter(parent=board).exists():
+            raise ValidationError(_("The board “%(name)s” has sub-boards; move or remove them first.")
+                                  % {"name": board.name}, code="board_has_children")
+        pk, parent_id = board.pk, board.parent_id
+        board.delete()
+        pagecache.bump("site", f"board:{pk}", moderators.SCOPE, *([f"board:{parent_id}"] if parent_id else []))
+
+
+def category_save(*, member: Member, category: Category) -> Category:
+    permissions.check_manage_forum(member)
+    category.name, category.description = clean_line(category.name or ""), clean_line(category.description or "")
+    if not category.name:
+        raise ValidationError(_("Please enter a name."), code="name_empty")
+    with transaction.atomic():
+        category.save()
+        pagecache.bump("site")
+    return category
+
+
+def category_delete(*, member: Member, category: Category) -> None:
+    """Removes a category without boards."""
+    permissions.check_manage_forum(member)
+    with transaction.atomic():
+        if Board.objects.filter(category=category).exists():
+            raise ValidationError(_("The category “%(name)s” still has boards; move or remove them first.")
+                                  % {"name": category.name}, code="category_has_boards")
+        category.delete()
+        pagecache.bump("site")
 
 
 def board_moderators_set(*, board: Board, members) -> Board:
