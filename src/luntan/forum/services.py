@@ -3,11 +3,13 @@ in step in the same transaction, and lets caches know after commit."""
 
 import functools
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -449,3 +451,129 @@ def views_flush() -> int:
         counters.give_back(taken)
         raise
     return len(taken)
+
+
+# --- Recounting: every denormalized counter rebuilt from the rows ------------------------------------------
+
+@dataclass(frozen=True)
+class Correction:
+    """One counter that was wrong: which row ("thread", "board" or "member", and its name), which field,
+    what it said and what the rows say."""
+
+    kind: str
+    pk: int
+    name: str
+    field: str
+    old: object
+    new: object
+
+
+RECOUNT_BATCH = 500
+
+
+def _counted(rows, outer: str):
+    """How many of `rows` belong to the outer row (`outer` is the lookup that points at it), as a subquery."""
+    counted = rows.filter(**{outer: OuterRef("pk")}).order_by().values(outer).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
+
+
+def _batches(queryset):
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), RECOUNT_BATCH):
+        yield ids[start:start + RECOUNT_BATCH]
+
+
+def _apply(model, kind: str, pk: int, name: str, current: dict, truth: dict) -> list[Correction]:
+    wrong = {field: value for field, value in truth.items() if current[field] != value}
+    if wrong:
+        model.objects.filter(pk=pk).update(**wrong)
+    return [Correction(kind, pk, name, field, current[field], value) for field, value in wrong.items()]
+
+
+def thread_recount(*, threads=None) -> list[Correction]:
+    """Rebuilds each thread's reply count and last reply from its floors; returns what was wrong. The last
+    floor number is only ever raised: it is the highest number handed out, and a lower one would hand a
+    number out twice. Each batch of threads is locked, read in one query and written in one transaction."""
+    floors = Floor.objects.filter(thread=OuterRef("pk")).order_by("-number")
+    corrections: list[Correction] = []
+    for ids in _batches(threads if threads is not None else Thread.objects.all()):
+        with transaction.atomic():
+            list(Thread.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+            rows = Thread.objects.filter(pk__in=ids).annotate(
+                true_replies=_counted(Floor.objects.filter(is_deleted=False, number__gt=1), "thread"),
+                top_number=Subquery(floors.values("number")[:1]),
+                top_at=Subquery(floors.values("created_at")[:1]),
+                top_author=Subquery(floors.values("author_id")[:1]),
+                top_author_name=Subquery(floors.values("author__username")[:1]),
+            ).values("pk", "title", "board_id", "reply_count", "last_floor", "last_reply_at", "last_replier_id",
+                     "last_replier_name", "true_replies", "top_number", "top_at", "top_author", "top_author_name")
+            changed = []
+            for row in rows:
+                truth = {"reply_count": row["true_replies"],
+                         "last_floor": max(row["last_floor"], row["top_number"] or 0)}
+                if row["top_number"]:
+                    truth |= {"last_reply_at": row["top_at"], "last_replier_id": row["top_author"],
+                              "last_replier_name": row["top_author_name"]}
+                found = _apply(Thread, "thread", row["pk"], row["title"], row, truth)
+                corrections += found
+                if found:
+                    changed.append(row)
+            if changed:
+                scopes = {f"thread:{r['pk']}" for r in changed} | {f"board:{r['board_id']}" for r in changed}
+                pagecache.bump("site", *scopes)
+    return corrections
+
+
+def board_recount(*, boards=None) -> list[Correction]:
+    """Rebuilds each board's thread and post counts and its last post from the threads still there (run
+    after thread_recount: the last post is the thread with the latest reply). Today's and yesterday's
+    post counts are a tally of the day, not rebuilt."""
+    live_threads = Thread.objects.filter(board=OuterRef("pk"), is_deleted=False).order_by("-last_reply_at", "-id")
+    corrections: list[Correction] = []
+    for ids in _batches(boards if boards is not None else Board.objects.all()):
+        with transaction.atomic():
+            list(Board.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+            rows = list(Board.objects.filter(pk__in=ids).annotate(
+                true_threads=_counted(Thread.objects.filter(is_deleted=False), "board"),
+                true_posts=_counted(Floor.objects.filter(is_deleted=False, thread__is_deleted=False), "thread__board"),
+                latest=Subquery(live_threads.values("pk")[:1]),
+            ).values("pk", "name", "thread_count", "post_count", "last_thread_id", "last_thread_title",
+                     "last_post_at", "last_poster_name", "true_threads", "true_posts", "latest"))
+            latest = Thread.objects.in_bulk([r["latest"] for r in rows if r["latest"]])
+            changed = []
+            for row in rows:
+                last = latest.get(row["latest"])
+                truth = {
+                    "thread_count": row["true_threads"], "post_count": row["true_posts"],
+                    "last_thread_id": last.pk if last else None,
+                    "last_thread_title": last.title if last else "",
+                    "last_post_at": last.last_reply_at if last else None,
+                    "last_poster_name": last.last_replier_name if last else "",
+                }
+                found = _apply(Board, "board", row["pk"], row["name"], row, truth)
+                corrections += found
+                if found:
+                    changed.append(f"board:{row['pk']}")
+            if changed:
+                pagecache.bump("site", *changed)
+    return corrections
+
+
+def member_recount(*, members=None) -> list[Correction]:
+    """Rebuilds each member's post, thread and digest-thread counts from the floors and threads not
+    deleted."""
+    corrections: list[Correction] = []
+    for ids in _batches(members if members is not None else Member.objects.all()):
+        with transaction.atomic():
+            list(Member.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+            rows = Member.objects.filter(pk__in=ids).annotate(
+                true_posts=_counted(Floor.objects.filter(is_deleted=False, thread__is_deleted=False), "author"),
+                true_threads=_counted(Thread.objects.filter(is_deleted=False), "author"),
+                true_digests=_counted(Thread.objects.filter(is_deleted=False, digest__gt=0), "author"),
+            ).values("pk", "username", "post_count", "thread_count", "digest_count", "true_posts", "true_threads",
+                     "true_digests")
+            for row in rows:
+                truth = {"post_count": row["true_posts"], "thread_count": row["true_threads"],
+                         "digest_count": row["true_digests"]}
+                corrections += _apply(Member, "member", row["pk"], row["username"], row, truth)
+    return corrections
