@@ -95,8 +95,3 @@ def test_queries_do_not_grow_with_the_number_of_rows(make_thread, make_member, b
     for _ in range(20):
         make_thread(replies=2, by=make_member(), on=board)
     assert _recount_queries() == few
-
-
-def test_the_demo_forum_needs_no_correction():
-    call_command("demo", stdout=StringIO())
-    assert _recount().strip() == "所有计数都正确，没有改动。"
