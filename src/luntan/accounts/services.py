@@ -7,31 +7,37 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from luntan.accounts.models import Member, MemberGroup, name_key
 from luntan.accounts.names import validate_username
-from luntan.core import presence
+from luntan.core import pagecache, presence
 from luntan.protection import throttle
 
 logger = logging.getLogger(__name__)
 
 
 def presence_flush() -> int:
-    """Adds buffered online time and last activity to members; returns how many members changed."""
+    """Adds buffered online time and last activity to members, in one transaction; returns how many
+    members changed. If the write fails, what was taken goes back to the buffer for the next flush."""
     pending = presence.take_pending()
-    for uid, (seconds, last_seen) in pending.items():
-        Member.objects.filter(pk=uid).update(
-            online_seconds=F("online_seconds") + int(seconds),
-            last_activity=datetime.fromtimestamp(last_seen, tz=UTC),
-        )
+    try:
+        with transaction.atomic():
+            for uid, (seconds, last_seen) in pending.items():
+                Member.objects.filter(pk=uid).update(
+                    online_seconds=F("online_seconds") + int(seconds),
+                    last_activity=datetime.fromtimestamp(last_seen, tz=UTC),
+                )
+    except BaseException:
+        presence.give_back(pending)
+        raise
     return len(pending)
 
 
@@ -177,3 +183,79 @@ def password_reset_send(*, email: str, address: str, link: Callable[[str, str], 
             # The page must read the same either way; the failure is for the site's log.
             logger.exception("password reset mail to member %s failed", member.pk)
     return len(members)
+
+
+# --- The site admin's edits (the admin pages write through these, as the site does) -------------------------
+
+MEMBER_ADMIN_FIELDS = ("username", "email", "group", "custom_title", "is_active", "is_staff")
+
+
+def _check_admin(by: Member) -> None:
+    if not (by.is_authenticated and by.is_active and (by.is_staff or by.is_superuser)):
+        raise PermissionDenied(_("Only a site administrator may do this."))
+
+
+def member_update(*, by: Member, member: Member, **changes) -> Member:
+    """An administrator edits a member's name, e-mail, group, title or standing. Only the fields given are
+    written: the member's counters are never overwritten with the values the admin page read earlier."""
+    _check_admin(by)
+    unknown = set(changes) - set(MEMBER_ADMIN_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    if "is_staff" in changes and changes["is_staff"] != member.is_staff and not by.is_superuser:
+        raise PermissionDenied(_("Only a superuser may grant or remove staff status."))
+    if "username" in changes:
+        changes["username"] = validate_username(changes["username"])
+    if "email" in changes:
+        changes["email"] = Member.objects.normalize_email((changes["email"] or "").strip())
+    with transaction.atomic():
+        if "username" in changes and Member.objects.filter(
+                name_key=name_key(changes["username"])).exclude(pk=member.pk).exists():
+            raise ValidationError({"username": _name_taken()})
+        if changes.get("email") and Member.objects.filter(
+                email__iexact=changes["email"]).exclude(pk=member.pk).exists():
+            raise ValidationError({"email": ValidationError(
+                _("This e-mail address is already registered."), code="email_taken")})
+        for name, value in changes.items():
+            setattr(member, name, value)
+        if changes:
+            member.save(update_fields=list(changes))
+            # Names and standing show on the home page and in the moderator map (kept under "moderators").
+            pagecache.bump("site", "moderators")
+    return member
+
+
+def member_delete(*, by: Member, member: Member) -> None:
+    """Removes a member who never posted. A member with threads or floors stays (their posts keep their
+    author): the administrator deactivates the account instead."""
+    _check_admin(by)
+    if member.pk == by.pk:
+        raise PermissionDenied(_("You cannot delete your own account here."))
+    try:
+        with transaction.atomic():
+            member.delete()
+            pagecache.bump("site", "moderators")
+    except ProtectedError:
+        raise ValidationError(
+            _("%(name)s has posts, which keep their author, so the account cannot be deleted; untick "
+              "“active” to close it instead.") % {"name": member.username}, code="member_has_posts") from None
+
+
+def member_group_save(*, by: Member, group: MemberGroup) -> MemberGroup:
+    """Creates or saves a group."""
+    _check_admin(by)
+    with transaction.atomic():
+        group.save()
+    return group
+
+
+def member_group_delete(*, by: Member, group: MemberGroup) -> None:
+    """Removes a group without members."""
+    _check_admin(by)
+    try:
+        with transaction.atomic():
+            group.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _("The group “%(name)s” still has members; move them to another group first.") % {"name": group.name},
+            code="group_has_members") from None

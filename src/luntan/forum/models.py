@@ -45,10 +45,6 @@ class Board(models.Model):
     last_thread_title = models.CharField(max_length=MAX_TITLE_CHARS, blank=True)
     last_post_at = models.DateTimeField(null=True, blank=True)
     last_poster_name = models.CharField(max_length=30, blank=True)
-    # Moderator names as shown on the home page, kept with the board so that listing boards stays one query.
-    moderator_names = models.CharField(max_length=255, blank=True, editable=False)
-    # Their UIDs, so that "may this member moderate here?" needs no query on a thread page.
-    moderator_ids = models.CharField(max_length=255, blank=True, editable=False)
 
     class Meta:
         ordering = ["order", "id"]
@@ -63,9 +59,19 @@ class Board(models.Model):
 
         return reverse("forum:board", args=[self.pk])
 
+    # The moderators' UIDs and names come from one map kept in the cache (luntan.forum.moderators), so
+    # "may this member moderate here?" needs no query on a thread page and listing boards stays one query.
     @property
     def moderator_id_set(self) -> frozenset[int]:
-        return frozenset(int(uid) for uid in self.moderator_ids.split(",") if uid)
+        from luntan.forum.moderators import moderators_of
+
+        return moderators_of(self.pk)[0]
+
+    @property
+    def moderator_names(self) -> str:
+        from luntan.forum.moderators import moderators_of
+
+        return ", ".join(moderators_of(self.pk)[1])
 
     def posts_on(self, day) -> int:
         """Today's posts as of `day`: the counter only counts for the day it was last written."""
