@@ -2,7 +2,7 @@
 thread page without a query."""
 
 import pytest
-from conftest import _clear_cache
+from conftest import _clear_cache, signed_in
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -10,8 +10,6 @@ from factories import MemberFactory
 
 from luntan.core import localcache
 from luntan.forum import permissions, services
-
-from .conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 

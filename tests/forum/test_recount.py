@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from factories import MemberFactory
 
 from luntan.forum import services
 from luntan.forum.models import Board, Thread
@@ -89,9 +90,9 @@ def _recount_queries() -> int:
     return len(ctx.captured_queries)
 
 
-def test_queries_do_not_grow_with_the_number_of_rows(make_thread, make_member, board):
+def test_queries_do_not_grow_with_the_number_of_rows(make_thread, board):
     make_thread(replies=1)
     few = _recount_queries()
     for _ in range(20):
-        make_thread(replies=2, by=make_member(), on=board)
+        make_thread(replies=2, by=MemberFactory(), on=board)
     assert _recount_queries() == few
