@@ -104,8 +104,8 @@ def test_service_refuses_a_name_taken_between_check_and_write(monkeypatch):
     """Two people send the same name at once: the database's unique index stops the second one, and the
     member reads the usual message instead of an error page."""
     MemberFactory(username="抢注的名字")
-    monkeypatch.setattr(services, "check_username", lambda raw: raw)  # both passed the check...
-    monkeypatch.setattr(services, "_username_exists", lambda name: False)  # ...and the re-check
+    monkeypatch.setattr(services, "check_username", lambda raw, **kwargs: raw)  # both passed the check...
+    monkeypatch.setattr(services, "_name_clash", lambda name, **kwargs: None)  # ...and the re-check
     with pytest.raises(ValidationError) as caught, translation.override("en"):
         services.member_register(username="抢注的名字", email="second@example.com", password=GOOD["password1"])
     assert caught.value.message_dict == {"username": ["This username is already taken."]}

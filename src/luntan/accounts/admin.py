@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from luntan.accounts.models import Member, MemberGroup, name_key
-from luntan.accounts.names import validate_username
+from luntan.accounts import services
+from luntan.accounts.models import Member, MemberGroup
 
 
 class MemberAdminForm(forms.ModelForm):
@@ -16,11 +16,7 @@ class MemberAdminForm(forms.ModelForm):
         fields = ["username", "email", "group", "custom_title", "is_active", "is_staff"]
 
     def clean_username(self) -> str:
-        name = validate_username(self.cleaned_data.get("username", ""))
-        taken = Member.objects.filter(name_key=name_key(name)).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise ValidationError(_("This username is already taken."), code="username_taken")
-        return name
+        return services.check_username(self.cleaned_data.get("username", ""), member=self.instance)
 
     def clean_email(self) -> str:
         email = Member.objects.normalize_email(self.cleaned_data.get("email", ""))

@@ -1,7 +1,5 @@
 """Members and their groups. The member's primary key is the UID shown on every author card."""
 
-import unicodedata
-
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -10,7 +8,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luntan.accounts.names import NAME_KEY_MAX, NAME_SKELETON_MAX, name_key, name_skeleton, normalize_username
 from luntan.core.text import USERNAME_MAX, USERNAME_MIN
+
+__all__ = ["Member", "MemberGroup", "name_key", "name_skeleton"]
 
 
 class MemberGroup(models.Model):
@@ -43,6 +44,11 @@ class MemberManager(DjangoUserManager):
         return self.get(name_key=name_key(username))
 
     def _create_user(self, username, email, password, **extra_fields):
+        # create_user and create_superuser (so `luntan createsuperuser` too, which shows the message) apply
+        # the same name rules as registration. Imported here: services imports this module.
+        from luntan.accounts.services import check_username
+
+        username = check_username(username)
         if "group" not in extra_fields and "group_id" not in extra_fields:
             extra_fields["group"] = MemberGroup.objects.filter(is_default=True).first()
         return super()._create_user(username, email, password, **extra_fields)
@@ -52,20 +58,15 @@ class MemberManager(DjangoUserManager):
         return super().create_superuser(username, email, password, **extra_fields)
 
 
-def name_key(username: str) -> str:
-    """What makes two names the same name: letter case and width do not count (張三 and 张三 stay two
-    names; ＡＢＣ, abc and ABC are one). Kept in its own unique column because SQLite's LOWER() only
-    folds ASCII."""
-    return unicodedata.normalize("NFKC", username).casefold()
-
-
 class Member(AbstractBaseUser, PermissionsMixin):
     username = models.CharField(
         _("username"), max_length=USERNAME_MAX,
         help_text=_("%(min)s to %(max)s characters; Chinese is welcome.") % {
             "min": USERNAME_MIN, "max": USERNAME_MAX},
     )
-    name_key = models.CharField(max_length=60, unique=True, editable=False)
+    # Derived from the username by save() (see names.py): the same name, and a look-alike name.
+    name_key = models.CharField(max_length=NAME_KEY_MAX, unique=True, editable=False)
+    name_skeleton = models.CharField(max_length=NAME_SKELETON_MAX, db_index=True, editable=False)
     email = models.EmailField(_("e-mail"), blank=True)
     group = models.ForeignKey(
         MemberGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
@@ -100,10 +101,20 @@ class Member(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.username
 
-    def save(self, *args, **kwargs):
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        # Django's default is NFKC, which would store "ﷺ" spelled out; names keep the form members see.
+        return normalize_username(username)
+
+    def set_name_keys(self) -> None:
+        """Fills what save() derives from the username; for bulk_create, which skips save()."""
         self.name_key = name_key(self.username)
+        self.name_skeleton = name_skeleton(self.username)
+
+    def save(self, *args, **kwargs):
+        self.set_name_keys()
         if kwargs.get("update_fields") is not None and "username" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key", "name_skeleton"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

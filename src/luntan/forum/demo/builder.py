@@ -393,10 +393,11 @@ def _create_members(plans: dict[str, _MemberPlan]) -> dict[str, Member]:
     for name, plan in sorted(plans.items(), key=lambda item: item[1].joined):
         spec, username = plan.spec, _free_name(name, taken)
         member = Member(
-            username=username, name_key=name_key(username), group=groups.get(spec.group, default_group),
+            username=username, group=groups.get(spec.group, default_group),
             custom_title=spec.title, signature=spec.signature, date_joined=plan.joined,
             last_login=plan.last_login, last_activity=plan.last_activity, online_seconds=plan.online_seconds,
         )
+        member.set_name_keys()  # bulk_create skips save(), which sets them
         member.set_unusable_password()
         rows.append((name, member))
     Member.objects.bulk_create([m for _, m in rows])
