@@ -99,10 +99,31 @@ def check_password(password: str, *, member: Member) -> None:
 
 # --- Registration ---------------------------------------------------------------------------------------
 
+def _clashes(member: Member) -> dict[str, ValidationError]:
+    """The fields of a new member that another member now has (checked again inside the transaction)."""
+    errors = {}
+    clash = _name_clash(member.username)
+    if clash is not None:
+        errors["username"] = clash
+    if Member.objects.filter(email__iexact=member.email).exists():
+        errors["email"] = _email_taken()
+    return errors
+
+
+def _taken_fields(member: Member) -> dict[str, ValidationError]:
+    """After the unique indexes refused the new member: which of its fields a concurrent registration took."""
+    errors = {}
+    if Member.objects.filter(name_key=name_key(member.username)).exists():
+        errors["username"] = _name_taken()
+    if Member.objects.filter(email__iexact=member.email).exists():
+        errors["email"] = _email_taken()
+    return errors or {"username": _name_taken()}
+
+
 def member_register(*, username: str, email: str, password: str) -> Member:
     """Creates a member in the default group. Raises one ValidationError whose error_dict names every field
-    that is wrong ("username", "email", "password"); a name taken by a concurrent registration is reported
-    the same way as one taken earlier."""
+    that is wrong ("username", "email", "password"); a name or address taken by a concurrent registration
+    is reported on its own field, the same way as one taken earlier."""
     errors: dict[str, list[ValidationError]] = {}
     member = Member(username=username, email=email)
     try:
@@ -122,16 +143,14 @@ def member_register(*, username: str, email: str, password: str) -> Member:
     member.set_password(password)  # the slow hash, before the write lock is taken
     try:
         with transaction.atomic():
-            clash = _name_clash(member.username)
-            if clash is not None:
-                raise ValidationError({"username": clash})
-            if Member.objects.filter(email__iexact=member.email).exists():
-                raise ValidationError({"email": _email_taken()})
+            clashes = _clashes(member)
+            if clashes:
+                raise ValidationError(clashes)
             member.group = MemberGroup.objects.filter(is_default=True).first()
             member.save(force_insert=True)
     except IntegrityError:
-        # Two people sent the same name at the same moment: the unique index let one of them in.
-        raise ValidationError({"username": _name_taken()}) from None
+        # Two people sent the same name or address at the same moment: a unique index let one of them in.
+        raise ValidationError(_taken_fields(member)) from None
     return member
 
 
