@@ -47,7 +47,8 @@ class MemberAdmin(admin.ModelAdmin):
 
 @admin.register(MemberGroup)
 class MemberGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "color", "is_default", "order"]
+    list_display = ["name", "role", "kind", "color", "is_default", "order"]
+    readonly_fields = ["role"]
     list_editable = ["order"]
     list_filter = ["kind"]
     search_fields = ["name"]

@@ -23,7 +23,24 @@ class MemberGroup(models.Model):
         SPECIAL = "special", _("special group")
         SYSTEM = "system", _("system group")
 
+    class Role(models.TextChoices):
+        """The standard groups, by what they are for. Code finds a group by its role, never by its name,
+        which is site data that administrators rename."""
+        ADMIN = "admin", _("administrators")
+        SUPER_MODERATOR = "super_moderator", _("super moderators")
+        MODERATOR = "moderator", _("moderators")
+        SILENCED = "silenced", _("silenced members")
+        NEWCOMER = "newcomer", _("newcomers")
+        REGISTERED = "registered", _("registered members")
+        INTERMEDIATE = "intermediate", _("intermediate members")
+        SENIOR = "senior", _("senior members")
+        GOLD = "gold", _("gold members")
+        VETERAN = "veteran", _("veterans")
+
     name = models.CharField(_("name"), max_length=30, unique=True)
+    # Empty for groups an administrator adds; set once by the migrations for the standard ones.
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True, default="",
+                            editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MEMBER)
     # Colour of the name on cards and lists (admins red, moderators green ... as members know it).
     color = models.CharField(_("colour"), max_length=7, blank=True, default="")
@@ -34,9 +51,16 @@ class MemberGroup(models.Model):
         ordering = ["order", "id"]
         verbose_name = _("member group")
         verbose_name_plural = _("member groups")
+        constraints = [
+            models.UniqueConstraint(fields=["role"], condition=~Q(role=""), name="membergroup_role_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def for_role(cls, role: "MemberGroup.Role") -> "MemberGroup | None":
+        return cls.objects.filter(role=role).first()
 
 
 class MemberManager(DjangoUserManager):
@@ -54,7 +78,7 @@ class MemberManager(DjangoUserManager):
         return super()._create_user(username, email, password, **extra_fields)
 
     def create_superuser(self, username, email=None, password=None, **extra_fields):
-        extra_fields.setdefault("group", MemberGroup.objects.filter(name="管理员").first())
+        extra_fields.setdefault("group", MemberGroup.for_role(MemberGroup.Role.ADMIN))
         return super().create_superuser(username, email, password, **extra_fields)
 
 

@@ -385,8 +385,8 @@ def _free_name(name: str, taken: set[str]) -> str:
 
 
 def _create_members(plans: dict[str, _MemberPlan]) -> dict[str, Member]:
-    groups = {g.name: g for g in MemberGroup.objects.all()}
-    default_group = next((g for g in groups.values() if g.is_default), None)
+    groups = {g.role: g for g in MemberGroup.objects.exclude(role="")}
+    default_group = MemberGroup.objects.filter(is_default=True).first()
     taken = set(Member.objects.filter(name_key__in=[name_key(n) for n in plans]).values_list("name_key", flat=True))
     rows = []
     # In order of joining, so that member numbers (UIDs) follow it.
