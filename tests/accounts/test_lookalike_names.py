@@ -3,9 +3,11 @@ member form, createsuperuser), through services.check_username: letters of Latin
 Greek, and names whose confusable skeleton (Unicode TR 39, accents ignored) is an existing member's."""
 
 import html
+import importlib
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -174,3 +176,12 @@ def test_stored_skeletons_can_be_rebuilt_after_the_data_changed(admin_member):
     admin_member.refresh_from_db()
     other.refresh_from_db()
     assert (admin_member.name_skeleton, other.name_skeleton) == (name_skeleton("admin"), name_skeleton("张三"))
+
+
+def test_the_migration_fills_the_skeletons_of_existing_members():
+    fill = importlib.import_module("luntan.accounts.migrations.0003_member_name_skeleton").fill_skeletons
+    members = [MemberFactory(username=name) for name in ("admin", "张三", "ümit")]
+    Member.objects.update(name_skeleton="")
+    fill(apps, None)
+    assert [m.name_skeleton for m in Member.objects.order_by("pk")] == [
+        name_skeleton(m.username) for m in members]
