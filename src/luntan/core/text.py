@@ -4,6 +4,7 @@
 one-line field such as a title drops it (clean_line), and a post body drops it too except where a
 joiner or selector does visible work (clean_body)."""
 
+import re
 import unicodedata
 
 USERNAME_MIN = 2
@@ -23,8 +24,8 @@ _IGNORABLE_RANGES = (
 
 # What a post body keeps of the above, each only where it does its job (see clean_body):
 _JOINERS = frozenset("\u200c\u200d")  # ZWNJ, ZWJ: emoji sequences (👨‍👩‍👧), Persian and Indic spelling
-_TAG_BASE = "\U0001f3f4"  # 🏴: the subdivision flags (🏴󠁧󠁢󠁳󠁣󠁴󠁿 Scotland) are 🏴 + tag letters + CANCEL TAG
-_TAG_END = "\U000e007f"
+# The subdivision flags (🏴󠁧󠁢󠁳󠁣󠁴󠁿 Scotland) are 🏴 + tag letters + CANCEL TAG: the only place tags show anything.
+_FLAG_RE = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
 
 
 def _is_selector(ch: str) -> bool:
@@ -33,27 +34,44 @@ def _is_selector(ch: str) -> bool:
     return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF or code in (0x180B, 0x180C, 0x180D, 0x180F)
 
 
-def _is_tag(ch: str) -> bool:
-    return 0xE0020 <= ord(ch) <= 0xE007F
+def _build_invisible() -> frozenset[str]:
+    # Cf lives in planes 0, 1 and 14 only; the rest of 14 is in _IGNORABLE_RANGES.
+    chars = {chr(code) for code in range(0x20000) if unicodedata.category(chr(code)) == "Cf"}
+    for low, high in _IGNORABLE_RANGES:
+        chars.update(chr(code) for code in range(low, high + 1))
+    return frozenset(chars)
+
+
+INVISIBLE = _build_invisible()
+
+
+def _char_class(chars) -> str:
+    """A regular expression character class matching exactly `chars`, as runs of code points."""
+    codes, runs = sorted(map(ord, chars)), []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "[" + "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in runs) + "]"
+
+
+_CONTROLS = {chr(code) for code in [*range(0x20), *range(0x7F, 0xA0)]}  # Cc
+# What clean_line removes (tab and newlines become spaces first), and what clean_body looks at.
+_LINE_HIDDEN_RE = re.compile(_char_class(INVISIBLE | _CONTROLS))
+_BODY_HIDDEN_RE = re.compile(_char_class(INVISIBLE | (_CONTROLS - {"\n", "\t"})))
 
 
 def is_invisible(ch: str) -> bool:
     """True for a character that shows as nothing, or only changes how the text around it shows."""
-    if unicodedata.category(ch) == "Cf":
-        return True
-    code = ord(ch)
-    return any(low <= code <= high for low, high in _IGNORABLE_RANGES)
+    return ch in INVISIBLE
 
 
 def clean_line(value: str) -> str:
     """One line of plain text as members type it (a title): NFC, no control or invisible characters at
     all, tabs and newlines made spaces, runs of spaces made one."""
     value = unicodedata.normalize("NFC", value)
-    value = "".join(
-        " " if ch in "\t\r\n" else ch
-        for ch in value
-        if ch in "\t\r\n" or not (is_invisible(ch) or unicodedata.category(ch) == "Cc")
-    )
+    value = _LINE_HIDDEN_RE.sub("", value.replace("\t", " ").replace("\r", " ").replace("\n", " "))
     return " ".join(value.split())
 
 
@@ -70,33 +88,29 @@ def clean_body(value: str) -> str:
     Direction marks and overrides, the soft hyphen, zero-width spaces, word joiners, invisible operators,
     stray tags and the like are never kept: they hide or reorder text and show nothing themselves."""
     value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
-    kept: list[str] = []
-    i, n = 0, len(value)
-    while i < n:
-        ch = value[i]
-        if ch == _TAG_BASE:
-            end = i + 1
-            while end < n and _is_tag(value[end]) and value[end] != _TAG_END:
-                end += 1
-            if end > i + 1 and end < n and value[end] == _TAG_END:
-                kept.append(value[i:end + 1])  # a whole flag, tags and all
-                i = end + 1
-                continue
-        if unicodedata.category(ch) == "Cc" and ch not in "\n\t":
-            pass
-        elif not is_invisible(ch):
-            kept.append(ch)
-        elif ch in _JOINERS:
-            after = value[i + 1] if i + 1 < n else ""
-            before = kept[-2][-1] if len(kept) > 1 and _is_selector(kept[-1]) else (kept[-1][-1] if kept else "")
-            if before and _shows(before) and after and _shows(after):  # 🏳️‍🌈 has a selector before it
-                kept.append(ch)
-        elif _is_selector(ch):
-            if kept and _shows(kept[-1][-1]):
-                kept.append(ch)
-        i += 1
-    return "".join(kept).strip("\n ")
+    parts, start = [], 0
+    for flag in _FLAG_RE.finditer(value):
+        parts.extend((_clean_body_part(value[start:flag.start()]), flag.group()))
+        start = flag.end()
+    parts.append(_clean_body_part(value[start:]))
+    return "".join(parts).strip("\n ")
+
+
+def _clean_body_part(text: str) -> str:
+    def keep(match: re.Match) -> str:
+        ch, at = match.group(), match.start()
+        before = text[at - 1] if at else ""
+        if ch in _JOINERS:
+            if before and _is_selector(before) and at > 1:
+                before = text[at - 2]  # 🏳️‍🌈: the joiner follows the flag's selector
+            after = text[at + 1] if at + 1 < len(text) else ""
+            return ch if _shows(before) and _shows(after) else ""
+        if _is_selector(ch):
+            return ch if _shows(before) else ""
+        return ""
+
+    return _BODY_HIDDEN_RE.sub(keep, text)
 
 
 def _shows(ch: str) -> bool:
-    return not (is_invisible(ch) or ch.isspace() or unicodedata.category(ch) == "Cc")
+    return bool(ch) and not (ch in INVISIBLE or ch in _CONTROLS or ch.isspace())
