@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from factories import MemberFactory
 
 from luntan.core import counters, localcache, presence
@@ -34,6 +35,8 @@ def _fresh_cache():
     localcache.fragments.clear()
     presence.forget_local()
     counters.forget_local()
+    # The language a request activated stays active in this thread: each test starts in the site's own.
+    translation.activate(settings.LANGUAGE_CODE)
     yield
 
 

@@ -25,7 +25,7 @@ def test_search_finds_by_name_and_email(admin_client):
 
 def test_edit_a_member(admin_client):
     member = MemberFactory(username="张三丰")
-    group = MemberGroup.objects.get(name="版主")
+    group = MemberGroup.objects.get(role=MemberGroup.Role.MODERATOR)
     url = f"/admin/accounts/member/{member.pk}/change/"
     assert admin_client.get(url).status_code == 200
     response = admin_client.post(url, {"username": "张真人", "email": "zhang@example.com", "group": group.pk,

@@ -7,8 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from luntan.accounts import services
-from luntan.accounts.models import Member, MemberGroup, name_key
-from luntan.accounts.names import validate_username
+from luntan.accounts.models import Member, MemberGroup
 from luntan.core.adminkit import ThroughServices
 
 
@@ -18,11 +17,7 @@ class MemberAdminForm(forms.ModelForm):
         fields = ["username", "email", "group", "custom_title", "is_active", "is_staff"]
 
     def clean_username(self) -> str:
-        name = validate_username(self.cleaned_data.get("username", ""))
-        taken = Member.objects.filter(name_key=name_key(name)).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise ValidationError(_("This username is already taken."), code="username_taken")
-        return name
+        return services.check_username(self.cleaned_data.get("username", ""), member=self.instance)
 
     def clean_email(self) -> str:
         email = Member.objects.normalize_email(self.cleaned_data.get("email", ""))
@@ -61,7 +56,8 @@ class MemberAdmin(ThroughServices, admin.ModelAdmin):
 
 @admin.register(MemberGroup)
 class MemberGroupAdmin(ThroughServices, admin.ModelAdmin):
-    list_display = ["name", "kind", "color", "is_default", "order"]
+    list_display = ["name", "role", "kind", "color", "is_default", "order"]
+    readonly_fields = ["role"]
     list_editable = ["order"]
     list_filter = ["kind"]
     search_fields = ["name"]

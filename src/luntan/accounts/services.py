@@ -11,13 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, ProtectedError
+from django.db.models import BooleanField, Case, F, ProtectedError, Q, Value, When
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from luntan.accounts.models import Member, MemberGroup, name_key
-from luntan.accounts.names import validate_username
+from luntan.accounts.models import Member, MemberGroup
+from luntan.accounts.names import name_key, name_skeleton, validate_username
 from luntan.core import pagecache, presence
 from luntan.protection import throttle
 
@@ -47,15 +47,37 @@ def _name_taken() -> ValidationError:
     return ValidationError(_("This username is already taken."), code="username_taken")
 
 
-def _username_exists(name: str) -> bool:
-    return Member.objects.filter(name_key=name_key(name)).exists()
+def _email_taken() -> ValidationError:
+    return ValidationError(_("This e-mail address is already registered."), code="email_taken")
 
 
-def check_username(raw: str) -> str:
-    """A valid name (see names.validate_username) that no member has, in any letter case."""
+def _name_clash(name: str, *, member: Member | None = None) -> ValidationError | None:
+    """Why another member's name stands in the way of `name`, if one does: the same name, or one that
+    looks the same (one indexed query either way)."""
+    key = name_key(name)
+    others = Member.objects.exclude(pk=member.pk) if member is not None and member.pk else Member.objects.all()
+    found = (
+        others.filter(Q(name_key=key) | Q(name_skeleton=name_skeleton(name)))
+        .annotate(same=Case(When(name_key=key, then=Value(True)), default=Value(False),
+                            output_field=BooleanField()))
+        .order_by("-same").values_list("same", flat=True).first()
+    )
+    if found is None:
+        return None
+    if found:
+        return _name_taken()
+    return ValidationError(_("This username looks too much like the name of an existing member. "
+                             "Please choose another."), code="username_confusable")
+
+
+def check_username(raw: str, *, member: Member | None = None) -> str:
+    """A valid name (see names.validate_username) that no other member has, in any letter case, and that
+    does not look like another member's name. The one check for every place a name is set: registration,
+    the admin's member form (`member` is the one being edited) and createsuperuser."""
     name = validate_username(raw)
-    if _username_exists(name):
-        raise _name_taken()
+    clash = _name_clash(name, member=member)
+    if clash is not None:
+        raise clash
     return name
 
 
@@ -71,7 +93,7 @@ def check_email(raw: str) -> str:
     except ValidationError:
         raise ValidationError(_("Please enter a valid e-mail address."), code="email_invalid") from None
     if Member.objects.filter(email__iexact=email).exists():
-        raise ValidationError(_("This e-mail address is already registered."), code="email_taken")
+        raise _email_taken()
     return email
 
 
@@ -84,6 +106,27 @@ def check_password(password: str, *, member: Member) -> None:
 
 # --- Registration ---------------------------------------------------------------------------------------
 
+def _clashes(member: Member) -> dict[str, ValidationError]:
+    """The fields of a new member that another member now has (checked again inside the transaction)."""
+    errors = {}
+    clash = _name_clash(member.username)
+    if clash is not None:
+        errors["username"] = clash
+    if Member.objects.filter(email__iexact=member.email).exists():
+        errors["email"] = _email_taken()
+    return errors
+
+
+def _taken_fields(member: Member) -> dict[str, ValidationError]:
+    """After the unique indexes refused the new member: which of its fields a concurrent registration took."""
+    errors = {}
+    if Member.objects.filter(name_key=name_key(member.username)).exists():
+        errors["username"] = _name_taken()
+    if Member.objects.filter(email__iexact=member.email).exists():
+        errors["email"] = _email_taken()
+    return errors or {"username": _name_taken()}
+
+
 def check_register_allowed(*, address: str) -> None:
     """A few new accounts per address and period (LUNTAN["LIMITS"]["REGISTER_PER_ADDRESS"])."""
     wait = throttle.window_wait("REGISTER_PER_ADDRESS", address)
@@ -93,9 +136,10 @@ def check_register_allowed(*, address: str) -> None:
 
 def member_register(*, username: str, email: str, password: str, address: str | None) -> Member:
     """Creates a member in the default group. Raises one ValidationError whose error_dict names every field
-    that is wrong ("username", "email", "password"); a name taken by a concurrent registration is reported
-    the same way as one taken earlier. `address` is the visitor's (None for an administrator's command):
-    too many new accounts from it are refused with a plain ValidationError (code "throttled")."""
+    that is wrong ("username", "email", "password"); a name or address taken by a concurrent registration
+    is reported on its own field, the same way as one taken earlier. `address` is the visitor's (None for an
+    administrator's command): too many new accounts from it are refused with a plain ValidationError (code
+    "throttled")."""
     if address is not None:
         check_register_allowed(address=address)
     errors: dict[str, list[ValidationError]] = {}
@@ -117,19 +161,35 @@ def member_register(*, username: str, email: str, password: str, address: str | 
     member.set_password(password)  # the slow hash, before the write lock is taken
     try:
         with transaction.atomic():
-            if _username_exists(member.username):
-                raise ValidationError({"username": _name_taken()})
-            if Member.objects.filter(email__iexact=member.email).exists():
-                raise ValidationError({"email": ValidationError(
-                    _("This e-mail address is already registered."), code="email_taken")})
+            clashes = _clashes(member)
+            if clashes:
+                raise ValidationError(clashes)
             member.group = MemberGroup.objects.filter(is_default=True).first()
             member.save(force_insert=True)
     except IntegrityError:
-        # Two people sent the same name at the same moment: the unique index let one of them in.
-        raise ValidationError({"username": _name_taken()}) from None
+        # Two people sent the same name or address at the same moment: a unique index let one of them in.
+        raise ValidationError(_taken_fields(member)) from None
     if address is not None:
         throttle.window_note("REGISTER_PER_ADDRESS", address)
     return member
+
+
+def member_name_skeletons_rebuild(*, batch: int = 2000) -> int:
+    """Recomputes every member's name_skeleton from the username (after the confusable data changed);
+    returns how many changed. Batches of `batch` members, each in its own transaction."""
+    changed, last_pk = 0, 0
+    while True:
+        with transaction.atomic():
+            members = list(Member.objects.filter(pk__gt=last_pk).order_by("pk")
+                           .only("pk", "username", "name_skeleton")[:batch])
+            if not members:
+                return changed
+            stale = [m for m in members if m.name_skeleton != name_skeleton(m.username)]
+            for member in stale:
+                member.name_skeleton = name_skeleton(member.username)
+            Member.objects.bulk_update(stale, ["name_skeleton"])
+        changed += len(stale)
+        last_pk = members[-1].pk
 
 
 # --- Passwords --------------------------------------------------------------------------------------------

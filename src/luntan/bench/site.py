@@ -21,7 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from luntan.accounts.models import Member, MemberGroup, name_key
+from luntan.accounts.models import Member, MemberGroup, name_key, name_skeleton
 from luntan.forum.models import Board, Category, Floor, Thread
 from luntan.forum.services import board_moderators_set
 from luntan.markup.cooking import cook
@@ -244,7 +244,8 @@ def build_site(*, floors: int = 50_000, megathread: int = 100_000, members: int 
         usernames = [_member_name(rng, i) for i in range(members)]
         member_rows = [
             Member(
-                username=usernames[i], name_key=name_key(usernames[i]), email=f"member{i}@bench.invalid",
+                username=usernames[i], name_key=name_key(usernames[i]), name_skeleton=name_skeleton(usernames[i]),
+                email=f"member{i}@bench.invalid",
                 password=password,
                 group=rng.choice(groups) if groups[0] else None,
                 custom_title=rng.choice(["", "", "", "潜水员", "热心网友", "技术宅"]),
@@ -256,8 +257,9 @@ def build_site(*, floors: int = 50_000, megathread: int = 100_000, members: int 
             )
             for i in range(members)
         ]
-        # bulk_create skips Member.save(), so what save() derives (name_key) is set here.
+        # bulk_create skips Member.save(), so what save() derives (name_key, name_skeleton) is set here.
         bench_member = Member(username=BENCH_USERNAME, name_key=name_key(BENCH_USERNAME),
+                              name_skeleton=name_skeleton(BENCH_USERNAME),
                               email="bench@bench.invalid", password=password,
                               group=default_group, date_joined=now - timedelta(days=100))
         member_rows = Member.objects.bulk_create([*member_rows, bench_member], batch_size=BATCH)

@@ -387,18 +387,19 @@ def _free_name(name: str, taken: set[str]) -> str:
 
 
 def _create_members(plans: dict[str, _MemberPlan]) -> dict[str, Member]:
-    groups = {g.name: g for g in MemberGroup.objects.all()}
-    default_group = next((g for g in groups.values() if g.is_default), None)
+    groups = {g.role: g for g in MemberGroup.objects.exclude(role="")}
+    default_group = MemberGroup.objects.filter(is_default=True).first()
     taken = set(Member.objects.filter(name_key__in=[name_key(n) for n in plans]).values_list("name_key", flat=True))
     rows = []
     # In order of joining, so that member numbers (UIDs) follow it.
     for name, plan in sorted(plans.items(), key=lambda item: item[1].joined):
         spec, username = plan.spec, _free_name(name, taken)
         member = Member(
-            username=username, name_key=name_key(username), group=groups.get(spec.group, default_group),
+            username=username, group=groups.get(spec.group, default_group),
             custom_title=spec.title, signature=spec.signature, date_joined=plan.joined,
             last_login=plan.last_login, last_activity=plan.last_activity, online_seconds=plan.online_seconds,
         )
+        member.set_name_keys()  # bulk_create skips save(), which sets them
         member.set_unusable_password()
         rows.append((name, member))
     Member.objects.bulk_create([m for _, m in rows])
