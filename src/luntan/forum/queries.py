@@ -184,10 +184,13 @@ def thread_page(member, thread_id: int, *, page_raw, order: str, author_raw,
     return found
 
 
-def page_of_floor(thread: Thread, number: int) -> int:
+def page_of_floor(number: int, *, last_floor: int, descending: bool = False) -> int:
+    """The page that shows floor `number`, newest first or oldest first. Computed from the floor number:
+    a floor just posted is the thread's newest, even when `last_floor` was read before it was posted."""
     per_page = settings.LUNTAN["FLOORS_PER_PAGE"]
-    number = min(max(number, 1), max(thread.last_floor, 1))
-    return (number - 1) // per_page + 1
+    number = max(number, 1)
+    last_floor = max(last_floor, number)
+    return (last_floor - number if descending else number - 1) // per_page + 1
 
 
 def neighbour_thread(thread: Thread, *, newer: bool) -> Thread | None:

@@ -26,8 +26,12 @@ def _ip(request: HttpRequest) -> str | None:
     return presence.client_address(request) if request.META.get("REMOTE_ADDR") else None
 
 
-def floor_url(thread_id: int, number: int, page: int) -> str:
-    query = f"?page={page}" if page > 1 else ""
+def floor_url(thread_id: int, number: int, *, last_floor: int, descending: bool = False) -> str:
+    """Where floor `number` is shown: its page (in the order asked for) and its anchor."""
+    page = queries.page_of_floor(number, last_floor=last_floor, descending=descending)
+    params = ["order=desc"] if descending else []
+    params += [f"page={page}"] if page > 1 else []
+    query = f"?{'&'.join(params)}" if params else ""
     return f"{reverse('forum:thread', args=[thread_id])}{query}#floor-{number}"
 
 
@@ -131,7 +135,7 @@ def floor_actions(viewer, thread, *, moderator: bool, can_reply: bool):
 def floor_jump(request: HttpRequest, thread_id: str, number: str) -> HttpResponse:
     found = queries.access_thread(request.user, thread_id)
     n = min(queries.parse_id(number) or 1, max(found.last_floor, 1))
-    return redirect(floor_url(found.pk, n, queries.page_of_floor(found, n)))
+    return redirect(floor_url(found.pk, n, last_floor=found.last_floor, descending=request.GET.get("order") == "desc"))
 
 
 def _neighbour(request: HttpRequest, thread_id: str, *, newer: bool) -> HttpResponse:
@@ -215,7 +219,7 @@ def reply(request: HttpRequest, thread_id: str) -> HttpResponse:
         except ValidationError as error:
             apply_service_error(form, error)
         else:
-            return redirect(floor_url(found.pk, floor.number, queries.page_of_floor(found, floor.number)))
+            return redirect(floor_url(found.pk, floor.number, last_floor=found.last_floor))
     return render(request, "forum/post_form.html", {
         "form": form, "thread": found, "board": found.board, "mode": "reply",
         "action": reverse("forum:reply", args=[found.pk]),
@@ -241,7 +245,7 @@ def floor_edit(request: HttpRequest, floor_id: str) -> HttpResponse:
         except ValidationError as error:
             apply_service_error(form, error)
         else:
-            return redirect(floor_url(floor.thread_id, floor.number, queries.page_of_floor(floor.thread, floor.number)))
+            return redirect(floor_url(floor.thread_id, floor.number, last_floor=floor.thread.last_floor))
     return render(request, "forum/post_form.html", {
         "form": form, "thread": floor.thread, "board": floor.thread.board, "mode": "edit", "floor": floor,
         "action": reverse("forum:floor_edit", args=[floor.pk]),
@@ -264,7 +268,7 @@ def floor_delete(request: HttpRequest, floor_id: str) -> HttpResponse:
             messages.success(request, _("The thread has been deleted."))
             return redirect("forum:board", floor.thread.board_id)
         messages.success(request, _("The floor has been deleted."))
-        return redirect(floor_url(floor.thread_id, floor.number, queries.page_of_floor(floor.thread, floor.number)))
+        return redirect(floor_url(floor.thread_id, floor.number, last_floor=floor.thread.last_floor))
     return render(request, "forum/confirm_delete.html", {"floor": floor, "thread": floor.thread})
 
 
