@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.http.request import validate_host
 
 MAX_URL_LENGTH = 2048
 
@@ -28,7 +31,8 @@ def validate_link(url: str, *, image: bool = False) -> str | None:
 
     Allowed: ``http:``, ``https:``, ``mailto:`` (links only) and site-relative paths
     starting with a single ``/``. Everything else (``javascript:``, ``data:``,
-    ``vbscript:``, protocol-relative ``//host``, bare words) is refused.
+    ``vbscript:``, protocol-relative ``//host``, bare words) is refused. An image is
+    stricter still, see :func:`_is_image_source`.
     """
     candidate = url.strip()
     if not candidate or len(candidate) > MAX_URL_LENGTH:
@@ -40,9 +44,11 @@ def validate_link(url: str, *, image: bool = False) -> str | None:
     # Decode entities and percent-escapes once (ASVS 1.1.1) and judge both spellings:
     # the raw one is what the browser parses, the decoded one catches encoded schemes.
     decoded = _INVISIBLE_RE.sub("", unquote(html.unescape(candidate)))
-    if _is_allowed(candidate, schemes) and _is_allowed(decoded, schemes):
-        return candidate
-    return None
+    if not (_is_allowed(candidate, schemes) and _is_allowed(decoded, schemes)):
+        return None
+    if image and not (_is_image_source(candidate) and _is_image_source(decoded)):
+        return None
+    return candidate
 
 
 def _is_allowed(url: str, schemes: frozenset[str]) -> bool:
@@ -51,3 +57,37 @@ def _is_allowed(url: str, schemes: frozenset[str]) -> bool:
         return match.group(1).lower() in schemes and len(url) > match.end()
     # Browsers read "//host" and "/\host" as another site, so only one slash may lead.
     return url.startswith("/") and url[1:2] not in ("/", "\\")
+
+
+def _is_image_source(url: str) -> bool:
+    """Another site's image, or an upload of ours; never another page of this site.
+
+    Every reader's browser fetches an image with the reader's cookies, so an image of
+    ``/thread/1/next/`` or ``https://our.host/lang/en/`` would make each reader act on
+    this site. Uploads (under ``MEDIA_URL``) are files, so they are safe to fetch.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 host
+        return False
+    if parts.scheme:
+        host = (parts.hostname or "").rstrip(".")
+        host = f"[{host}]" if ":" in host else host  # ALLOWED_HOSTS spells IPv6 in brackets
+        if not _is_own_host(host):
+            return True
+    return _is_upload_path(parts.path)
+
+
+def _is_own_host(host: str) -> bool:
+    # "*" accepts any host, so it cannot tell ours from another site's: such a site relies on the
+    # Sec-Fetch-Dest check (luntan.core.middleware) alone.
+    return validate_host(host, [h for h in settings.ALLOWED_HOSTS if h != "*"])
+
+
+def _is_upload_path(path: str) -> bool:
+    prefix = urlsplit(settings.MEDIA_URL).path or "/media/"
+    # Browsers read a backslash as "/" and resolve "." and ".." (also spelled "%2e") before fetching:
+    # "/media/../lang/en/" is not an upload. The decoded spelling is checked by the caller too.
+    if "\\" in path or any(segment in (".", "..") for segment in path.split("/")):
+        return False
+    return path.startswith(prefix) and len(path) > len(prefix)
