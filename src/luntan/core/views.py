@@ -3,7 +3,6 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,9 +12,9 @@ from django.views.decorators.http import require_GET
 
 
 def login_first(request: HttpRequest) -> HttpResponse:
-    """To the login page, and back here afterwards."""
-    messages.info(request, _("Please log in first."))
-    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+    """To the login page, and back here afterwards. The login page says why from `first` in its address:
+    a flash message would write a session for every guest (or image) that opens a members' page."""
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path(), 'first': 1})}")
 
 
 def form_status(form) -> int:
@@ -38,8 +37,10 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def error_page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
-    return render(request, "core/message.html", {"title": title, "message": message}, status=status)
+def error_page(request: HttpRequest, *, status: int, title: str, message: str,
+               back: tuple[str, str] | None = None) -> HttpResponse:
+    """A short page saying what happened; `back` is a (url, label) link to where the visitor came from."""
+    return render(request, "core/message.html", {"title": title, "message": message, "back": back}, status=status)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -142,9 +142,12 @@ def _neighbour(request: HttpRequest, thread_id: str, *, newer: bool) -> HttpResp
     found = queries.access_thread(request.user, thread_id)
     other = queries.neighbour_thread(found, newer=newer)
     if other is None:
-        messages.info(request, _("There is no newer thread in this board.") if newer
-                      else _("There is no older thread in this board."))
-        return redirect("forum:thread", found.pk)
+        # Said on a page of its own: a flash message would be a write, and a GET changes nothing.
+        return error_page(
+            request, status=404, title=_("Next thread") if newer else _("Previous thread"),
+            message=_("There is no newer thread in this board.") if newer
+            else _("There is no older thread in this board."),
+            back=(reverse("forum:thread", args=[found.pk]), _("Back to the thread")))
     return redirect("forum:thread", other.pk)
 
 
