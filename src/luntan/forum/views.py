@@ -49,43 +49,52 @@ def home(request: HttpRequest) -> HttpResponse:
             "online_members": members, "online_guests": guests, "today_date": timezone.localdate(),
         })
 
-    return pagecache.kept_page(request, ("site",), build)
+    return pagecache.kept_page(request, ("site",), build, params={})
 
 
 @require_GET
 def board(request: HttpRequest, board_id: str) -> HttpResponse:
     bid = queries.parse_id(board_id)
+    scopes = (f"board:{bid}",)
+    version = pagecache.versions(*scopes)
+    found = queries.access_kept_board(bid, version=version)
     sort = request.GET.get("sort", "lastreply")
     sort = sort if sort in queries.BOARD_SORTS else "lastreply"
+    page = queries.board_page_number(found, request.GET.get("page"))
 
     def build() -> HttpResponse:
-        found = queries.access_board(bid)
-        threads, pages = queries.board_threads(request.user, found, page_raw=request.GET.get("page"), sort=sort)
+        threads, pages = queries.board_threads(request.user, found, page_raw=page, sort=sort)
         return render(request, "forum/board.html", {
             "board": found, "threads": threads, "pages": pages, "sort": sort, "children": list(found.children.all()),
         })
 
-    return pagecache.kept_page(request, (f"board:{bid}",), build)
+    params = {**({"sort": sort} if sort != "lastreply" else {}), **({"page": page} if page > 1 else {})}
+    return pagecache.kept_page(request, scopes, build, params=params, version=version)
 
 
 @require_GET
 def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
-    """The page is rendered once per version of the thread and kind of reader, and kept; what depends on
-    the reader, the edit links and the quick reply, is filled into its holes (luntan.core.holes)."""
+    """The page is rendered once per version of the thread, kind of reader and view of its floors, and kept;
+    what depends on the reader, the edit links and the quick reply, is filled into its holes
+    (luntan.core.holes)."""
     tid = queries.parse_id(thread_id)
     scopes = queries.thread_scopes(tid)
     version = pagecache.versions(*scopes)  # read once for the kept thread and the kept page
+    found = queries.access_kept_thread(request.user, tid, version=version)
+    view = queries.floor_view(found, page_raw=request.GET.get("page", "")[:20], order=request.GET.get("order", ""),
+                              author_raw=request.GET.get("author", "")[:20], version=version)
+
+    def build(moderator: bool) -> HttpResponse:
+        return _thread_page(request, found, queries.thread_page(found, view, version=version), moderator=moderator)
+
     if not request.user.is_authenticated:
-        response = pagecache.kept_page(
-            request, scopes, lambda: _thread_page(request, *_thread_and_floors(request, tid, version), moderator=False),
-            variant="guest", version=version)
+        response = pagecache.kept_page(request, scopes, lambda: build(False), params=view.params(),
+                                       variant="guest", version=version)
     else:
-        found, floor_page = _thread_and_floors(request, tid, version)
         moderator = permissions.is_moderator(request.user, found.board)
         can_reply = permissions.can(permissions.check_reply, request.user, found)
-        response = pagecache.kept_page(
-            request, scopes, lambda: _thread_page(request, found, floor_page, moderator=moderator),
-            variant="moderator" if moderator else "member", version=version)
+        response = pagecache.kept_page(request, scopes, lambda: build(moderator), params=view.params(),
+                                       variant="moderator" if moderator else "member", version=version)
         add_fillers(
             response,
             actions=floor_actions(request.user, found, moderator=moderator, can_reply=can_reply),
@@ -95,12 +104,6 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
     if response.status_code == 200:
         counters.count_view(tid)
     return response
-
-
-def _thread_and_floors(request: HttpRequest, tid: int, version: str):
-    return queries.thread_page(
-        request.user, tid, page_raw=request.GET.get("page", "")[:20], order=request.GET.get("order", "")[:8],
-        author_raw=request.GET.get("author", "")[:20], version=version)
 
 
 def _thread_page(request: HttpRequest, found, floor_page, *, moderator: bool) -> HttpResponse:
