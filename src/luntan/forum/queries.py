@@ -95,7 +95,7 @@ BOARD_SORTS = {
 
 def access_kept_board(board_id: int, *, version: str) -> Board:
     """access_board for the board page, kept in process memory under the board's version like a thread."""
-    key = f"board:{version}:{pagecache.time_bucket(f'board:{board_id}')}"
+    key = f"board:{board_id}:{version}:{pagecache.time_bucket(f'board:{board_id}')}"
     board = localcache.fragments.get(key)
     if board is None:
         board = access_board(board_id)
@@ -165,7 +165,7 @@ NO_AUTHOR = -1  # "only this author" for someone who has not posted here: an emp
 
 
 def _author_floor_count(thread: Thread, author_id: int, version: str) -> int:
-    key = f"authorfloors:{version}:{pagecache.time_bucket(f'thread:{thread.pk}')}:{author_id}"
+    key = f"authorfloors:{thread.pk}:{version}:{pagecache.time_bucket(f'thread:{thread.pk}')}:{author_id}"
     count = localcache.fragments.get(key)
     if count is None:
         count = _floor_query(thread).filter(author_id=author_id).count()
@@ -223,7 +223,8 @@ def access_kept_thread(member, thread_id: int, *, version: str) -> Thread:
     """access_thread for the thread page: the thread is kept in process memory under its version (every
     write to the thread bumps it), so a page view usually reads nothing from the database. The kept object
     is shared between requests and must not be changed."""
-    key = f"thread:{version}:{pagecache.time_bucket(f'thread:{thread_id}')}"
+    # The id as well as the version: two threads bumped by one write share their version numbers.
+    key = f"thread:{thread_id}:{version}:{pagecache.time_bucket(f'thread:{thread_id}')}"
     thread = localcache.fragments.get(key)
     if thread is None:
         try:
@@ -239,7 +240,7 @@ def access_kept_thread(member, thread_id: int, *, version: str) -> Thread:
 def thread_page(thread: Thread, view: FloorView, *, version: str) -> FloorPage:
     """One page of the thread's floors, kept like the thread itself."""
     bucket = pagecache.time_bucket(f"thread:{thread.pk}")
-    key = f"threadpage:{version}:{bucket}:{view.page}:{int(view.descending)}:{view.author_id}"
+    key = f"threadpage:{thread.pk}:{version}:{bucket}:{view.page}:{int(view.descending)}:{view.author_id}"
     found = localcache.fragments.get(key)
     if found is None:
         found = thread_floors(thread, view)
