@@ -83,8 +83,9 @@ def kept_page(request: HttpRequest, scopes: tuple[str, ...], render, *, params: 
     query = urlencode(params or {})
     # The page and its holes see the request as its key names it: a link back to "this page" (the log-in
     # link, the language switch) must not carry one visitor's stray parameters to every reader of the page.
-    request.GET = QueryDict(query)
-    request.META["QUERY_STRING"] = query
+    if query != request.META.get("QUERY_STRING", ""):
+        request.GET = QueryDict(query)
+        request.META["QUERY_STRING"] = query
     request.kept_path = f"{request.path}?{query}" if query else request.path
     # The time bucket bounds how old the parts of a page that change without a write to it may get.
     bucket = time_bucket(request.path)
