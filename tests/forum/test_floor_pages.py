@@ -47,7 +47,7 @@ def test_the_floor_jump_finds_the_page_at_each_boundary(make_thread, number, exp
 def test_the_floor_jump_newest_first_counts_pages_from_the_newest_floor(make_thread, number, page):
     thread = make_thread(replies=40)  # 41 floors: newest first, page 1 is 41..22, page 2 is 21..2
     response = Client().get(f"/thread/{thread.pk}/floor/{number}/?order=desc")
-    query = "?order=desc" + (f"&page={page}" if page > 1 else "")
+    query = (f"?page={page}&" if page > 1 else "?") + "order=desc"
     assert response["Location"] == f"/thread/{thread.pk}/{query}#floor-{number}"
     assert f'id="floor-{number}"' in Client().get(response["Location"]).content.decode()
 

@@ -137,12 +137,12 @@ class FloorView:
     def params(self) -> dict[str, object]:
         """The address's parameters, in the form the thread page's own links write them."""
         params: dict[str, object] = {}
+        if self.page > 1:
+            params["page"] = self.page
         if self.author_id is not None:
             params["author"] = self.author_id
         if self.descending:
             params["order"] = "desc"
-        if self.page > 1:
-            params["page"] = self.page
         return params
 
 

@@ -29,8 +29,8 @@ def _ip(request: HttpRequest) -> str | None:
 def floor_url(thread_id: int, number: int, *, last_floor: int, descending: bool = False) -> str:
     """Where floor `number` is shown: its page (in the order asked for) and its anchor."""
     page = queries.page_of_floor(number, last_floor=last_floor, descending=descending)
-    params = ["order=desc"] if descending else []
-    params += [f"page={page}"] if page > 1 else []
+    params = [f"page={page}"] if page > 1 else []
+    params += ["order=desc"] if descending else []
     query = f"?{'&'.join(params)}" if params else ""
     return f"{reverse('forum:thread', args=[thread_id])}{query}#floor-{number}"
 
@@ -68,7 +68,7 @@ def board(request: HttpRequest, board_id: str) -> HttpResponse:
             "board": found, "threads": threads, "pages": pages, "sort": sort, "children": list(found.children.all()),
         })
 
-    params = {**({"sort": sort} if sort != "lastreply" else {}), **({"page": page} if page > 1 else {})}
+    params = {**({"page": page} if page > 1 else {}), **({"sort": sort} if sort != "lastreply" else {})}
     return pagecache.kept_page(request, scopes, build, params=params, version=version)
 
 
