@@ -39,6 +39,15 @@ def test_pages_opened_by_the_reader_or_htmx_still_work(thread, destination):
     assert Client().get(f"/thread/{thread.pk}/next/", **headers).status_code == 404  # said on the page
 
 
+def test_another_sites_script_may_not_fetch_a_page(thread):
+    url = f"/thread/{thread.pk}/"
+    assert Client().get(url, HTTP_SEC_FETCH_DEST="empty", HTTP_SEC_FETCH_SITE="cross-site").status_code == 403
+    assert Client().get(url, HTTP_SEC_FETCH_DEST="empty", HTTP_SEC_FETCH_SITE="same-site").status_code == 403
+    assert Client().get(url, HTTP_SEC_FETCH_DEST="empty", HTTP_SEC_FETCH_SITE="same-origin").status_code == 200
+    # A link followed from another site is a reader's own choice.
+    assert Client().get(url, HTTP_SEC_FETCH_DEST="document", HTTP_SEC_FETCH_SITE="cross-site").status_code == 200
+
+
 def test_files_may_still_be_fetched_as_images(db):
     response = Client().get("/static/core/favicon.svg", HTTP_SEC_FETCH_DEST="image")
     assert response.status_code == 200
