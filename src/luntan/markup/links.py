@@ -24,6 +24,7 @@ _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 # C0 controls, space, DEL and C1 controls: browsers drop or strip some of these while
 # parsing a URL, which is how "java\tscript:" slips past naive checks.
 _INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f-\x9f]")
+_ABSOLUTE_RE = re.compile(r"https?://[^/\\?#]", re.IGNORECASE)
 
 
 def validate_link(url: str, *, image: bool = False) -> str | None:
@@ -71,11 +72,52 @@ def _is_image_source(url: str) -> bool:
     except ValueError:  # e.g. an unclosed "[" of an IPv6 host
         return False
     if parts.scheme:
-        host = (parts.hostname or "").rstrip(".")
-        host = f"[{host}]" if ":" in host else host  # ALLOWED_HOSTS spells IPv6 in brackets
+        # Browsers read "http:/x" and "https:x" as paths on the page's own site, and a backslash as a
+        # slash: only the plain "scheme://host" spelling is taken as another host.
+        if not _ABSOLUTE_RE.match(url):
+            return False
+        host = _host_as_browsers_read_it(parts.hostname or "")
+        if host is None:
+            return False
         if not _is_own_host(host):
             return True
     return _is_upload_path(parts.path)
+
+
+def _host_as_browsers_read_it(host: str) -> str | None:
+    """The host a browser would connect to: "ｌｏｃａｌｈｏｓｔ" is "localhost" (IDNA mapping),
+    "127.1" and "2130706433" are "127.0.0.1". None for a host no browser would accept."""
+    if ":" in host:
+        return f"[{host}]"  # IPv6, spelled in brackets as in ALLOWED_HOSTS
+    try:
+        host = host.encode("idna").decode("ascii").lower().rstrip(".")
+    except UnicodeError:
+        return None
+    return _ipv4(host) or host
+
+
+def _ipv4(host: str) -> str | None:
+    # The WHATWG URL rules: up to four numbers (decimal, 0x hex or 0 octal), the last filling the rest.
+    parts = host.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    numbers = []
+    for part in parts:
+        try:
+            if part[:2].lower() == "0x":
+                numbers.append(int(part[2:] or "0", 16))
+            elif len(part) > 1 and part.startswith("0"):
+                numbers.append(int(part, 8))
+            else:
+                numbers.append(int(part, 10))
+        except ValueError:
+            return None
+    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        return None
+    value = numbers[-1]
+    for index, number in enumerate(numbers[:-1]):
+        value += number << (8 * (3 - index))
+    return ".".join(str((value >> shift) & 255) for shift in (24, 16, 8, 0))
 
 
 def _is_own_host(host: str) -> bool:
