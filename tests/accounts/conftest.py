@@ -2,9 +2,9 @@
 written separately, so these tests hold before and after it."""
 
 import pytest
-from conftest import signed_in
 from django.conf import settings
 from django.test import Client
+from helpers import signed_in
 
 
 def english(client: Client) -> Client:

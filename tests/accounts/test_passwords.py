@@ -32,7 +32,7 @@ def signed_in_pk(client: Client) -> int | None:
 def test_change_needs_login(guest):
     response = guest.get("/password/change/")
     assert response.status_code == 302
-    assert response["Location"] == "/login/?next=%2Fpassword%2Fchange%2F"
+    assert response["Location"] == "/login/?next=%2Fpassword%2Fchange%2F&first=1"
 
 
 def test_change_keeps_this_session_and_ends_the_others(member_client, member):

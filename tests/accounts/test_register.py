@@ -126,7 +126,8 @@ def test_service_blames_the_email_when_the_email_was_taken_between_check_and_wri
     """The same race on the address: the member is told the address is registered, not the name."""
     _racing(monkeypatch, username="先到的人", email="Same@Example.com")
     with pytest.raises(ValidationError) as caught, translation.override("en"):
-        services.member_register(username="后到的人", email="same@example.com", password=GOOD["password1"], address=None)
+        services.member_register(username="后到的人", email="same@example.com", password=GOOD["password1"],
+                                 address=None)
     assert caught.value.message_dict == {"email": ["This e-mail address is already registered."]}
     assert not Member.objects.filter(username="后到的人").exists()
 
@@ -134,7 +135,8 @@ def test_service_blames_the_email_when_the_email_was_taken_between_check_and_wri
 def test_service_names_both_fields_when_both_were_taken_between_check_and_write(monkeypatch):
     _racing(monkeypatch, username="同时到", email="both@example.com")
     with pytest.raises(ValidationError) as caught, translation.override("en"):
-        services.member_register(username="同时到", email="both@example.com", password=GOOD["password1"], address=None)
+        services.member_register(username="同时到", email="both@example.com", password=GOOD["password1"],
+                                 address=None)
     assert caught.value.message_dict == {"username": ["This username is already taken."],
                                          "email": ["This e-mail address is already registered."]}
 

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from conftest import signed_in
 from django.test import Client
+from helpers import signed_in
 
 from luntan.forum import services
 

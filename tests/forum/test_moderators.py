@@ -2,11 +2,11 @@
 thread page without a query."""
 
 import pytest
-from conftest import _clear_cache, signed_in
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from factories import MemberFactory
+from helpers import clear_cache, signed_in
 
 from luntan.core import localcache
 from luntan.forum import permissions, services
@@ -78,7 +78,7 @@ def test_the_thread_page_costs_the_same_with_one_or_fifty_moderators(board, make
     one, fifty = MemberFactory(), MemberFactory.create_batch(50)
     counts = []
     for moderators in ([one], fifty):
-        _clear_cache()  # nothing kept: the page is made from the rows
+        clear_cache()  # nothing kept: the page is made from the rows
         localcache.pages.clear()
         localcache.fragments.clear()
         appoint(moderators)

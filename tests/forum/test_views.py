@@ -1,13 +1,13 @@
 import re
 
 import pytest
-from conftest import signed_in
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from factories import MemberFactory
+from helpers import signed_in
 
 from luntan.core import localcache
 from luntan.forum import services
@@ -134,7 +134,9 @@ def test_neighbour_links_go_to_older_and_newer_threads(make_thread):
     first, second, third = make_thread(title="一"), make_thread(title="二"), make_thread(title="三")
     assert Client().get(f"/thread/{second.pk}/next/")["Location"] == f"/thread/{third.pk}/"
     assert Client().get(f"/thread/{second.pk}/previous/")["Location"] == f"/thread/{first.pk}/"
-    assert Client().get(f"/thread/{third.pk}/next/")["Location"] == f"/thread/{third.pk}/"
+    newest = Client().get(f"/thread/{third.pk}/next/")
+    assert newest.status_code == 404 and "没有比当前更新的主题" in newest.content.decode()
+    assert f'href="/thread/{third.pk}/"' in newest.content.decode()
 
 
 def test_guests_see_a_login_prompt_instead_of_quick_reply(make_thread):

@@ -35,8 +35,13 @@ def csrf_field(request: HttpRequest, args: list[str]) -> str:
 def userbox(request: HttpRequest, args: list[str]) -> str:
     if request.user.is_authenticated:
         return render_to_string("core/_userbox.html", request=request)
-    # A guest's box only changes with the page it links back to.
-    key = f"userbox:{get_language()}:{request.get_full_path()}"
+    # A guest's box only changes with the page it links back to. Only a kept page's box is kept: its
+    # address is the page's key, made sensible (luntan.core.pagecache), while any other page's address is
+    # whatever the visitor typed.
+    kept_path = getattr(request, "kept_path", None)
+    if kept_path is None:
+        return render_to_string("core/_userbox.html", request=request)
+    key = f"userbox:{get_language()}:{kept_path}"
     found = localcache.fragments.get(key)
     if found is None:
         found = render_to_string("core/_userbox.html", request=request)

@@ -3,7 +3,6 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,9 +13,10 @@ from luntan.core.redirects import redirect_to_next, safe_next
 
 
 def login_first(request: HttpRequest) -> HttpResponse:
-    """To the login page, and back here afterwards."""
-    messages.info(request, _("Please log in first."))
-    return HttpResponseRedirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+    """To the login page, and back here afterwards. The login page says why from `first` in its address:
+    a flash message would write a session for every guest (or image) that opens a members' page."""
+    query = urlencode({"next": request.get_full_path(), "first": 1})
+    return HttpResponseRedirect(f"{reverse('accounts:login')}?{query}")
 
 
 def form_status(form) -> int:
@@ -41,8 +41,10 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def error_page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
-    return render(request, "core/message.html", {"title": title, "message": message}, status=status)
+def error_page(request: HttpRequest, *, status: int, title: str, message: str,
+               back: tuple[str, str] | None = None) -> HttpResponse:
+    """A short page saying what happened; `back` is a (url, label) link to where the visitor came from."""
+    return render(request, "core/message.html", {"title": title, "message": message, "back": back}, status=status)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -577,3 +577,27 @@ def member_recount(*, members=None) -> list[Correction]:
                          "digest_count": row["true_digests"]}
                 corrections += _apply(Member, "member", row["pk"], row["username"], row, truth)
     return corrections
+
+
+def floors_recook(*, batch_size: int = 500) -> int:
+    """Cooks every floor's text again with the current markup rules and keeps the HTML that changed;
+    returns how many floors changed. For after the rules become stricter: a floor cooked before keeps
+    what an older rule let through (an image of one of this site's pages) until it is cooked again."""
+    changed = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            floors = list(Floor.objects.filter(pk__gt=last_pk).order_by("pk")
+                          .only("id", "thread_id", "source", "format", "html")[:batch_size])
+            if not floors:
+                return changed
+            last_pk = floors[-1].pk
+            threads = set()
+            for floor in floors:
+                html = cook(floor.source, fmt=floor.format)
+                if html != floor.html:
+                    Floor.objects.filter(pk=floor.pk).update(html=html)
+                    threads.add(floor.thread_id)
+                    changed += 1
+            for thread in Thread.objects.filter(pk__in=threads).only("id", "board_id"):
+                _bump_caches(thread)

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "luntan.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "luntan.core.middleware.FetchDestinationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "luntan.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
