@@ -60,7 +60,7 @@ class FetchDestinationMiddleware:
 
 class PresenceMiddleware:
     """Notes that a member or a guest is here. It writes to the cache at most once a minute per visitor and
-    never to the database; `luntan flush` (run by `luntan serve`) carries the figures over."""
+    never to the database; `luntan writebuffers` (run by `luntan serve`) carries the figures over."""
 
     def __init__(self, get_response):
         self.get_response = get_response
