@@ -7,6 +7,7 @@ each complete answer. Traffic goes to loopback only, and everything stops after 
 from __future__ import annotations
 
 import asyncio
+import ssl as ssl_module
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -38,9 +39,10 @@ class ProbeResult:
                 f"statuses {sorted(set(self.statuses))}")
 
 
-async def _trickle(host: str, port: int, head: bytes, drip: bytes, until: float, opened: set[int]) -> None:
+async def _trickle(host: str, port: int, head: bytes, drip: bytes, until: float, opened: set[int],
+                   tls: ssl_module.SSLContext | None) -> None:
     try:
-        reader, writer = await asyncio.open_connection(host, port)
+        reader, writer = await asyncio.open_connection(host, port, ssl=tls)
     except OSError:
         return
     opened.add(id(writer))
@@ -60,11 +62,12 @@ async def _trickle(host: str, port: int, head: bytes, drip: bytes, until: float,
         writer.close()
 
 
-async def _ask(host: str, port: int, path: str, timeout: float) -> tuple[float, int] | None:
+async def _ask(host: str, port: int, path: str, timeout: float,
+               tls: ssl_module.SSLContext | None) -> tuple[float, int] | None:
     start = time.monotonic()
     try:
         async with asyncio.timeout(timeout):
-            reader, writer = await asyncio.open_connection(host, port)
+            reader, writer = await asyncio.open_connection(host, port, ssl=tls)
             writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
             await writer.drain()
             data = await reader.read()  # the whole answer: the server closes after it
@@ -76,9 +79,10 @@ async def _ask(host: str, port: int, path: str, timeout: float) -> tuple[float, 
 
 
 async def probe(*, host: str = "127.0.0.1", port: int, path: str = "/", slow_clients: int = 20,
-                seconds: float = 6.0, settle: float = 1.5, timeout: float = 5.0) -> ProbeResult:
+                seconds: float = 6.0, settle: float = 1.5, timeout: float = 5.0,
+                tls: ssl_module.SSLContext | None = None) -> ProbeResult:
     """Opens `slow_clients` slow connections, waits `settle` seconds for them to take hold, then probes
-    `path` until `seconds` have passed since the start."""
+    `path` until `seconds` have passed since the start. `tls`: speak HTTPS with that context."""
     if host not in LOOPBACK_HOSTS:
         raise ValueError("slowprobe only talks to loopback")
     start = time.monotonic()
@@ -89,14 +93,14 @@ async def probe(*, host: str = "127.0.0.1", port: int, path: str = "/", slow_cli
     slow_head = f"GET / HTTP/1.1\r\nHost: {host}\r\n".encode()
     hold = until + timeout  # the slow clients outlast the probing
     trickles = [
-        asyncio.create_task(_trickle(host, port, slow_body, b"a" * 10_000, hold, opened)) if n % 2 == 0
-        else asyncio.create_task(_trickle(host, port, slow_head, b"X-Slow: " + b"z" * 10_000, hold, opened))
+        asyncio.create_task(_trickle(host, port, slow_body, b"a" * 10_000, hold, opened, tls)) if n % 2 == 0
+        else asyncio.create_task(_trickle(host, port, slow_head, b"X-Slow: " + b"z" * 10_000, hold, opened, tls))
         for n in range(slow_clients)
     ]
     await asyncio.sleep(settle)
     result = ProbeResult(slow_clients=slow_clients)
     while time.monotonic() < until:
-        answer = await _ask(host, port, path, min(timeout, max(0.1, until + timeout - time.monotonic())))
+        answer = await _ask(host, port, path, min(timeout, max(0.1, until + timeout - time.monotonic())), tls)
         if answer is None:
             result.failures += 1
         else:
