@@ -80,3 +80,16 @@ def test_requests_that_can_never_be_served_are_refused_early(data, status):
     with pytest.raises(RequestError) as refused:
         request_size(data)
     assert refused.value.reply.startswith(b"HTTP/1.1 " + status)
+
+
+def test_sigterm_stops_the_server_promptly_with_slow_clients_still_open(tmp_path):
+    running = live_site.start(tmp_path / "var")
+    holding = slowprobe.run(port=running.port, slow_clients=6, seconds=2.5, settle=0.5)
+    assert holding.ok(limit=1.0), holding.summary()
+    with socket.create_connection(("127.0.0.1", running.port)) as slow:
+        slow.sendall(b"POST /login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nab")
+        started = time.monotonic()
+
+        assert live_site.stop(running) == 0
+        assert time.monotonic() - started < 10  # nobody waits for the half-sent request
+    assert "Shutting down: Master" in running.log.read_text()

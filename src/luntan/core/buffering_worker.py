@@ -131,37 +131,39 @@ class BufferingWorker(SyncWorker):
         self.selector.register(self.PIPE[0], selectors.EVENT_READ, _WAKE)
         self.connections: dict[int, _Connection] = {}
         self.complete: deque[_Connection] = deque()
-        wait = min(1.0, (self.timeout or 2) / 2)
-        next_expiry = 0.0
         try:
-            while self.alive or self.complete:
-                self.notify()
-                events = self.selector.select(0 if self.complete else wait)
-                for key, mask in events:
-                    if key.data is _WAKE:
-                        os.read(self.PIPE[0], 4096)
-                    elif key.data is _LISTENER:
-                        # Take a new client only when no complete request is waiting here: a free
-                        # worker should get it instead.
-                        if self.alive and not self.complete and len(self.connections) < self.cfg.worker_connections:
-                            self._accept(key.fileobj)
-                    elif mask & selectors.EVENT_WRITE:
-                        self._send(key.data)
-                    else:
-                        self._receive(key.data)
-                if self.complete:
-                    self._serve(self.complete.popleft())
-                now = time.monotonic()
-                if now >= next_expiry:
-                    self._expire(now)
-                    next_expiry = now + 0.5
-                if not self.is_parent_alive():
-                    break
+            self._loop()
             self._finish_writing()
         finally:
             for connection in list(self.connections.values()):
                 self._close(connection)
             self.selector.close()
+
+    def _loop(self) -> None:
+        wait = min(1.0, (self.timeout or 2) / 2)
+        next_tick = 0.0
+        while self.alive or self.complete:
+            for key, mask in self.selector.select(0 if self.complete else wait):
+                if key.data is _WAKE:
+                    os.read(self.PIPE[0], 4096)
+                elif key.data is _LISTENER:
+                    # Take a new client only when no complete request is waiting here: a free worker
+                    # should get it instead.
+                    if self.alive and not self.complete and len(self.connections) < self.cfg.worker_connections:
+                        self._accept(key.fileobj)
+                elif mask & selectors.EVENT_WRITE:
+                    self._send(key.data)
+                else:
+                    self._receive(key.data)
+            if self.complete:
+                self._serve(self.complete.popleft())
+            now = time.monotonic()
+            if now >= next_tick:  # twice a second: the heartbeat, the deadlines, the parent
+                next_tick = now + 0.5
+                self.notify()
+                self._expire(now)
+                if not self.is_parent_alive():
+                    return
 
     # --- reading ----------------------------------------------------------------------------------------
     def _accept(self, listener) -> None:
