@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import resource
 import selectors
 import socket
 import time
@@ -129,8 +130,13 @@ class BufferingWorker(SyncWorker):
         for listener in self.sockets:
             self.selector.register(listener, selectors.EVENT_READ, _LISTENER)
         self.selector.register(self.PIPE[0], selectors.EVENT_READ, _WAKE)
+        self.listening = True
         self.connections: dict[int, _Connection] = {}
         self.complete: deque[_Connection] = deque()
+        # Never more connections than file descriptors: past the limit, clients wait in the kernel's queue.
+        soft_limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        spare = soft_limit - 64 if soft_limit != resource.RLIM_INFINITY else self.cfg.worker_connections
+        self.max_connections = max(16, min(self.cfg.worker_connections, spare))
         try:
             self._loop()
             self._finish_writing()
@@ -148,9 +154,12 @@ class BufferingWorker(SyncWorker):
                     os.read(self.PIPE[0], 4096)
                 elif key.data is _LISTENER:
                     # Take a new client only when no complete request is waiting here: a free worker
-                    # should get it instead.
-                    if self.alive and not self.complete and len(self.connections) < self.cfg.worker_connections:
-                        self._accept(key.fileobj)
+                    # should get it instead. At the connection or descriptor limit, or when stopping, stop
+                    # listening (else the waiting client would wake this loop again and again).
+                    if not self.alive or len(self.connections) >= self.max_connections:
+                        self._listen(False)
+                    elif not self.complete and not self._accept(key.fileobj):
+                        self._listen(False)
                 elif mask & selectors.EVENT_WRITE:
                     self._send(key.data)
                 else:
@@ -162,22 +171,37 @@ class BufferingWorker(SyncWorker):
                 next_tick = now + 0.5
                 self.notify()
                 self._expire(now)
+                if self.alive and not self.listening and len(self.connections) < self.max_connections:
+                    self._listen(True)
                 if not self.is_parent_alive():
                     return
 
     # --- reading ----------------------------------------------------------------------------------------
-    def _accept(self, listener) -> None:
+    def _listen(self, on: bool) -> None:
+        if on != self.listening:
+            for listener in self.sockets:
+                if on:
+                    self.selector.register(listener, selectors.EVENT_READ, _LISTENER)
+                else:
+                    self.selector.unregister(listener)
+            self.listening = on
+
+    def _accept(self, listener) -> bool:
+        """Takes one client; False when no descriptor is left (the client waits in the kernel's queue)."""
         try:
             sock, addr = listener.accept()
         except OSError as exc:
+            if exc.errno in (errno.EMFILE, errno.ENFILE):
+                return False
             if exc.errno in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
-                return
+                return True
             raise
         sock.setblocking(False)
         connection = _Connection(sock, addr, time.monotonic())
         self.connections[sock.fileno()] = connection
         self.selector.register(sock, selectors.EVENT_READ, connection)
         self._receive(connection)  # a small GET has usually arrived with the connection
+        return True
 
     def _receive(self, connection: _Connection) -> None:
         try:
@@ -268,6 +292,7 @@ class BufferingWorker(SyncWorker):
     def _finish_writing(self) -> None:
         """On a graceful stop: answers already made still reach their clients (bounded by the master's
         graceful timeout); requests not yet complete are dropped, as a sync worker drops queued ones."""
+        self._listen(False)
         deadline = time.monotonic() + self.cfg.graceful_timeout
         while time.monotonic() < deadline and any(c.outbox for c in self.connections.values()):
             self.notify()
