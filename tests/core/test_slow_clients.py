@@ -56,9 +56,13 @@ def test_a_request_larger_than_the_limit_is_refused_before_its_body(site):
     assert _send(site, head).startswith(b"HTTP/1.1 413")
 
 
-def test_static_files_and_pages_still_served(site):
+def test_static_files_are_served_whole(site):
     status, html = site.get("/")
+    stylesheet = html.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
+    on_disk = (site.var / "static" / stylesheet.removeprefix("/static/")).read_text()
+
     assert status == 200 and "</html>" in html
+    assert site.get(stylesheet) == (200, on_disk)  # whitenoise's file, sent through the worker's buffer
 
 
 @pytest.mark.parametrize(("data", "size"), [
