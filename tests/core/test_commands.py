@@ -114,7 +114,7 @@ def test_gunicorn_command_line_on_two_cores():
         "--config": "python:luntan.core.gunicorn_conf",
         "--bind": "127.0.0.1:8000",
         "--workers": "3",
-        "--worker-class": "sync",
+        "--worker-class": "luntan.core.buffering_worker.BufferingWorker",
         "--threads": str(serve.THREADS),
         "--error-logfile": "-",
     }
@@ -145,7 +145,8 @@ def test_gunicorn_reads_the_command_line_and_hooks(monkeypatch):
 
     assert cfg.bind == ["127.0.0.1:8123"]
     assert cfg.workers == 3
-    assert cfg.worker_class_str == "sync"
+    assert cfg.worker_class_str == "luntan.core.buffering_worker.BufferingWorker"
+    assert cfg.worker_class.__name__ == "BufferingWorker"  # gunicorn can import it
     assert cfg.accesslog is None
     assert cfg.settings["when_ready"].get() is gunicorn_conf.when_ready
     assert cfg.settings["on_exit"].get() is gunicorn_conf.on_exit

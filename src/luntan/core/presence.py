@@ -4,7 +4,9 @@ A page view must not write to the database, so each visitor's presence is noted 
 once a minute per visitor (`cache.add` of a short-lived marker). The shared online map is changed under a
 short cache lock; if the lock is busy the visitor is simply noted a minute later."""
 
+import functools
 import hashlib
+import ipaddress
 import secrets
 import time
 
@@ -83,9 +85,47 @@ def _release(key: str, token: int, *, time_left: float) -> None:
             backend.delete(key)
 
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _address(text: str) -> IPAddress | None:
+    try:
+        address = ipaddress.ip_address(text.strip().removeprefix("[").removesuffix("]"))
+    except ValueError:
+        return None
+    # A dual-stack socket reports IPv4 clients as ::ffff:a.b.c.d; count them once, as a.b.c.d.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+@functools.lru_cache(maxsize=4)
+def _networks(entries: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def _trusted(address: IPAddress, networks) -> bool:
+    return any(address in network for network in networks)
+
+
 def client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: a forwarded header is trusted only behind a proxy that sets it (see README).
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The visitor's address: REMOTE_ADDR, or, when that is a proxy named in TRUSTED_PROXIES, the right-most
+    X-Forwarded-For entry that is not itself a trusted proxy. Each proxy appends the address it saw, so
+    everything left of the first untrusted entry was written by the client and may be forged."""
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    if remote is None:
+        return "unknown"
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    if not networks or not _trusted(remote, networks):
+        return str(remote)
+    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        hop = _address(entry)
+        if hop is None:  # garbage in the header: keep the last address a trusted proxy vouched for
+            break
+        remote = hop
+        if not _trusted(hop, networks):
+            break
+    return str(remote)
 
 
 # Visitors this process noted lately: most page views then skip the shared cache entirely.

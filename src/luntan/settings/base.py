@@ -1,12 +1,14 @@
 """Settings shared by every environment. Every value can be set by an environment variable; the defaults
 give a working embedded site (SQLite in var/, a disk cache) with no set-up at all."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 from typing import Any, TypedDict
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/luntan
 PROJECT_DIR = Path(os.environ.get("LUNTAN_HOME", BASE_DIR.parent.parent)).resolve()
@@ -41,6 +43,14 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Proxies whose X-Forwarded-For is believed (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8"); none by
+# default, so a client cannot pick its own address. Read in one place: luntan.core.presence.client_address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or a network") from exc
 
 INSTALLED_APPS = [
     "django.contrib.admin",
