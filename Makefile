@@ -1,7 +1,7 @@
 # Luntan (论坛): `make run` starts the site, `make test` checks it. Needs only python3 and make.
 #
 #   make run     set up (once) and serve on http://127.0.0.1:8000/  (BIND=0.0.0.0:8000 to change)
-#   make test    ruff, migration and deploy checks, the whole suite (PYTEST_ARGS="-k flush" to narrow)
+#   make test    ruff, migration and deploy checks, mypy over src/, the whole suite (PYTEST_ARGS="-k flush" to narrow)
 #   make bench   the load benchmark (luntan bench)
 
 SHELL := /bin/bash
@@ -28,7 +28,7 @@ define compile_messages
 	else echo "make: no translation catalog under $(LOCALE) yet, nothing to compile"; fi
 endef
 
-.PHONY: run test bench setup browser-deps
+.PHONY: run test bench setup browser-deps proxy-deps
 
 run: setup
 	$(LUNTAN) bootstrap
@@ -40,11 +40,12 @@ setup: $(STAMP)
 	$(LUNTAN) migrate --noinput -v 0
 	$(LUNTAN) collectstatic --noinput -v 0
 
-test: $(TEST_STAMP) browser-deps
+test: $(TEST_STAMP) browser-deps proxy-deps
 	$(compile_messages)
 	$(BIN)/ruff check .
 	$(LUNTAN) makemigrations --check --dry-run
 	LUNTAN_HTTPS=1 $(LUNTAN) check --deploy --fail-level ERROR
+	$(BIN)/mypy --no-incremental
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
@@ -86,5 +87,20 @@ browser-deps:
 	    apt-get update -qq && $(APT) install $$missing >/dev/null; \
 	  else \
 	    echo "make: missing $$missing (not root, not installed): browser tests may be skipped"; \
+	  fi; \
+	fi
+
+# tests/deploy/ starts Debian's nginx with deploy/nginx.conf (and a certificate made by openssl); as root we
+# install them, otherwise those tests skip and say why.
+proxy-deps:
+	@missing=""; \
+	[ -x /usr/sbin/nginx ] || missing=" nginx"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: installing$$missing for the reverse-proxy tests"; \
+	    apt-get update -qq && $(APT) install $$missing >/dev/null; \
+	  else \
+	    echo "make: missing$$missing (not root, not installed): the reverse-proxy tests will be skipped"; \
 	  fi; \
 	fi

@@ -3,45 +3,28 @@
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from factories import MemberFactory
+from helpers import clear_cache, signed_in
 
 from luntan.core import counters, localcache, presence
 from luntan.forum import services
 from luntan.forum.models import Board, Category
 
 
-def _clear_cache() -> None:
-    config = settings.CACHES["default"]
-    prefix = config.get("KEY_PREFIX")
-    if "redis" in config["BACKEND"].lower() and prefix:
-        # A shared Redis: remove this run's keys only (cache.clear() would empty the whole database).
-        client = cache._cache.get_client(write=True)
-        keys = list(client.scan_iter(match=f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
-    else:
-        cache.clear()
-
-
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: no cached page, online list or counter leaks between tests,
     neither from the shared cache nor from this process's own memory of it."""
-    _clear_cache()
+    clear_cache()
     localcache.pages.clear()
     localcache.fragments.clear()
     presence.forget_local()
     counters.forget_local()
+    # The language a request activated stays active in this thread: each test starts in the site's own.
+    translation.activate(settings.LANGUAGE_CODE)
     yield
-
-
-def signed_in(member) -> Client:
-    """A client logged in as `member`."""
-    client = Client()
-    client.force_login(member)
-    return client
 
 
 @pytest.fixture

@@ -31,10 +31,10 @@ def default_group() -> MemberGroup | None:
     return MemberGroup.objects.filter(is_default=True).first()
 
 
-def group_named(name: str) -> MemberGroup:
-    """One of the standard groups by its name (管理员, 版主, 注册会员 ...), created if the data migration
-    has not run."""
-    return MemberGroup.objects.get_or_create(name=name)[0]
+def group_for(role: MemberGroup.Role) -> MemberGroup:
+    """One of the standard groups by its role (MemberGroup.Role.ADMIN, .MODERATOR ...), as the accounts
+    migrations made it. Never by its name, which administrators rename."""
+    return MemberGroup.objects.get(role=role)
 
 
 class MemberFactory(DjangoModelFactory):

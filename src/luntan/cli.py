@@ -1,12 +1,13 @@
 """The `luntan` command: Django's management commands under the production settings by default,
-plus `luntan serve`, `luntan demo`, `luntan flush` and `luntan bench` (see each command's --help)."""
+plus `luntan serve`, `luntan demo`, `luntan writebuffers`, `luntan recount` and `luntan bench`
+(see each command's --help)."""
 
 import os
 import sys
 
-# Short names that differ from the module's: `luntan flush` writes the buffered counters; a command module
-# named flush.py would replace Django's own `flush`, which empties the database (tests rely on it).
-ALIASES = {"flush": "flush_counters"}
+# Short names that differ from the module's. None at present: `flush` is Django's (it empties the database,
+# as Django users expect); the buffered counts are written by `luntan writebuffers`.
+ALIASES: dict[str, str] = {}
 
 
 def main() -> None:

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,11 +9,6 @@ urlpatterns = [
     path("lang/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),
 ]
-
-if settings.LUNTAN_BENCH:  # only in the server `luntan bench` starts
-    from luntan.core.bench.views import ceiling
-
-    urlpatterns.append(path("bench/ceiling/", ceiling, name="bench_ceiling"))
 
 handler400 = "luntan.core.views.bad_request"
 handler403 = "luntan.core.views.permission_denied"

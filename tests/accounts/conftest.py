@@ -4,6 +4,7 @@ written separately, so these tests hold before and after it."""
 import pytest
 from django.conf import settings
 from django.test import Client
+from helpers import signed_in
 
 
 def english(client: Client) -> Client:
@@ -19,6 +20,9 @@ def guest() -> Client:
 
 @pytest.fixture
 def member_client(member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return english(client)
+    return english(signed_in(member))
+
+
+@pytest.fixture
+def admin_client(admin) -> Client:
+    return english(signed_in(admin))

@@ -1,22 +1,11 @@
 """The site admin's member and group pages: they list, search and edit, and apply the name rules."""
 
 import pytest
-from django.test import Client
 from factories import MemberFactory
 
-from luntan.accounts.models import Member, MemberGroup
-
-from .conftest import english
+from luntan.accounts.models import MemberGroup
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(db) -> Client:
-    admin = Member.objects.create_superuser("站长", "admin@example.com", "管理员的密码2025")
-    client = english(Client())
-    client.force_login(admin)
-    return client
 
 
 @pytest.mark.parametrize("query", ["", "?q=张", "?q=abc", "?q=123", "?q=%25", "?is_active__exact=1",
@@ -36,7 +25,7 @@ def test_search_finds_by_name_and_email(admin_client):
 
 def test_edit_a_member(admin_client):
     member = MemberFactory(username="张三丰")
-    group = MemberGroup.objects.get(name="版主")
+    group = MemberGroup.objects.get(role=MemberGroup.Role.MODERATOR)
     url = f"/admin/accounts/member/{member.pk}/change/"
     assert admin_client.get(url).status_code == 200
     response = admin_client.post(url, {"username": "张真人", "email": "zhang@example.com", "group": group.pk,

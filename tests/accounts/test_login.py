@@ -77,10 +77,20 @@ def test_next_on_this_site_is_followed(guest, lilei):
 @pytest.mark.parametrize("target", [
     "https://evil.example", "https://evil.example/login/", "//evil.example", "http:evil.example",
     "javascript:alert(1)", "/\\evil.example", "https:///evil.example", "/login/", "/logout/",
+    # Bare words, which Django's redirect() would take for the names of views.
+    "foo", "home", "forum:home", "accounts:login",
+    # Browsers drop tabs and newlines, which would leave "//evil.example".
+    "/\t/evil.example", "/\n/evil.example", "\x00/", "/board/\x00",
 ])
 def test_next_elsewhere_is_ignored(guest, lilei, target):
     response = guest.post("/login/", {"login": "LiLei李雷", "password": PASSWORD, "next": target})
     assert response.status_code == 302 and response["Location"] == "/"
+    assert signed_in_pk(guest) == lilei.pk
+
+
+def test_a_bare_word_next_in_the_address_is_not_put_into_the_form(guest):
+    page = guest.get("/login/?next=foo").content.decode()
+    assert '<input type="hidden" name="next" value="/">' in page
 
 
 def test_next_elsewhere_is_not_put_into_the_form(guest):

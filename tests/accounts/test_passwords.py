@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.utils.encoding import force_bytes
@@ -31,7 +32,7 @@ def signed_in_pk(client: Client) -> int | None:
 def test_change_needs_login(guest):
     response = guest.get("/password/change/")
     assert response.status_code == 302
-    assert response["Location"] == "/login/?next=%2Fpassword%2Fchange%2F"
+    assert response["Location"] == "/login/?next=%2Fpassword%2Fchange%2F&first=1"
 
 
 def test_change_keeps_this_session_and_ends_the_others(member_client, member):
@@ -85,11 +86,13 @@ def test_full_reset_flow(guest):
     assert "忘了密码" in mail.outbox[0].body
     link = reset_link()
 
-    # The link's token moves into the session at once, out of the address bar.
+    # The link's token moves at once out of the address bar, into a cookie only the form's page receives.
     response = guest.get(link)
     assert response.status_code == 302
     assert response["Location"].endswith("/set-password/")
     form_url = response["Location"]
+    cookie = response.cookies["luntan_reset"]
+    assert cookie["path"] == form_url and cookie["httponly"] and 0 < int(cookie["max-age"]) <= 3600
     page = guest.get(form_url).content.decode()
     assert "忘了密码" in page and 'autocomplete="new-password"' in page
 
@@ -99,6 +102,7 @@ def test_full_reset_flow(guest):
 
     response = guest.post(form_url, {"password1": NEW, "password2": NEW})
     assert response.status_code == 302 and response["Location"] == "/password/reset/done/"
+    assert response.cookies["luntan_reset"].value == ""  # forgotten
     member.refresh_from_db()
     assert member.check_password(NEW)
     assert guest.get("/password/reset/done/").status_code == 200
@@ -110,6 +114,26 @@ def test_full_reset_flow(guest):
     # And the new password logs in.
     response = guest.post("/login/", {"login": "忘了密码", "password": NEW})
     assert response.status_code == 302
+
+
+def test_opening_reset_links_writes_no_session(guest):
+    MemberFactory(email="known@example.com")
+    guest.post("/password/reset/", {"email": "known@example.com"})
+    link = reset_link()
+    sessions = Session.objects.count()
+    for _ in range(5):  # anyone who has (or guesses) a link, without cookies
+        visitor = Client()
+        form_url = visitor.get(link)["Location"]
+        assert visitor.get(form_url).status_code == 200
+        assert visitor.get(link.replace("/password/reset/", "/password/reset/x")).status_code in (302, 400)
+    assert Session.objects.count() == sessions
+
+
+def test_reset_link_token_cannot_be_forged_in_the_cookie(guest, member):
+    form_url = f"/password/reset/{b64(str(member.pk))}/set-password/"
+    guest.cookies["luntan_reset"] = default_token_generator.make_token(member)  # not signed by the site
+    guest.cookies["luntan_reset"]["path"] = form_url
+    assert guest.get(form_url).status_code == 400
 
 
 def test_reset_page_reads_the_same_for_unknown_addresses(guest):

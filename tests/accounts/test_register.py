@@ -46,9 +46,11 @@ def test_registration_goes_back_to_next(guest, member):
     assert response["Location"] == "/user/1/"
 
 
-def test_registration_ignores_a_next_on_another_site(guest):
-    response = guest.post("/register/", {**GOOD, "next": "https://evil.example/steal"})
-    assert response["Location"] == "/"
+@pytest.mark.parametrize("target", ["https://evil.example/steal", "foo", "home", "forum:home", "/\t/evil.example"])
+def test_registration_ignores_a_next_that_is_not_a_path_here(guest, target):
+    response = guest.post("/register/", {**GOOD, "next": target})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert signed_in_pk(guest) == Member.objects.get(username="张小凡").pk
 
 
 def test_name_is_stored_normalized(guest):
@@ -100,16 +102,52 @@ def test_all_problems_are_shown_at_once(guest):
     assert page.count('aria-invalid="true"') == 3
 
 
+def _racing(monkeypatch, **other):
+    """Another registration with `other` commits after this one's checks, and its insert is not yet
+    visible to this one's re-check in the transaction: only the unique indexes can stop the insert."""
+    MemberFactory(**other)
+    monkeypatch.setattr(services, "check_username", lambda raw, **kwargs: raw)
+    monkeypatch.setattr(services, "check_email", lambda raw: raw)
+    monkeypatch.setattr(services, "_clashes", lambda member: {})
+
+
 def test_service_refuses_a_name_taken_between_check_and_write(monkeypatch):
     """Two people send the same name at once: the database's unique index stops the second one, and the
     member reads the usual message instead of an error page."""
-    MemberFactory(username="抢注的名字")
-    monkeypatch.setattr(services, "check_username", lambda raw: raw)  # both passed the check...
-    monkeypatch.setattr(services, "_username_exists", lambda name: False)  # ...and the re-check
+    _racing(monkeypatch, username="抢注的名字", email="first@example.com")
     with pytest.raises(ValidationError) as caught, translation.override("en"):
-        services.member_register(username="抢注的名字", email="second@example.com", password=GOOD["password1"])
+        services.member_register(username="抢注的名字", email="second@example.com", password=GOOD["password1"],
+                                 address=None)
     assert caught.value.message_dict == {"username": ["This username is already taken."]}
     assert Member.objects.filter(username="抢注的名字").count() == 1
+
+
+def test_service_blames_the_email_when_the_email_was_taken_between_check_and_write(monkeypatch):
+    """The same race on the address: the member is told the address is registered, not the name."""
+    _racing(monkeypatch, username="先到的人", email="Same@Example.com")
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
+        services.member_register(username="后到的人", email="same@example.com", password=GOOD["password1"],
+                                 address=None)
+    assert caught.value.message_dict == {"email": ["This e-mail address is already registered."]}
+    assert not Member.objects.filter(username="后到的人").exists()
+
+
+def test_service_names_both_fields_when_both_were_taken_between_check_and_write(monkeypatch):
+    _racing(monkeypatch, username="同时到", email="both@example.com")
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
+        services.member_register(username="同时到", email="both@example.com", password=GOOD["password1"],
+                                 address=None)
+    assert caught.value.message_dict == {"username": ["This username is already taken."],
+                                         "email": ["This e-mail address is already registered."]}
+
+
+def test_register_page_shows_a_raced_email_on_the_email_field(guest, monkeypatch):
+    _racing(monkeypatch, username="先到的人", email=GOOD["email"])
+    response = guest.post("/register/", GOOD)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert 'aria-describedby="id_email-errors' in page and "This e-mail address is already registered." in page
+    assert "This username is already taken." not in page
 
 
 def test_register_page_never_fails_on_odd_input(guest):

@@ -7,7 +7,8 @@ Fixtures:
   page_errors   the console errors and uncaught exceptions of that page (CSP violations show up here)
   assert_accessible(page)  runs axe-core on the page as it is now and fails listing every serious or
                 critical violation (and every landmark or h1 one) with the elements it found
-                (`axe_problems(page)` returns that list)
+Helpers for tests that open their own contexts are in browsing.py (a conftest cannot be imported by name:
+there are several).
 
 Without /usr/bin/chromium the tests here are skipped with the reason, except under CI=true, where they
 fail: CI installs chromium, so a missing browser there is a broken set-up, not a reason to skip."""
@@ -17,6 +18,7 @@ import re
 from pathlib import Path
 
 import pytest
+from browsing import ARTIFACTS, axe_problems, new_context, watch_errors
 
 # Playwright's sync API keeps an asyncio event loop in the test thread, and Django refuses database calls
 # from a thread with a running loop. Here the loop only drives the browser, so Django may go on.
@@ -32,7 +34,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 HERE = Path(__file__).resolve().parent
 _ERRORS = pytest.StashKey[list[str]]()
 
@@ -73,29 +74,6 @@ def browser():
             browser.close()
 
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}  # a common phone's CSS width
-
-
-def new_context(browser, base_url: str, *, viewport: dict = DESKTOP):
-    """A browser context as a reader in China has it: Chinese first, Beijing time."""
-    return browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport=viewport)
-
-
-def watch_errors(page) -> list[str]:
-    """A live list of the page's console errors and uncaught exceptions (CSP violations show up here)."""
-    errors: list[str] = []
-
-    def on_console(message) -> None:
-        # The browser's own favicon request is not the page's doing (the site may have no favicon).
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            errors.append(f"{message.text} ({message.location.get('url', '')})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
-
-
 @pytest.fixture
 def browser_page(browser, transactional_db, live_server, request):
     """A page in a fresh browser context, pointed at the live server (page.goto("/") opens the home page).
@@ -120,45 +98,6 @@ def browser_page(browser, transactional_db, live_server, request):
 def page_errors(browser_page, request) -> list[str]:
     """Console errors and uncaught exceptions seen by `browser_page` so far (a live list)."""
     return request.node.stash[_ERRORS]
-
-
-# What fails a page: axe's two highest impacts, and the rules that hold a page's outline together (a
-# screen reader moves by landmarks and headings), which axe itself rates only "moderate".
-FAILING_IMPACTS = {"serious", "critical"}
-FAILING_RULES = {"landmark-one-main", "landmark-unique", "landmark-no-duplicate-banner",
-                 "landmark-no-duplicate-contentinfo", "landmark-no-duplicate-main", "page-has-heading-one", "region"}
-
-
-def preload_axe(context) -> None:
-    """Puts axe-core into every page the context opens (an init script, which the page's CSP does not
-    govern either): sent to the browser once for a walk through many pages, not with every check."""
-    from axe_playwright_python.base import AXE_SCRIPT
-
-    context.add_init_script(script=AXE_SCRIPT)
-
-
-def axe_problems(page) -> list[str]:
-    """Runs axe-core (shipped inside the axe-playwright-python package: nothing is downloaded) on the page
-    as it is now; one line per failing violation, naming the rule and each element.
-
-    axe goes in through `page.evaluate`, which runs in the page like the devtools console and is not
-    subject to the page's CSP, so the site's real policy (no inline script) stays on for the check. A
-    `<script>` tag would be refused by that policy, and turning the policy off would test another site."""
-    from axe_playwright_python.base import AXE_SCRIPT
-
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE_SCRIPT)
-    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    problems = []
-    for violation in results["violations"]:
-        if violation["impact"] not in FAILING_IMPACTS and violation["id"] not in FAILING_RULES:
-            continue
-        nodes = violation["nodes"]
-        why = " ".join(nodes[0].get("failureSummary", "").split())
-        where = ", ".join(" ".join(map(str, node["target"])) for node in nodes)
-        problems.append(f"{violation['id']} ({violation['impact']}) on {len(nodes)} element(s): {where}\n"
-                        f"      first: {why}")
-    return problems
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ at once rather than stopping at the first."""
 from dataclasses import dataclass, field
 
 import pytest
-from conftest import ARTIFACTS, DESKTOP, PHONE, axe_problems, new_context, preload_axe, watch_errors
+from browsing import ARTIFACTS, DESKTOP, PHONE, axe_problems, new_context, preload_axe, watch_errors
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client

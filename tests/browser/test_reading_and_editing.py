@@ -2,20 +2,18 @@
 quote a floor from the full editor (Ctrl+Enter sends), edit with the edit note, delete."""
 
 import pytest
+from factories import PASSWORD, MemberFactory
 from playwright.sync_api import expect
 
-from luntan.accounts.models import Member
 from luntan.forum import services
 from luntan.forum.models import Board, Category
-
-PASSWORD = "秋天的第一杯奶茶2026"
 
 
 @pytest.fixture
 def thread(transactional_db):
     board = Board.objects.create(category=Category.objects.create(name="生活天地"), name="灌水闲聊")
-    opener = Member.objects.create_user("开帖人", "op@example.com", PASSWORD)
-    guest = Member.objects.create_user("路过的", "pass@example.com", PASSWORD)
+    opener = MemberFactory(username="开帖人")
+    guest = MemberFactory(username="路过的")
     floor = services.thread_create(author=opener, board=board, title="周末去哪儿玩", source="求推荐近郊好去处",
                                    fmt="bbcode")
     for i in range(3):

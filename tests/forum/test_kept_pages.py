@@ -4,10 +4,9 @@ import re
 
 import pytest
 from django.test import Client
+from helpers import signed_in
 
 from luntan.forum import services
-
-from .conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -16,17 +15,13 @@ def _edit_links(html: str) -> list[str]:
     return re.findall(r'href="/floor/(\d+)/edit/"', html)
 
 
-def test_each_reader_sees_their_own_links_on_the_same_kept_page(make_thread, make_member, board, author,
-                                                                django_capture_on_commit_callbacks):
+def test_each_reader_sees_their_own_links_on_the_same_kept_page(make_thread, member, other_member, moderator):
     thread = make_thread()
-    other = make_member("路人乙")
+    other = other_member
     reply = services.post_reply(author=other, thread=thread, source="路过看看", fmt="bbcode")
-    moderator = make_member("版主甲")
-    with django_capture_on_commit_callbacks(execute=True):
-        services.board_moderators_set(board=board, members=[moderator])
     opening = thread.floors.get(number=1)
 
-    as_author = signed_in(author).get(f"/thread/{thread.pk}/").content.decode()
+    as_author = signed_in(member).get(f"/thread/{thread.pk}/").content.decode()
     as_other = signed_in(other).get(f"/thread/{thread.pk}/").content.decode()
     as_moderator = signed_in(moderator).get(f"/thread/{thread.pk}/").content.decode()
     as_guest = Client().get(f"/thread/{thread.pk}/").content.decode()
@@ -37,23 +32,23 @@ def test_each_reader_sees_their_own_links_on_the_same_kept_page(make_thread, mak
     assert _edit_links(as_guest) == [] and "引用" not in as_guest
     assert as_other.count(">引用</a>") == 2 and ">编辑</a>" in as_other and ">删除</a>" in as_other
     # Each sees their own name in the header, and only members get a form with a CSRF token.
-    assert author.username in as_author.split("</header>")[0] and other.username in as_other.split("</header>")[0]
+    assert member.username in as_author.split("</header>")[0] and other.username in as_other.split("</header>")[0]
     assert 'name="source"' in as_other and 'name="source"' not in as_guest
     for html in (as_author, as_other, as_moderator, as_guest):
         assert "<!--hole:" not in html
 
 
-def test_a_member_cannot_plant_a_hole(make_thread, make_member):
+def test_a_member_cannot_plant_a_hole(make_thread, other_member, member_client):
     thread = make_thread()
     for fmt in ("bbcode", "markdown"):
-        services.post_reply(author=make_member(), thread=thread, fmt=fmt,
+        services.post_reply(author=other_member, thread=thread, fmt=fmt,
                             source="<!--hole:csrf:--> [b]<!--hole:userbox:-->[/b]")
-    client = signed_in(make_member())
+    client = member_client
     html = client.get(f"/thread/{thread.pk}/").content.decode()
-    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else None
+    token = client.cookies["csrftoken"].value  # the quick reply form set it
     contents = re.findall(r'<div class="content" hx-disable>(.*?)</div>', html, re.S)
     assert len(contents) == 3
     for content in contents[1:]:  # shown as the text the member typed, never filled
         assert "csrfmiddlewaretoken" not in content and "linklike" not in content
         assert "&lt;!--hole:userbox:--&gt;" in content
-    assert token is None or token not in "".join(contents)
+    assert token and token not in "".join(contents)

@@ -6,12 +6,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from factories import MemberFactory
+from helpers import signed_in
 
 from luntan.core import localcache
 from luntan.forum import services
 from luntan.forum.models import Floor, Thread
-
-from .conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +27,12 @@ def test_home_lists_boards_with_counts_and_totals(make_thread, board):
     assert "今日" in html and "帖子" in html and "会员" in html
 
 
-def test_board_lists_sticky_first_then_by_last_reply(make_thread, board, author):
+def test_board_lists_sticky_first_then_by_last_reply(make_thread, board, member):
     old = make_thread(title="老帖子")
     sticky = make_thread(title="置顶公告")
     new = make_thread(title="新帖子")
     Thread.objects.filter(pk=sticky.pk).update(sticky=1)
-    services.post_reply(author=author, thread=old, source="顶上去", fmt="bbcode")
+    services.post_reply(author=member, thread=old, source="顶上去", fmt="bbcode")
     html = Client().get(f"/board/{board.pk}/").content.decode()
     assert html.index("置顶公告") < html.index("老帖子") < html.index("新帖子")
     by_created = Client().get(f"/board/{board.pk}/?sort=created").content.decode()
@@ -57,14 +57,31 @@ def test_thread_floors_have_chinese_labels_and_anchors(make_thread):
     assert "发表于" in html
 
 
-def test_thread_shows_the_author_card(make_thread, author):
-    thread = make_thread()
-    html = Client().get(f"/thread/{thread.pk}/").content.decode()
+def _card(html: str) -> str:
     start = html.index('class="card"')
-    card = html[start:html.index("</dl>", start)]
+    return html[start:html.index("</dl>", start)]
+
+
+def _online_state(card: str) -> list[tuple[str, str]]:
+    """The card's online element(s): [(class, text)]."""
+    return re.findall(r'<span class="status (online|offline)">([^<]*)</span>', card)
+
+
+def test_thread_shows_the_author_card(make_thread, member):
+    thread = make_thread()
+    card = _card(Client().get(f"/thread/{thread.pk}/").content.decode())
     for label in ("级别", "UID", "精华", "发帖", "在线时间", "注册时间", "最后登录"):
         assert label in card
-    assert author.username in card and "新手上路" in card and ("在线" in card or "离线" in card)
+    assert member.username in card and "新手上路" in card
+
+
+def test_author_card_shows_the_authors_real_online_state(make_thread, member, member_client, other_member):
+    member_client.get("/")  # the member is seen; other_member never came
+    by_seen, by_absent = make_thread(by=member), make_thread(by=other_member)
+    seen = _card(Client().get(f"/thread/{by_seen.pk}/").content.decode())
+    absent = _card(Client().get(f"/thread/{by_absent.pk}/").content.decode())
+    assert _online_state(seen) == [("online", "在线")]
+    assert _online_state(absent) == [("offline", "离线")]
 
 
 def test_thread_pages_twenty_floors_and_jump_to_floor(make_thread):
@@ -77,9 +94,9 @@ def test_thread_pages_twenty_floors_and_jump_to_floor(make_thread):
     assert beyond["Location"] == f"/thread/{thread.pk}/?page=3#floor-45"
 
 
-def test_only_this_author_and_reverse_order(make_thread, make_member):
+def test_only_this_author_and_reverse_order(make_thread, other_member):
     thread = make_thread(replies=2)
-    other = make_member("路人甲")
+    other = other_member
     services.post_reply(author=other, thread=thread, source="路过", fmt="bbcode")
     only = Client().get(f"/thread/{thread.pk}/?author={other.pk}").content.decode()
     assert floor_labels(only) == ["地板"]
@@ -102,12 +119,13 @@ def test_unknown_or_malformed_ids_are_a_friendly_404(url, db):
     assert "不存在" in response.content.decode()
 
 
-def test_deleted_thread_is_404_for_members_and_visible_to_moderators(make_thread, board, make_member,
+def test_deleted_thread_is_404_for_members_and_visible_to_moderators(make_thread, board, other_member_client,
                                                                     django_capture_on_commit_callbacks):
     thread = make_thread()
     Thread.objects.filter(pk=thread.pk).update(is_deleted=True)
     assert Client().get(f"/thread/{thread.pk}/").status_code == 404
-    moderator = make_member()
+    assert other_member_client.get(f"/thread/{thread.pk}/").status_code == 404
+    moderator = MemberFactory()  # appointed after the 404 was kept, as a site would
     with django_capture_on_commit_callbacks(execute=True):  # the appointment commits
         services.board_moderators_set(board=board, members=[moderator])
     assert signed_in(moderator).get(f"/thread/{thread.pk}/").status_code == 200
@@ -117,7 +135,9 @@ def test_neighbour_links_go_to_older_and_newer_threads(make_thread):
     first, second, third = make_thread(title="一"), make_thread(title="二"), make_thread(title="三")
     assert Client().get(f"/thread/{second.pk}/next/")["Location"] == f"/thread/{third.pk}/"
     assert Client().get(f"/thread/{second.pk}/previous/")["Location"] == f"/thread/{first.pk}/"
-    assert Client().get(f"/thread/{third.pk}/next/")["Location"] == f"/thread/{third.pk}/"
+    newest = Client().get(f"/thread/{third.pk}/next/")
+    assert newest.status_code == 404 and "没有比当前更新的主题" in newest.content.decode()
+    assert f'href="/thread/{third.pk}/"' in newest.content.decode()
 
 
 def test_guests_see_a_login_prompt_instead_of_quick_reply(make_thread):
@@ -126,9 +146,9 @@ def test_guests_see_a_login_prompt_instead_of_quick_reply(make_thread):
     assert 'name="source"' not in html and "登录" in html
 
 
-def test_quick_reply_posts_the_next_floor(make_thread, make_member, django_capture_on_commit_callbacks):
+def test_quick_reply_posts_the_next_floor(make_thread, other_member_client, django_capture_on_commit_callbacks):
     thread = make_thread()
-    client = signed_in(make_member())
+    client = other_member_client
     page = client.get(f"/thread/{thread.pk}/").content.decode()
     assert "谢谢" in page and "Ctrl+Enter" in page
     key = re.search(r'name="submission_key" value="([0-9a-f]+)"', page).group(1)
@@ -144,16 +164,16 @@ def test_quick_reply_posts_the_next_floor(make_thread, make_member, django_captu
     assert "沙发是我的" in html and "沙发" in floor_labels(html)
 
 
-def test_empty_reply_keeps_nothing_lost_and_says_why(make_thread, make_member):
+def test_empty_reply_keeps_nothing_lost_and_says_why(make_thread, other_member_client):
     thread = make_thread()
-    response = signed_in(make_member()).post(f"/thread/{thread.pk}/reply/", {"source": "   ", "format": "bbcode"})
+    response = other_member_client.post(f"/thread/{thread.pk}/reply/", {"source": "   ", "format": "bbcode"})
     assert response.status_code == 400
     assert "请" in response.content.decode()
     assert thread.floors.count() == 1
 
 
-def test_new_thread_with_long_title_keeps_the_text(board, make_member):
-    client = signed_in(make_member())
+def test_new_thread_with_long_title_keeps_the_text(board, member_client):
+    client = member_client
     body = "这是我认真写的正文,不能丢。"
     response = client.post(f"/thread/new/?board={board.pk}", {"title": "长" * 81, "source": body,
                                                                "format": "bbcode"})
@@ -167,8 +187,8 @@ def test_new_thread_page_needs_login(board):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_new_thread_then_view_it(board, make_member):
-    client = signed_in(make_member())
+def test_new_thread_then_view_it(board, member_client):
+    client = member_client
     response = client.post(f"/thread/new/?board={board.pk}", {"title": "求推荐机械键盘", "source": "预算五百",
                                                                "format": "markdown"})
     thread = Thread.objects.get()
@@ -176,72 +196,72 @@ def test_new_thread_then_view_it(board, make_member):
     assert "求推荐机械键盘" in client.get(response["Location"]).content.decode()
 
 
-def test_reply_to_locked_thread_is_refused_with_a_message(make_thread, make_member):
+def test_reply_to_locked_thread_is_refused_with_a_message(make_thread, other_member_client):
     thread = make_thread()
     Thread.objects.filter(pk=thread.pk).update(is_locked=True)
-    client = signed_in(make_member())
+    client = other_member_client
     response = client.post(f"/thread/{thread.pk}/reply/", {"source": "还能回吗", "format": "bbcode"})
     assert response.status_code == 403 and "锁定" in response.content.decode()
     assert thread.floors.count() == 1
     assert "锁定" in client.get(f"/thread/{thread.pk}/").content.decode()
 
 
-def test_stale_csrf_token_gets_a_clear_page(make_thread, make_member):
+def test_stale_csrf_token_gets_a_clear_page(make_thread, other_member):
     thread = make_thread()
     client = Client(enforce_csrf_checks=True)
-    client.force_login(make_member())
+    client.force_login(other_member)
     response = client.post(f"/thread/{thread.pk}/reply/", {"source": "过期了", "format": "bbcode"})
     assert response.status_code == 403 and "过期" in response.content.decode()
     assert thread.floors.count() == 1
 
 
-def test_quote_prefills_the_reply(make_thread, make_member, author):
+def test_quote_prefills_the_reply(make_thread, member, other_member_client):
     thread = make_thread()
     floor = thread.floors.get(number=1)
-    html = signed_in(make_member()).get(f"/thread/{thread.pk}/reply/?quote={floor.pk}").content.decode()
-    assert f"[quote={author.username}]" in html
+    html = other_member_client.get(f"/thread/{thread.pk}/reply/?quote={floor.pk}").content.decode()
+    assert f"[quote={member.username}]" in html
 
 
-def test_edit_shows_the_edit_note(make_thread, author, django_capture_on_commit_callbacks):
+def test_edit_shows_the_edit_note(make_thread, member, member_client, django_capture_on_commit_callbacks):
     thread = make_thread()
     floor = thread.floors.get(number=1)
-    client = signed_in(author)
+    client = member_client
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/floor/{floor.pk}/edit/",
                                {"title": "改个标题", "source": "新内容", "format": "bbcode"})
     assert response.status_code == 302
     html = client.get(f"/thread/{thread.pk}/").content.decode()
-    assert "改个标题" in html and "新内容" in html and "本帖最后由" in html and author.username in html
+    assert "改个标题" in html and "新内容" in html and "本帖最后由" in html and member.username in html
 
 
-def test_delete_a_reply_leaves_a_placeholder(make_thread, author, django_capture_on_commit_callbacks):
+def test_delete_a_reply_leaves_a_placeholder(make_thread, member_client, django_capture_on_commit_callbacks):
     thread = make_thread(replies=1)
     floor = thread.floors.get(number=2)
-    client = signed_in(author)
+    client = member_client
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(f"/floor/{floor.pk}/delete/").status_code == 302
     html = Client().get(f"/thread/{thread.pk}/").content.decode()
     assert "第1条回复" not in html and "已被删除" in html and floor_labels(html) == ["楼主", "沙发"]
 
 
-def test_preview_cooks_and_sanitizes(make_member):
-    response = signed_in(make_member()).post("/preview/", {"source": "[b]粗[/b]<script>alert(1)</script>",
+def test_preview_cooks_and_sanitizes(member_client):
+    response = member_client.post("/preview/", {"source": "[b]粗[/b]<script>alert(1)</script>",
                                                            "format": "bbcode"})
     html = response.content.decode()
     assert "<strong>粗</strong>" in html and "<script>" not in html
 
 
-def test_hostile_post_is_escaped_on_the_page(make_thread, author):
+def test_hostile_post_is_escaped_on_the_page(make_thread, member):
     thread = make_thread()
     hostile = '<img src=x onerror=alert(1)>[url=javascript:alert(1)]点我[/url]'
-    services.post_reply(author=author, thread=thread, source=hostile, fmt="bbcode")
+    services.post_reply(author=member, thread=thread, source=hostile, fmt="bbcode")
     html = Client().get(f"/thread/{thread.pk}/").content.decode()
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert 'href="javascript' not in html
 
 
-def test_title_is_escaped(board, author):
-    floor = services.thread_create(author=author, board=board, title="<b>粗</b>", source="正文", fmt="bbcode")
+def test_title_is_escaped(board, member):
+    floor = services.thread_create(author=member, board=board, title="<b>粗</b>", source="正文", fmt="bbcode")
     html = Client().get(f"/thread/{floor.thread_id}/").content.decode()
     assert "&lt;b&gt;粗&lt;/b&gt;" in html and "<b>粗</b>" not in html
 
@@ -250,7 +270,7 @@ def test_english_is_available(make_thread):
     thread = make_thread(replies=1)
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     assert floor_labels(client.get(f"/thread/{thread.pk}/").content.decode()) == ["楼主", "沙发"]
-    assert client.get("/lang/en/", {"next": f"/thread/{thread.pk}/"})["Location"] == f"/thread/{thread.pk}/"
+    assert client.post("/lang/en/", {"next": f"/thread/{thread.pk}/"})["Location"] == f"/thread/{thread.pk}/"
     html = client.get(f"/thread/{thread.pk}/").content.decode()
     assert floor_labels(html) == ["Original post", "Sofa"] and 'lang="en"' in html
 
@@ -268,14 +288,14 @@ def _count(client: Client, url: str) -> int:
 
 
 @pytest.mark.parametrize("viewer", ["guest", "member", "moderator"])
-def test_thread_page_queries_do_not_grow_with_floors(make_thread, make_member, board, viewer):
+def test_thread_page_queries_do_not_grow_with_floors(make_thread, board, viewer):
     small, big = make_thread(replies=1), make_thread(replies=19)
-    many = [make_member() for _ in range(6)]
+    many = MemberFactory.create_batch(6)
     for i, m in enumerate(many):
         services.post_reply(author=m, thread=big, source=f"第{i}位来客", fmt="bbcode")
     client = Client()
     if viewer != "guest":
-        member = make_member()
+        member = MemberFactory()
         if viewer == "moderator":
             services.board_moderators_set(board=board, members=[member])
         client.force_login(member)
@@ -300,9 +320,9 @@ def test_list_pages_queries_do_not_grow(make_thread, board, url):
     assert _count(Client(), url.format(board=board.pk)) == one
 
 
-def test_page_views_never_write_to_the_database(make_thread, make_member):
+def test_page_views_never_write_to_the_database(make_thread, other_member_client):
     thread = make_thread(replies=3)
-    client = signed_in(make_member())
+    client = other_member_client
     for c in (Client(), client):
         with CaptureQueriesContext(connection) as ctx:
             c.get(f"/thread/{thread.pk}/")
@@ -319,13 +339,13 @@ def test_page_views_never_write_to_the_database(make_thread, make_member):
 
 
 def test_cached_guest_page_is_served_without_queries_and_refreshed_by_a_reply(
-        make_thread, author, django_assert_num_queries, django_capture_on_commit_callbacks):
+        make_thread, member, django_assert_num_queries, django_capture_on_commit_callbacks):
     thread = make_thread()
     Client().get(f"/thread/{thread.pk}/")
     with django_assert_num_queries(0):
         Client().get(f"/thread/{thread.pk}/")
     with django_capture_on_commit_callbacks(execute=True):  # the reply commits
-        services.post_reply(author=author, thread=thread, source="新鲜出炉的回复", fmt="bbcode")
+        services.post_reply(author=member, thread=thread, source="新鲜出炉的回复", fmt="bbcode")
     assert "新鲜出炉的回复" in Client().get(f"/thread/{thread.pk}/").content.decode()
 
 
@@ -339,17 +359,26 @@ def test_floor_pages_use_floor_numbers_not_offsets(make_thread):
     assert reverse("forum:thread", args=[thread.pk]) == f"/thread/{thread.pk}/"
 
 
-def test_over_long_reply_is_refused_and_kept(make_thread, make_member):
+def test_over_long_reply_is_refused_and_kept(make_thread, other_member_client):
     thread = make_thread()
     body = "长" * 50_001
-    response = signed_in(make_member()).post(f"/thread/{thread.pk}/reply/", {"source": body, "format": "bbcode"})
+    response = other_member_client.post(f"/thread/{thread.pk}/reply/", {"source": body, "format": "bbcode"})
     html = response.content.decode()
     assert response.status_code == 400 and "50000" in html.replace(",", "") and body in html
     assert thread.floors.count() == 1
 
 
-def test_unknown_format_is_a_form_error_not_a_crash(make_thread, make_member):
+def test_unknown_format_is_a_form_error_not_a_crash(make_thread, other_member_client):
     thread = make_thread()
-    response = signed_in(make_member()).post(f"/thread/{thread.pk}/reply/", {"source": "你好", "format": "<x>"})
+    response = other_member_client.post(f"/thread/{thread.pk}/reply/", {"source": "你好", "format": "<x>"})
     assert response.status_code == 400 and "你好" in response.content.decode()
     assert thread.floors.count() == 1
+
+
+@pytest.mark.parametrize("action", ["edit", "delete"])
+def test_guests_are_asked_to_log_in_to_edit_or_delete(thread, action):
+    floor = thread.floors.get(number=1)
+    response = Client().post(f"/floor/{floor.pk}/{action}/", {"source": "游客改的", "format": "bbcode"})
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
+    floor.refresh_from_db()
+    assert floor.source != "游客改的" and not floor.is_deleted

@@ -6,8 +6,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from luntan.accounts.models import Member, MemberGroup, name_key
-from luntan.accounts.names import validate_username
+from luntan.accounts import services
+from luntan.accounts.models import Member, MemberGroup
+from luntan.core.adminkit import ThroughServices
 
 
 class MemberAdminForm(forms.ModelForm):
@@ -16,11 +17,7 @@ class MemberAdminForm(forms.ModelForm):
         fields = ["username", "email", "group", "custom_title", "is_active", "is_staff"]
 
     def clean_username(self) -> str:
-        name = validate_username(self.cleaned_data.get("username", ""))
-        taken = Member.objects.filter(name_key=name_key(name)).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise ValidationError(_("This username is already taken."), code="username_taken")
-        return name
+        return services.check_username(self.cleaned_data.get("username", ""), member=self.instance)
 
     def clean_email(self) -> str:
         email = Member.objects.normalize_email(self.cleaned_data.get("email", ""))
@@ -30,7 +27,7 @@ class MemberAdminForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ThroughServices, admin.ModelAdmin):
     form = MemberAdminForm
     fields = ["username", "email", "group", "custom_title", "is_active", "is_staff",
               "date_joined", "last_login", "last_activity", "post_count", "thread_count"]
@@ -48,11 +45,26 @@ class MemberAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def save_model(self, request, obj, form, change):
+        changes = {name: form.cleaned_data[name] for name in form.changed_data
+                   if name in services.MEMBER_ADMIN_FIELDS}
+        services.member_update(by=request.user, member=Member.objects.get(pk=obj.pk), **changes)
+
+    def delete_model(self, request, obj):
+        services.member_delete(by=request.user, member=obj)
+
 
 @admin.register(MemberGroup)
-class MemberGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "color", "is_default", "order"]
+class MemberGroupAdmin(ThroughServices, admin.ModelAdmin):
+    list_display = ["name", "role", "kind", "color", "is_default", "order"]
+    readonly_fields = ["role"]
     list_editable = ["order"]
     list_filter = ["kind"]
     search_fields = ["name"]
     ordering = ["order", "id"]
+
+    def save_model(self, request, obj, form, change):
+        services.member_group_save(by=request.user, group=obj)
+
+    def delete_model(self, request, obj):
+        services.member_group_delete(by=request.user, group=obj)

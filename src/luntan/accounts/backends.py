@@ -1,17 +1,42 @@
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 
 from luntan.accounts.models import Member, name_key
+from luntan.core.presence import client_address
+from luntan.protection import throttle
 
 
 class UsernameOrEmailBackend(ModelBackend):
-    """Signs in with the username (any letter case) or the e-mail address."""
+    """Signs in with the username (any letter case) or the e-mail address.
+
+    Every try with a request (the site's form, the admin's) goes through the sign-in limits
+    (luntan.protection.throttle), whichever form asks. While they refuse, the password is not checked:
+    `request.signin_wait` says how many seconds are left and authenticate() gives up at once."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
         login = username.strip()
-        lookup = {"email__iexact": login} if "@" in login else {"name_key": name_key(login)}
-        candidates = list(Member.objects.filter(**lookup)[:2])
+        by_email = "@" in login
+        key = login.lower() if by_email else name_key(login)
+        candidates = list(Member.objects.filter(**{"email__iexact" if by_email else "name_key": key})[:2])
+        # One count per account, whether it is named by its username or by its address.
+        account = f"member:{candidates[0].pk}" if len(candidates) == 1 else f"login:{key}"
+        address = client_address(request) if request is not None else None
+        if address is not None:
+            wait = throttle.signin_wait(account, address)
+            if wait:
+                request.signin_wait = wait
+                raise PermissionDenied  # authenticate() stops here: no other backend, no password check
+        member = self._check(candidates, password)
+        if address is not None:
+            if member is None:
+                throttle.signin_failed(account, address)
+            else:
+                throttle.signin_succeeded(account, address)
+        return member
+
+    def _check(self, candidates: list[Member], password: str) -> Member | None:
         if len(candidates) != 1:
             Member().set_password(password)  # same work either way: timing does not reveal who exists
             return None

@@ -2,7 +2,10 @@
 check_* functions) so that the API applies the same ones; the forms call them to show every problem at
 once, and the services check again when they write."""
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -10,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from luntan.accounts import services
 from luntan.accounts.models import Member
 from luntan.accounts.names import normalize_username
-
-PASSWORD_MAX = 4096  # long passphrases are welcome; a megabyte of "password" is not
+from luntan.protection import throttle
 
 
 def password_field(label, *, required) -> forms.CharField:
-    """A password box: kept exactly as typed (no stripping), long passphrases welcome."""
-    return forms.CharField(label=label, strip=False, max_length=PASSWORD_MAX, widget=forms.PasswordInput,
+    """A password box: kept exactly as typed (no stripping), long passphrases welcome (up to
+    LUNTAN["MAX_PASSWORD_CHARS"], read when the form class is defined)."""
+    return forms.CharField(label=label, strip=False, max_length=settings.LUNTAN["MAX_PASSWORD_CHARS"],
+                           widget=forms.PasswordInput,
                            error_messages={"required": required})
 
 
@@ -50,8 +54,9 @@ class RegisterForm(forms.Form):
     def clean_email(self) -> str:
         return services.check_email(self.cleaned_data["email"])
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         candidate = Member(username=data.get("username") or self.data.get("username", ""),
                            email=data.get("email") or self.data.get("email", ""))
         check_new_password(self, data, member=candidate)
@@ -77,13 +82,17 @@ class LoginForm(forms.Form):
         self.request = request
         self.member: Member | None = None
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         login, password = data.get("login"), data.get("password")
         if login and password:
             if "@" not in login:
                 login = normalize_username(login)
             self.member = authenticate(self.request, username=login, password=password)
+            wait = getattr(self.request, "signin_wait", 0)
+            if wait:
+                raise ValidationError(throttle.too_many_attempts(wait), code="throttled")
             if self.member is None:
                 # One message for a wrong name, a wrong password and a disabled account alike.
                 raise ValidationError(_("The username or password is not correct."), code="invalid_login")
@@ -104,8 +113,9 @@ class SetPasswordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.member = member
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         check_new_password(self, data, member=self.member)
         return data
 

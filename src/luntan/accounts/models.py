@@ -1,7 +1,6 @@
 """Members and their groups. The member's primary key is the UID shown on every author card."""
 
-import unicodedata
-
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -10,7 +9,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luntan.core.text import USERNAME_MAX, USERNAME_MIN
+from luntan.accounts.names import NAME_KEY_MAX, NAME_SKELETON_MAX, name_key, name_skeleton, normalize_username
+
+__all__ = ["Member", "MemberGroup", "name_key", "name_skeleton"]
 
 
 class MemberGroup(models.Model):
@@ -22,7 +23,24 @@ class MemberGroup(models.Model):
         SPECIAL = "special", _("special group")
         SYSTEM = "system", _("system group")
 
+    class Role(models.TextChoices):
+        """The standard groups, by what they are for. Code finds a group by its role, never by its name,
+        which is site data that administrators rename."""
+        ADMIN = "admin", _("administrators")
+        SUPER_MODERATOR = "super_moderator", _("super moderators")
+        MODERATOR = "moderator", _("moderators")
+        SILENCED = "silenced", _("silenced members")
+        NEWCOMER = "newcomer", _("newcomers")
+        REGISTERED = "registered", _("registered members")
+        INTERMEDIATE = "intermediate", _("intermediate members")
+        SENIOR = "senior", _("senior members")
+        GOLD = "gold", _("gold members")
+        VETERAN = "veteran", _("veterans")
+
     name = models.CharField(_("name"), max_length=30, unique=True)
+    # Empty for groups an administrator adds; set once by the migrations for the standard ones.
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True, default="",
+                            editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MEMBER)
     # Colour of the name on cards and lists (admins red, moderators green ... as members know it).
     color = models.CharField(_("colour"), max_length=7, blank=True, default="")
@@ -33,46 +51,57 @@ class MemberGroup(models.Model):
         ordering = ["order", "id"]
         verbose_name = _("member group")
         verbose_name_plural = _("member groups")
+        constraints = [
+            models.UniqueConstraint(fields=["role"], condition=~Q(role=""), name="membergroup_role_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def for_role(cls, role: "MemberGroup.Role") -> "MemberGroup | None":
+        return cls.objects.filter(role=role).first()
 
-class MemberManager(DjangoUserManager):
-    def get_by_natural_key(self, username: str) -> "Member":
-        return self.get(name_key=name_key(username))
 
-    def _create_user(self, username, email, password, **extra_fields):
+class MemberManager(DjangoUserManager["Member"]):
+    def get_by_natural_key(self, username: str | None) -> "Member":
+        return self.get(name_key=name_key(username or ""))
+
+    @staticmethod
+    def _checked_name(username) -> str:
+        # create_user and create_superuser (so `luntan createsuperuser` too, which shows the message) apply
+        # the same name rules as registration. Imported here: services imports this module.
+        from luntan.accounts.services import check_username
+
+        return check_username(username)
+
+    def create_user(self, username, email=None, password=None, **extra_fields):
         if "group" not in extra_fields and "group_id" not in extra_fields:
             extra_fields["group"] = MemberGroup.objects.filter(is_default=True).first()
-        return super()._create_user(username, email, password, **extra_fields)
+        return super().create_user(self._checked_name(username), email, password, **extra_fields)
 
     def create_superuser(self, username, email=None, password=None, **extra_fields):
-        extra_fields.setdefault("group", MemberGroup.objects.filter(name="管理员").first())
-        return super().create_superuser(username, email, password, **extra_fields)
-
-
-def name_key(username: str) -> str:
-    """What makes two names the same name: letter case and width do not count (張三 and 张三 stay two
-    names; ＡＢＣ, abc and ABC are one). Kept in its own unique column because SQLite's LOWER() only
-    folds ASCII."""
-    return unicodedata.normalize("NFKC", username).casefold()
+        if "group" not in extra_fields and "group_id" not in extra_fields:
+            extra_fields["group"] = MemberGroup.for_role(MemberGroup.Role.ADMIN)
+        return super().create_superuser(self._checked_name(username), email, password, **extra_fields)
 
 
 class Member(AbstractBaseUser, PermissionsMixin):
     username = models.CharField(
-        _("username"), max_length=USERNAME_MAX,
+        _("username"), max_length=settings.LUNTAN["USERNAME_MAX_CHARS"],  # read at import, like a migration
         help_text=_("%(min)s to %(max)s characters; Chinese is welcome.") % {
-            "min": USERNAME_MIN, "max": USERNAME_MAX},
+            "min": settings.LUNTAN["USERNAME_MIN_CHARS"], "max": settings.LUNTAN["USERNAME_MAX_CHARS"]},
     )
-    name_key = models.CharField(max_length=60, unique=True, editable=False)
+    # Derived from the username by save() (see names.py): the same name, and a look-alike name.
+    name_key = models.CharField(max_length=NAME_KEY_MAX, unique=True, editable=False)
+    name_skeleton = models.CharField(max_length=NAME_SKELETON_MAX, db_index=True, editable=False)
     email = models.EmailField(_("e-mail"), blank=True)
     group = models.ForeignKey(
         MemberGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
         verbose_name=_("group"),
     )
     custom_title = models.CharField(_("custom title"), max_length=30, blank=True)
-    signature = models.TextField(_("signature"), max_length=500, blank=True)
+    signature = models.TextField(_("signature"), max_length=settings.LUNTAN["MAX_SIGNATURE_CHARS"], blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     last_activity = models.DateTimeField(_("last activity"), null=True, blank=True)
@@ -100,10 +129,20 @@ class Member(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.username
 
-    def save(self, *args, **kwargs):
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        # Django's default is NFKC, which would store "ﷺ" spelled out; names keep the form members see.
+        return normalize_username(username)
+
+    def set_name_keys(self) -> None:
+        """Fills what save() derives from the username; for bulk_create, which skips save()."""
         self.name_key = name_key(self.username)
+        self.name_skeleton = name_skeleton(self.username)
+
+    def save(self, *args, **kwargs):
+        self.set_name_keys()
         if kwargs.get("update_fields") is not None and "username" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key", "name_skeleton"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

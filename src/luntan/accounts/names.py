@@ -2,20 +2,34 @@
 
 A name is what others see beside every floor, so it must read the same for everyone: NFC-normalized,
 full-width Latin letters and digits (what a Chinese input method types) folded to their usual forms, made of
-letters of any script, digits, "_", "-" and "." only, with no spaces and nothing invisible."""
+letters of any script, digits, "_", "-" and "." only, with no spaces and nothing invisible, and not mixing
+scripts the way fake names do (Latin with Cyrillic or Greek: "аdmin").
+
+Two keys are kept beside each name (see Member): `name_key`, what makes two names the *same* name (letter
+case and width do not count), and `name_skeleton`, what makes them *look* the same (Unicode's confusable
+skeleton, accents on Latin, Greek and Cyrillic letters ignored): "admın", "admín" and "admin" share one."""
 
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from luntan.core.text import USERNAME_MAX, USERNAME_MIN
+from luntan.core.confusables import has_mixed_digits, is_highly_restrictive, script_extensions, skeleton
+from luntan.core.text import is_invisible
 
 PUNCTUATION = frozenset("_-.")
-# Letters (by category) that show as nothing: Hangul fillers and Khmer inherent vowels.
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u17b4\u17b5")
 # A letter may carry a few combining marks (Hindi, Thai ...); more than this is decoration piled on a letter.
 _MAX_MARKS = 3
+# The stored keys of a name that passes are at most this long (the columns are this long). NFKC spells
+# some single characters out ("ﷺ" is 18 letters), so a 15-character name can outgrow them: such a name is
+# refused with a message rather than failing in the database.
+NAME_KEY_MAX = 60
+NAME_SKELETON_MAX = 255
+# Accents that sit on Latin, Greek and Cyrillic letters: a name differing from another only by these
+# reads as the same name at a glance ("admín", "admin"). Marks of other scripts (Japanese voicing marks,
+# Indic vowel signs) change the letter and still count.
+_ACCENTED_SCRIPTS = frozenset({"Latn", "Grek", "Cyrl", "Zinh"})
 
 
 def _fold_fullwidth(ch: str) -> str:
@@ -32,12 +46,32 @@ def normalize_username(value: str) -> str:
     return unicodedata.normalize("NFC", "".join(_fold_fullwidth(ch) for ch in value)).strip()
 
 
-def _is_invisible(ch: str) -> bool:
-    category = unicodedata.category(ch)
-    # Cf: zero-width and direction marks; Cc: control characters; Co/Cn: private use and unassigned.
-    return category in {"Cf", "Cc", "Co", "Cn", "Cs"} or ch in _BLANK_LETTERS or (
-        category == "Mn" and ("VARIATION SELECTOR" in unicodedata.name(ch, "") or ch == "\u034f")
+def name_key(username: str) -> str:
+    """What makes two names the same name: letter case and width do not count (張三 and 张三 stay two
+    names; ＡＢＣ, abc and ABC are one). Kept in its own unique column because SQLite's LOWER() only
+    folds ASCII."""
+    return unicodedata.normalize("NFKC", username).casefold()
+
+
+def _without_accents(text: str) -> str:
+    """NFD text without the combining marks that only accent a Latin, Greek or Cyrillic letter."""
+    return "".join(
+        ch for ch in unicodedata.normalize("NFD", text)
+        if not (unicodedata.category(ch) == "Mn" and script_extensions(ch) & _ACCENTED_SCRIPTS)
     )
+
+
+def name_skeleton(username: str) -> str:
+    """What makes two names look alike: the TR 39 skeleton of the name key, accents ignored, applied
+    again after case folding because some look-alikes map to capitals (Lisu ꓲ -> l)."""
+    folded = skeleton(_without_accents(name_key(username)))
+    return _without_accents(skeleton(folded.casefold()))
+
+
+def _is_invisible(ch: str) -> bool:
+    # core.text's invisible characters, and what has no reliable look at all: control characters,
+    # private use, unassigned code points and lone surrogates.
+    return is_invisible(ch) or unicodedata.category(ch) in {"Cc", "Co", "Cn", "Cs"}
 
 
 def validate_username(raw: str) -> str:
@@ -51,10 +85,11 @@ def validate_username(raw: str) -> str:
         raise ValidationError(_("The username contains invisible characters."), code="username_invisible")
     if any(ch.isspace() or unicodedata.category(ch).startswith("Z") for ch in name):
         raise ValidationError(_("The username cannot contain spaces."), code="username_space")
-    if len(name) < USERNAME_MIN or len(name) > USERNAME_MAX:
+    least, most = settings.LUNTAN["USERNAME_MIN_CHARS"], settings.LUNTAN["USERNAME_MAX_CHARS"]
+    if len(name) < least or len(name) > most:
         raise ValidationError(
             _("The username must be %(min)s to %(max)s characters long; this one has %(n)s.")
-            % {"min": USERNAME_MIN, "max": USERNAME_MAX, "n": len(name)},
+            % {"min": least, "max": most, "n": len(name)},
             code="username_length",
         )
     marks = 0
@@ -76,4 +111,22 @@ def validate_username(raw: str) -> str:
         raise ValidationError(_("The username cannot be only digits."), code="username_digits")
     if not any(unicodedata.category(ch).startswith("L") for ch in name):
         raise ValidationError(_("The username must contain at least one letter."), code="username_letter")
+    if not is_highly_restrictive(name):
+        raise ValidationError(
+            _("The username mixes letters of different alphabets (such as Latin with Cyrillic or Greek), "
+              "which makes it look like another name. Please write it in one alphabet."),
+            code="username_mixed_scripts",
+        )
+    if has_mixed_digits(name):
+        raise ValidationError(_("The username mixes digits of different kinds."), code="username_mixed_scripts")
+    if len(name_key(name)) > NAME_KEY_MAX or len(name_skeleton(name)) > NAME_SKELETON_MAX:
+        raise ValidationError(
+            _("The username uses characters that stand for whole words (such as “%(char)s”), which makes it "
+              "too long. Please use fewer of them.") % {"char": _longest_spelled_out(name)},
+            code="username_length",
+        )
     return name
+
+
+def _longest_spelled_out(name: str) -> str:
+    return max(name, key=lambda ch: len(unicodedata.normalize("NFKC", ch)))

@@ -7,30 +7,37 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import BooleanField, Case, F, ProtectedError, Q, Value, When
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from luntan.accounts.models import Member, MemberGroup, name_key
-from luntan.accounts.names import validate_username
-from luntan.core import presence
+from luntan.accounts.models import Member, MemberGroup
+from luntan.accounts.names import name_key, name_skeleton, validate_username
+from luntan.core import pagecache, presence
+from luntan.protection import throttle
 
 logger = logging.getLogger(__name__)
 
 
 def presence_flush() -> int:
-    """Adds buffered online time and last activity to members; returns how many members changed."""
+    """Adds buffered online time and last activity to members, in one transaction; returns how many
+    members changed. If the write fails, what was taken goes back to the buffer for the next flush."""
     pending = presence.take_pending()
-    for uid, (seconds, last_seen) in pending.items():
-        Member.objects.filter(pk=uid).update(
-            online_seconds=F("online_seconds") + int(seconds),
-            last_activity=datetime.fromtimestamp(last_seen, tz=UTC),
-        )
+    try:
+        with transaction.atomic():
+            for uid, (seconds, last_seen) in pending.items():
+                Member.objects.filter(pk=uid).update(
+                    online_seconds=F("online_seconds") + int(seconds),
+                    last_activity=datetime.fromtimestamp(last_seen, tz=UTC),
+                )
+    except BaseException:
+        presence.give_back(pending)
+        raise
     return len(pending)
 
 
@@ -40,15 +47,37 @@ def _name_taken() -> ValidationError:
     return ValidationError(_("This username is already taken."), code="username_taken")
 
 
-def _username_exists(name: str) -> bool:
-    return Member.objects.filter(name_key=name_key(name)).exists()
+def _email_taken() -> ValidationError:
+    return ValidationError(_("This e-mail address is already registered."), code="email_taken")
 
 
-def check_username(raw: str) -> str:
-    """A valid name (see names.validate_username) that no member has, in any letter case."""
+def _name_clash(name: str, *, member: Member | None = None) -> ValidationError | None:
+    """Why another member's name stands in the way of `name`, if one does: the same name, or one that
+    looks the same (one indexed query either way)."""
+    key = name_key(name)
+    others = Member.objects.exclude(pk=member.pk) if member is not None and member.pk else Member.objects.all()
+    found = (
+        others.filter(Q(name_key=key) | Q(name_skeleton=name_skeleton(name)))
+        .annotate(same=Case(When(name_key=key, then=Value(True)), default=Value(False),
+                            output_field=BooleanField()))
+        .order_by("-same").values_list("same", flat=True).first()
+    )
+    if found is None:
+        return None
+    if found:
+        return _name_taken()
+    return ValidationError(_("This username looks too much like the name of an existing member. "
+                             "Please choose another."), code="username_confusable")
+
+
+def check_username(raw: str, *, member: Member | None = None) -> str:
+    """A valid name (see names.validate_username) that no other member has, in any letter case, and that
+    does not look like another member's name. The one check for every place a name is set: registration,
+    the admin's member form (`member` is the one being edited) and createsuperuser."""
     name = validate_username(raw)
-    if _username_exists(name):
-        raise _name_taken()
+    clash = _name_clash(name, member=member)
+    if clash is not None:
+        raise clash
     return name
 
 
@@ -64,7 +93,7 @@ def check_email(raw: str) -> str:
     except ValidationError:
         raise ValidationError(_("Please enter a valid e-mail address."), code="email_invalid") from None
     if Member.objects.filter(email__iexact=email).exists():
-        raise ValidationError(_("This e-mail address is already registered."), code="email_taken")
+        raise _email_taken()
     return email
 
 
@@ -77,10 +106,42 @@ def check_password(password: str, *, member: Member) -> None:
 
 # --- Registration ---------------------------------------------------------------------------------------
 
-def member_register(*, username: str, email: str, password: str) -> Member:
+def _clashes(member: Member) -> dict[str, ValidationError]:
+    """The fields of a new member that another member now has (checked again inside the transaction)."""
+    errors = {}
+    clash = _name_clash(member.username)
+    if clash is not None:
+        errors["username"] = clash
+    if Member.objects.filter(email__iexact=member.email).exists():
+        errors["email"] = _email_taken()
+    return errors
+
+
+def _taken_fields(member: Member) -> dict[str, ValidationError]:
+    """After the unique indexes refused the new member: which of its fields a concurrent registration took."""
+    errors = {}
+    if Member.objects.filter(name_key=name_key(member.username)).exists():
+        errors["username"] = _name_taken()
+    if Member.objects.filter(email__iexact=member.email).exists():
+        errors["email"] = _email_taken()
+    return errors or {"username": _name_taken()}
+
+
+def check_register_allowed(*, address: str) -> None:
+    """A few new accounts per address and period (LUNTAN["LIMITS"]["REGISTER_PER_ADDRESS"])."""
+    wait = throttle.window_wait("REGISTER_PER_ADDRESS", address)
+    if wait:
+        raise ValidationError(throttle.too_many_registrations(wait), code="throttled")
+
+
+def member_register(*, username: str, email: str, password: str, address: str | None) -> Member:
     """Creates a member in the default group. Raises one ValidationError whose error_dict names every field
-    that is wrong ("username", "email", "password"); a name taken by a concurrent registration is reported
-    the same way as one taken earlier."""
+    that is wrong ("username", "email", "password"); a name or address taken by a concurrent registration
+    is reported on its own field, the same way as one taken earlier. `address` is the visitor's (None for an
+    administrator's command): too many new accounts from it are refused with a plain ValidationError (code
+    "throttled")."""
+    if address is not None:
+        check_register_allowed(address=address)
     errors: dict[str, list[ValidationError]] = {}
     member = Member(username=username, email=email)
     try:
@@ -100,17 +161,35 @@ def member_register(*, username: str, email: str, password: str) -> Member:
     member.set_password(password)  # the slow hash, before the write lock is taken
     try:
         with transaction.atomic():
-            if _username_exists(member.username):
-                raise ValidationError({"username": _name_taken()})
-            if Member.objects.filter(email__iexact=member.email).exists():
-                raise ValidationError({"email": ValidationError(
-                    _("This e-mail address is already registered."), code="email_taken")})
+            clashes = _clashes(member)
+            if clashes:
+                raise ValidationError(clashes)
             member.group = MemberGroup.objects.filter(is_default=True).first()
             member.save(force_insert=True)
     except IntegrityError:
-        # Two people sent the same name at the same moment: the unique index let one of them in.
-        raise ValidationError({"username": _name_taken()}) from None
+        # Two people sent the same name or address at the same moment: a unique index let one of them in.
+        raise ValidationError(_taken_fields(member)) from None
+    if address is not None:
+        throttle.window_note("REGISTER_PER_ADDRESS", address)
     return member
+
+
+def member_name_skeletons_rebuild(*, batch: int = 2000) -> int:
+    """Recomputes every member's name_skeleton from the username (after the confusable data changed);
+    returns how many changed. Batches of `batch` members, each in its own transaction."""
+    changed, last_pk = 0, 0
+    while True:
+        with transaction.atomic():
+            members = list(Member.objects.filter(pk__gt=last_pk).order_by("pk")
+                           .only("pk", "username", "name_skeleton")[:batch])
+            if not members:
+                return changed
+            stale = [m for m in members if m.name_skeleton != name_skeleton(m.username)]
+            for member in stale:
+                member.name_skeleton = name_skeleton(member.username)
+            Member.objects.bulk_update(stale, ["name_skeleton"])
+        changed += len(stale)
+        last_pk = members[-1].pk
 
 
 # --- Passwords --------------------------------------------------------------------------------------------
@@ -133,12 +212,19 @@ def member_password_change(*, member: Member, old_password: str, new_password: s
         raise ValidationError({"new_password": error.error_list}) from None
 
 
-def password_reset_send(*, email: str, link: Callable[[str, str], str]) -> int:
+def password_reset_send(*, email: str, address: str, link: Callable[[str, str], str]) -> int:
     """Mails a reset link to every active member with this address and a usable password; `link(uidb64,
     token)` makes the absolute URL. Returns how many were sent, which the caller must not show: the page
-    reads the same whether or not the address is known."""
-    members = [m for m in Member.objects.filter(email__iexact=(email or "").strip(), is_active=True)
-               if m.has_usable_password()]
+    reads the same whether or not the address is known.
+
+    A few requests per visitor's `address` and per e-mail address in a period (LUNTAN["LIMITS"]); more are
+    refused with a ValidationError (code "throttled"), counted alike for known and unknown addresses."""
+    email = (email or "").strip()
+    wait = (throttle.window_note("RESET_MAIL_PER_ADDRESS", address)
+            or throttle.window_note("RESET_MAIL_PER_EMAIL", email.lower()))
+    if wait:
+        raise ValidationError(throttle.too_many_reset_requests(wait), code="throttled")
+    members = [m for m in Member.objects.filter(email__iexact=email, is_active=True) if m.has_usable_password()]
     site = settings.LUNTAN["SITE_NAME"]
     for member in members:
         url = link(urlsafe_base64_encode(force_bytes(member.pk)), default_token_generator.make_token(member))
@@ -157,3 +243,79 @@ def password_reset_send(*, email: str, link: Callable[[str, str], str]) -> int:
             # The page must read the same either way; the failure is for the site's log.
             logger.exception("password reset mail to member %s failed", member.pk)
     return len(members)
+
+
+# --- The site admin's edits (the admin pages write through these, as the site does) -------------------------
+
+MEMBER_ADMIN_FIELDS = ("username", "email", "group", "custom_title", "is_active", "is_staff")
+
+
+def _check_admin(by: Member) -> None:
+    if not (by.is_authenticated and by.is_active and (by.is_staff or by.is_superuser)):
+        raise PermissionDenied(_("Only a site administrator may do this."))
+
+
+def member_update(*, by: Member, member: Member, **changes) -> Member:
+    """An administrator edits a member's name, e-mail, group, title or standing. Only the fields given are
+    written: the member's counters are never overwritten with the values the admin page read earlier."""
+    _check_admin(by)
+    unknown = set(changes) - set(MEMBER_ADMIN_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    if "is_staff" in changes and changes["is_staff"] != member.is_staff and not by.is_superuser:
+        raise PermissionDenied(_("Only a superuser may grant or remove staff status."))
+    if "username" in changes:
+        changes["username"] = validate_username(changes["username"])
+    if "email" in changes:
+        changes["email"] = Member.objects.normalize_email((changes["email"] or "").strip())
+    with transaction.atomic():
+        if "username" in changes and Member.objects.filter(
+                name_key=name_key(changes["username"])).exclude(pk=member.pk).exists():
+            raise ValidationError({"username": _name_taken()})
+        if changes.get("email") and Member.objects.filter(
+                email__iexact=changes["email"]).exclude(pk=member.pk).exists():
+            raise ValidationError({"email": ValidationError(
+                _("This e-mail address is already registered."), code="email_taken")})
+        for name, value in changes.items():
+            setattr(member, name, value)
+        if changes:
+            member.save(update_fields=list(changes))
+            # Names and standing show on the home page and in the moderator map (kept under "moderators").
+            pagecache.bump("site", "moderators")
+    return member
+
+
+def member_delete(*, by: Member, member: Member) -> None:
+    """Removes a member who never posted. A member with threads or floors stays (their posts keep their
+    author): the administrator deactivates the account instead."""
+    _check_admin(by)
+    if member.pk == by.pk:
+        raise PermissionDenied(_("You cannot delete your own account here."))
+    try:
+        with transaction.atomic():
+            member.delete()
+            pagecache.bump("site", "moderators")
+    except ProtectedError:
+        raise ValidationError(
+            _("%(name)s has posts, which keep their author, so the account cannot be deleted; untick "
+              "“active” to close it instead.") % {"name": member.username}, code="member_has_posts") from None
+
+
+def member_group_save(*, by: Member, group: MemberGroup) -> MemberGroup:
+    """Creates or saves a group."""
+    _check_admin(by)
+    with transaction.atomic():
+        group.save()
+    return group
+
+
+def member_group_delete(*, by: Member, group: MemberGroup) -> None:
+    """Removes a group without members."""
+    _check_admin(by)
+    try:
+        with transaction.atomic():
+            group.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _("The group “%(name)s” still has members; move them to another group first.") % {"name": group.name},
+            code="group_has_members") from None

@@ -2,16 +2,17 @@
 query, and render."""
 
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -25,22 +26,29 @@ from luntan.accounts.forms import (
     RegisterForm,
     SetPasswordForm,
 )
-from luntan.core.text import USERNAME_MAX, USERNAME_MIN
+from luntan.core.presence import client_address
+from luntan.core.redirects import HOME, safe_next
 from luntan.core.views import form_status, login_first
 
-RESET_SESSION_KEY = "_password_reset_token"
 RESET_URL_TOKEN = "set-password"  # noqa: S105 - a placeholder in the URL, not a secret
+RESET_COOKIE = "luntan_reset"
+RESET_COOKIE_SALT = "luntan.accounts.password_reset"
+RESET_COOKIE_AGE = 60 * 60  # time to choose a new password after opening the link
+UIDB64 = re.compile(r"[0-9A-Za-z_-]{1,24}")  # what urlsafe_base64_encode makes of a member's id
 
 
 def _next_url(request: HttpRequest) -> str:
-    """Where to go after the form: `next` when it stays on this site, else the home page."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        # Back to the page the member came from, but not round again to a members' form.
-        if not target.startswith(tuple(reverse(f"accounts:{n}") for n in ("login", "register", "logout"))):
-            return target
-    return reverse("forum:home")
+    """Where to go after the form: `next` when it is a path on this site, else the home page."""
+    target = safe_next(request.POST.get("next") or request.GET.get("next"))
+    # Back to the page the member came from, but not round again to a members' form.
+    if target.startswith(tuple(reverse(f"accounts:{n}") for n in ("login", "register", "logout"))):
+        return HOME
+    return target
+
+
+def _status(form) -> int:
+    """429 for a form refused by a rate limit (luntan.protection.throttle), else as form_status."""
+    return 429 if form.has_error(NON_FIELD_ERRORS, "throttled") else form_status(form)
 
 
 def _posted(request: HttpRequest):
@@ -57,17 +65,19 @@ def register(request: HttpRequest) -> HttpResponse:
         try:
             member = services.member_register(username=form.cleaned_data["username"],
                                               email=form.cleaned_data["email"],
-                                              password=form.cleaned_data["password1"])
+                                              password=form.cleaned_data["password1"],
+                                              address=client_address(request))
         except ValidationError as error:
             form.apply_service_error(error)
         else:
             auth_login(request, member, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, _("Welcome to %(site)s, %(name)s!") % {
                 "site": settings.LUNTAN["SITE_NAME"], "name": member.username})
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
     return render(request, "accounts/register.html", {
-        "form": form, "next": _next_url(request), "name_min": USERNAME_MIN, "name_max": USERNAME_MAX,
-    }, status=form_status(form))
+        "form": form, "next": _next_url(request), "name_min": settings.LUNTAN["USERNAME_MIN_CHARS"],
+        "name_max": settings.LUNTAN["USERNAME_MAX_CHARS"],
+    }, status=_status(form))
 
 
 @sensitive_post_parameters("password")
@@ -75,12 +85,12 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(_posted(request), request=request)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and form.member is not None:  # valid: the member is known
         auth_login(request, form.member)
         messages.success(request, _("Welcome back, %(name)s.") % {"name": form.member.username})
-        return redirect(_next_url(request))
+        return HttpResponseRedirect(_next_url(request))
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)},
-                  status=form_status(form))
+                  status=_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -120,13 +130,17 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def password_reset(request: HttpRequest) -> HttpResponse:
     form = PasswordResetForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        services.password_reset_send(
-            email=form.cleaned_data["email"],
-            link=lambda uidb64, token: request.build_absolute_uri(
-                reverse("accounts:password_reset_confirm", args=[uidb64, token])),
-        )
-        return redirect("accounts:password_reset_sent")
-    return render(request, "accounts/password_reset.html", {"form": form}, status=form_status(form))
+        try:
+            services.password_reset_send(
+                email=form.cleaned_data["email"], address=client_address(request),
+                link=lambda uidb64, token: request.build_absolute_uri(
+                    reverse("accounts:password_reset_confirm", args=[uidb64, token])),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("accounts:password_reset_sent")
+    return render(request, "accounts/password_reset.html", {"form": form}, status=_status(form))
 
 
 @require_GET
@@ -138,11 +152,18 @@ def password_reset_sent(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    if not UIDB64.fullmatch(uidb64):
+        return render(request, "accounts/password_reset_invalid.html", status=400)
+    form_path = reverse("accounts:password_reset_confirm", args=[uidb64, RESET_URL_TOKEN])
     if token != RESET_URL_TOKEN:
-        # Keep the token in the session and take it out of the address bar (and any Referer) at once.
-        request.session[RESET_SESSION_KEY] = token[:100]
-        return redirect("accounts:password_reset_confirm", uidb64, RESET_URL_TOKEN)
-    member = queries.member_from_reset_link(uidb64, request.session.get(RESET_SESSION_KEY, ""))
+        # The token leaves the address bar (and any Referer) at once, for a short-lived cookie that only
+        # this link's form receives. Not the session: opening a link, by anyone, writes nothing.
+        response = HttpResponseRedirect(form_path)
+        response.set_signed_cookie(RESET_COOKIE, token[:100], salt=RESET_COOKIE_SALT, max_age=RESET_COOKIE_AGE,
+                                   path=form_path, secure=request.is_secure(), httponly=True, samesite="Lax")
+        return response
+    kept = request.get_signed_cookie(RESET_COOKIE, default="", salt=RESET_COOKIE_SALT, max_age=RESET_COOKIE_AGE)
+    member = queries.member_from_reset_link(uidb64, kept or "")
     if member is None:
         return render(request, "accounts/password_reset_invalid.html", status=400)
     form = SetPasswordForm(_posted(request), member=member)
@@ -152,8 +173,9 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
         except ValidationError as error:
             form.apply_service_error(error)
         else:
-            request.session.pop(RESET_SESSION_KEY, None)
-            return redirect("accounts:password_reset_done")
+            response = redirect("accounts:password_reset_done")
+            response.delete_cookie(RESET_COOKIE, path=form_path, samesite="Lax")
+            return response
     return render(request, "accounts/password_reset_confirm.html", {"form": form, "member": member},
                   status=form_status(form))
 

@@ -86,6 +86,13 @@ def take_views() -> dict[int, int]:
     return taken
 
 
+def give_back(taken: dict[int, int]) -> None:
+    """Returns counts taken by take_views() that could not be written: the next flush writes them."""
+    for tid, n in taken.items():
+        if n > 0:
+            _add_shared(tid, n)
+
+
 def forget_local() -> None:
     """Drops this process's unpushed counts (a new test)."""
     with _local_lock:

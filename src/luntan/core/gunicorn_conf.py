@@ -30,14 +30,14 @@ _thread: threading.Thread | None = None
 def _flush_once() -> None:
     from django.db import close_old_connections, connections
 
-    from luntan.core.management.commands.flush_counters import flush_all
+    from luntan.core.buffers import write_all
 
     try:
-        done = flush_all()
+        done = write_all()
         if any(done.values()):
-            log.info("flushed %(threads)s thread view count(s), %(members)s member(s) online time", done)
-    except Exception:  # the master must live on: log it, and the next round tries again
-        log.exception("flushing buffered counters failed")
+            log.info("wrote buffered counts: %s", ", ".join(f"{name} {n}" for name, n in sorted(done.items())))
+    except Exception:  # the master must live on: log it; what was not written stays buffered for next time
+        log.exception("writing buffered counts failed")
     finally:
         # The connection belongs to this thread; close it so the master holds no database handle
         # (and no SQLite read snapshot) between flushes.

@@ -8,6 +8,7 @@ page."""
 
 import re
 from collections.abc import Callable
+from weakref import WeakKeyDictionary
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -34,8 +35,13 @@ def csrf_field(request: HttpRequest, args: list[str]) -> str:
 def userbox(request: HttpRequest, args: list[str]) -> str:
     if request.user.is_authenticated:
         return render_to_string("core/_userbox.html", request=request)
-    # A guest's box only changes with the page it links back to.
-    key = f"userbox:{get_language()}:{request.get_full_path()}"
+    # A guest's box only changes with the page it links back to. Only a kept page's box is kept: its
+    # address is the page's key, made sensible (luntan.core.pagecache), while any other page's address is
+    # whatever the visitor typed.
+    kept_path = getattr(request, "kept_path", None)
+    if kept_path is None:
+        return render_to_string("core/_userbox.html", request=request)
+    key = f"userbox:{get_language()}:{kept_path}"
     found = localcache.fragments.get(key)
     if found is None:
         found = render_to_string("core/_userbox.html", request=request)
@@ -53,9 +59,13 @@ def messages(request: HttpRequest, args: list[str]) -> str:
 SITE_FILLERS: dict[str, Filler] = {"csrf": csrf_field, "userbox": userbox, "messages": messages}
 
 
+# Each response's own fillers, beside it rather than on it (HttpResponse has no place for them); gone with it.
+_page_fillers: WeakKeyDictionary[HttpResponse, dict[str, Filler]] = WeakKeyDictionary()
+
+
 def add_fillers(response: HttpResponse, **fillers: Filler) -> HttpResponse:
     """Fillers for the holes a particular page leaves (a thread's edit links)."""
-    response.hole_fillers = {**getattr(response, "hole_fillers", {}), **fillers}
+    _page_fillers[response] = {**_page_fillers.get(response, {}), **fillers}
     return response
 
 
@@ -71,7 +81,7 @@ class HoleMiddleware:
         if (getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html")
                 or b"<!--hole:" not in response.content):
             return response
-        fillers = {**SITE_FILLERS, **getattr(response, "hole_fillers", {})}
+        fillers = {**SITE_FILLERS, **_page_fillers.pop(response, {})}
 
         def fill(match: re.Match) -> bytes:
             filler = fillers.get(match.group(1).decode())

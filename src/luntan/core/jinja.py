@@ -1,6 +1,8 @@
 """The Jinja2 environment for the site's pages: Django's URL reversing, static files, i18n and the
 forum's own display filters."""
 
+from typing import Literal
+
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
@@ -57,6 +59,15 @@ def page_language() -> str:
     return translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE).replace("_", "-")
 
 
+Limit = Literal["MAX_BODY_CHARS", "MAX_TITLE_CHARS", "USERNAME_MIN_CHARS", "USERNAME_MAX_CHARS",
+                "MAX_SIGNATURE_CHARS", "MAX_PASSWORD_CHARS"]
+
+
+def limit(name: Limit) -> int:
+    """One of the forum's limits, settings.LUNTAN[name], as it is now."""
+    return settings.LUNTAN[name]
+
+
 def environment(**options) -> Environment:
     options.setdefault("extensions", [])
     options["extensions"] = [*options["extensions"], "jinja2.ext.i18n"]
@@ -67,7 +78,7 @@ def environment(**options) -> Environment:
         _gettext, translation.ngettext, newstyle=True, pgettext=_pgettext, npgettext=translation.npgettext,
     )
     env.globals.update(
-        url=url, static=static, hole=hole, get_language=translation.get_language,
+        url=url, static=static, hole=hole, get_language=translation.get_language, limit=limit,
         page_language=page_language,
         site_name=settings.LUNTAN["SITE_NAME"],
     )

@@ -1,7 +1,7 @@
 """Site-wide response headers and the buffered record of who is online."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.utils import translation
 
 from luntan.core import presence
@@ -33,9 +33,34 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class FetchDestinationMiddleware:
+    """Pages are for reading, not for fetching as an image, a script, a style sheet or a frame: a browser
+    then sends the reader's cookies, so an <img> on another site (or one a member managed to post here)
+    pointing at one of our pages would act as the reader. Browsers say what a request is for in
+    Sec-Fetch-Dest; anything but a page ("document") or our own scripts' fetch ("empty", as htmx sends) is
+    refused before any work, except for the files that are meant to be fetched that way. Browsers send the
+    header only to HTTPS sites and localhost; without it the request goes through, and the markup's own
+    rule (images are other sites' or our uploads) still holds."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.files = tuple(p for p in (settings.STATIC_URL, settings.MEDIA_URL, "/favicon.ico")
+                           if p and p.startswith("/"))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        destination = request.META.get("HTTP_SEC_FETCH_DEST")
+        if (destination is None or destination == "document"
+                # A script's fetch, from our own pages only: another site's script has no business here.
+                or (destination == "empty" and request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") == "same-origin")
+                or request.path.startswith(self.files)):
+            return self.get_response(request)
+        # Plain text, no template: nobody reads it, and refusing must cost less than serving.
+        return HttpResponseForbidden(b"Not a page for this kind of request.", content_type="text/plain")
+
+
 class PresenceMiddleware:
     """Notes that a member or a guest is here. It writes to the cache at most once a minute per visitor and
-    never to the database; `luntan flush` (run by `luntan serve`) carries the figures over."""
+    never to the database; `luntan writebuffers` (run by `luntan serve`) carries the figures over."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -8,11 +8,12 @@ change without a write to this thread (an author's online state, post count) may
 import hashlib
 import time
 import zlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
@@ -67,18 +68,29 @@ def time_bucket(name: str) -> int:
     return int((time.time() + offset) // ttl())
 
 
-def kept_page(request: HttpRequest, scopes: tuple[str, ...], render, *, variant: str = "",
-              version: str | None = None) -> HttpResponse:
+def kept_page(request: HttpRequest, scopes: tuple[str, ...], render, *, params: dict[str, object] | None = None,
+              variant: str = "", version: str | None = None) -> HttpResponse:
     """Serves a GET from the kept copy of the page, or renders and keeps it. The page may hold nothing of
     its reader but holes (luntan.core.holes), which are filled for each request; `variant` separates
     pages that differ by the kind of reader (a moderator sees deleted floors). `version`, when the caller
-    has already read the scopes' versions, saves reading them again."""
+    has already read the scopes' versions, saves reading them again.
+
+    `params` are the only query parameters the page reads, made sensible by the view (a page number within
+    the real page count...): the page is kept under them, never under the address as typed, so that
+    `?x=<anything>` or `?page=abc` cannot make a page render and be kept once per spelling."""
     if request.method != "GET":
         return render()
+    query = urlencode(params or {})
+    # The page and its holes see the request as its key names it: a link back to "this page" (the log-in
+    # link, the language switch) must not carry one visitor's stray parameters to every reader of the page.
+    if query != request.META.get("QUERY_STRING", ""):
+        request.GET = QueryDict(query)
+        request.META["QUERY_STRING"] = query
+    setattr(request, "kept_path", f"{request.path}?{query}" if query else request.path)  # noqa: B010 - read by holes
     # The time bucket bounds how old the parts of a page that change without a write to it may get.
     bucket = time_bucket(request.path)
     key = (f"page:{release()}:{get_language()}:{version or versions(*scopes)}:{bucket}:{variant}:"
-           f"{request.path}?{request.GET.urlencode()}")
+           f"{request.path}?{query}")
     hit = localcache.pages.get(key)
     if hit is None:
         hit = cache.get(key)

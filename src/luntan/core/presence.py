@@ -4,7 +4,10 @@ A page view must not write to the database, so each visitor's presence is noted 
 once a minute per visitor (`cache.add` of a short-lived marker). The shared online map is changed under a
 short cache lock; if the lock is busy the visitor is simply noted a minute later."""
 
+import functools
 import hashlib
+import ipaddress
+import secrets
 import time
 
 from django.conf import settings
@@ -23,16 +26,24 @@ def window_seconds() -> int:
 
 
 class cache_lock:
-    """A best-effort lock across processes: `cache.add` succeeds for one caller only."""
+    """A best-effort lock across processes: `cache.add` succeeds for one caller only.
+
+    Each holder stores a token of its own and releases the lock only while the token is still its own: if
+    the holder outlived `expire`, another process may hold the lock by then, and deleting it would let a
+    third one in beside the second."""
 
     def __init__(self, key: str, *, wait: float = 0.05, expire: int = 5):
         self.key, self.wait, self.expire, self.held = key, wait, expire, False
+        self.token = 0
 
     def __enter__(self) -> bool:
         deadline = time.monotonic() + self.wait
+        # An int: Django's Redis cache stores ints as plain numbers, which the release script compares.
+        self.token = secrets.randbits(62) + 1
         while True:
-            if cache.add(self.key, 1, self.expire):
+            if cache.add(self.key, self.token, self.expire):
                 self.held = True
+                self.taken_at = time.monotonic()
                 return True
             if time.monotonic() >= deadline:
                 return False
@@ -40,12 +51,81 @@ class cache_lock:
 
     def __exit__(self, *exc) -> None:
         if self.held:
-            cache.delete(self.key)
+            self.held = False
+            _release(self.key, self.token, time_left=self.expire - (time.monotonic() - self.taken_at))
+
+
+# Deletes the key only if it still holds this token, in one step on the Redis server.
+_RELEASE_SCRIPT = """
+if redis.call("get", KEYS[1]) == ARGV[1] then
+    return redis.call("del", KEYS[1])
+end
+return 0
+"""
+
+
+def _release(key: str, token: int, *, time_left: float) -> None:
+    from diskcache import DjangoCache
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):  # compare and delete in one step on the server
+        # The stubs do not declare RedisCache's private client holder; it is the only way to run a script.
+        client = backend._cache.get_client(key, write=True)  # type: ignore[attr-defined]
+        client.eval(_RELEASE_SCRIPT, 1, backend.make_and_validate_key(key), str(token))
+    elif isinstance(backend, DjangoCache):  # diskcache: its transaction locks the files across processes
+        with backend._cache.transact():
+            if backend.get(key) == token:
+                backend.delete(key)
+    elif time_left > 1.0:
+        # Other caches (the per-process memory cache of tests): compare, then delete. The key cannot
+        # expire between the two steps while a second of its time is left; with less, let it expire.
+        if backend.get(key) == token:
+            backend.delete(key)
+
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _address(text: str) -> IPAddress | None:
+    try:
+        address = ipaddress.ip_address(text.strip().removeprefix("[").removesuffix("]"))
+    except ValueError:
+        return None
+    # A dual-stack socket reports IPv4 clients as ::ffff:a.b.c.d; count them once, as a.b.c.d.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+@functools.lru_cache(maxsize=4)
+def _networks(entries: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def _trusted(address: IPAddress, networks) -> bool:
+    return any(address in network for network in networks)
 
 
 def client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: a forwarded header is trusted only behind a proxy that sets it (see README).
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The visitor's address: REMOTE_ADDR, or, when that is a proxy named in TRUSTED_PROXIES, the right-most
+    X-Forwarded-For entry that is not itself a trusted proxy. Each proxy appends the address it saw, so
+    everything left of the first untrusted entry was written by the client and may be forged."""
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    if remote is None:
+        return "unknown"
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    if not networks or not _trusted(remote, networks):
+        return str(remote)
+    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        hop = _address(entry)
+        if hop is None:  # garbage in the header: keep the last address a trusted proxy vouched for
+            break
+        remote = hop
+        if not _trusted(hop, networks):
+            break
+    return str(remote)
 
 
 # Visitors this process noted lately: most page views then skip the shared cache entirely.
@@ -131,6 +211,22 @@ def take_pending() -> dict[int, tuple[int, float]]:
         pending = cache.get(PENDING_KEY) or {}
         cache.set(PENDING_KEY, {}, None)
         return pending
+
+
+def give_back(taken: dict[int, tuple[int, float]]) -> None:
+    """Returns what take_pending() handed over but could not be written, merged with what was noted
+    since: the seconds add up, the later last-seen wins. Waits for the lock longer than a page would,
+    since giving up here loses the counts."""
+    if not taken:
+        return
+    with cache_lock(LOCK_KEY, wait=5.0) as locked:
+        if not locked:
+            raise RuntimeError("presence lock busy: buffered online time could not be put back")
+        pending = cache.get(PENDING_KEY) or {}
+        for uid, (seconds, last_seen) in taken.items():
+            now_seconds, now_last = pending.get(uid, (0, last_seen))
+            pending[uid] = (now_seconds + seconds, max(now_last, last_seen))
+        cache.set(PENDING_KEY, pending, None)
 
 
 def forget_local() -> None:

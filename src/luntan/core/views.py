@@ -3,19 +3,20 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
+
+from luntan.core.redirects import redirect_to_next, safe_next
 
 
 def login_first(request: HttpRequest) -> HttpResponse:
-    """To the login page, and back here afterwards."""
-    messages.info(request, _("Please log in first."))
-    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
+    """To the login page, and back here afterwards. The login page says why from `first` in its address:
+    a flash message would write a session for every guest (or image) that opens a members' page."""
+    query = urlencode({"next": request.get_full_path(), "first": 1})
+    return HttpResponseRedirect(f"{reverse('accounts:login')}?{query}")
 
 
 def form_status(form) -> int:
@@ -23,23 +24,27 @@ def form_status(form) -> int:
     return 400 if form.is_bound else 200
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def language(request: HttpRequest, code: str) -> HttpResponse:
-    """Switches the language with a plain link, so that a guest's page needs no form token and stays
-    cacheable. A language choice changes nothing but how pages read, so a link is safe to follow."""
-    target = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        target = "/"
-    response = redirect(target)
+    """Switches the language from the footer's form. A GET only shows that form: a link (or an [img] in a
+    post) must not change how the site reads for whoever opens it."""
+    if request.method == "GET":
+        return render(request, "core/language.html", {"next": safe_next(request.GET.get("next"))})
+    response = redirect_to_next(request.POST.get("next"))
     if code in dict(settings.LANGUAGES):
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
-                            samesite="Lax", httponly=True)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]  # a settings str: Lax
+        )
     return response
 
 
-def error_page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
-    return render(request, "core/message.html", {"title": title, "message": message}, status=status)
+def error_page(request: HttpRequest, *, status: int, title: str, message: str,
+               back: tuple[str, str] | None = None) -> HttpResponse:
+    """A short page saying what happened; `back` is a (url, label) link to where the visitor came from."""
+    return render(request, "core/message.html", {"title": title, "message": message, "back": back}, status=status)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -1,5 +1,6 @@
 """Forms parse what a member typed; the rules themselves live in services (clean_title, clean_source) so
-the API will apply the same ones."""
+the API will apply the same ones. The fields carry no max_length of their own: the services' limits
+(settings.LUNTAN) say how long, in the member's words, and DATA_UPLOAD_MAX_MEMORY_SIZE bounds any request."""
 
 import secrets
 
@@ -16,8 +17,7 @@ def new_submission_key() -> str:
 
 
 class PostForm(forms.Form):
-    source = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea,
-                             max_length=services.MAX_BODY * 2)
+    source = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea)
     format = forms.ChoiceField(label=_("Format"), choices=Floor.Format.choices, initial=Floor.Format.BBCODE)
     submission_key = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
@@ -26,7 +26,7 @@ class PostForm(forms.Form):
 
 
 class ThreadForm(PostForm):
-    title = forms.CharField(label=_("Title"), required=False, max_length=services.MAX_TITLE * 4)
+    title = forms.CharField(label=_("Title"), required=False)
     field_order = ["title", "source", "format", "submission_key"]
 
     def clean_title(self) -> str:
@@ -34,9 +34,8 @@ class ThreadForm(PostForm):
 
 
 class EditForm(forms.Form):
-    title = forms.CharField(label=_("Title"), required=False, max_length=services.MAX_TITLE * 4)
-    source = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea,
-                             max_length=services.MAX_BODY * 2)
+    title = forms.CharField(label=_("Title"), required=False)
+    source = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea)
     format = forms.ChoiceField(label=_("Format"), choices=Floor.Format.choices)
 
     def __init__(self, *args, with_title: bool, **kwargs):

@@ -6,8 +6,11 @@ nothing has to be invalidated. An author's card is kept per member for a minute,
 are: its figures (posts, online state) may be that old, and the page then needs no member rows at all.
 Only the action links under a floor depend on who reads; the page adds them itself."""
 
+from typing import cast
 
+import jinja2
 from django.template import engines
+from django.template.backends.jinja2 import Jinja2
 from django.utils.translation import get_language
 from markupsafe import Markup
 
@@ -17,8 +20,8 @@ from luntan.core import localcache, pagecache
 from luntan.forum.models import Floor, Thread
 
 
-def _template(name: str):
-    return engines["jinja2"].env.get_template(name)
+def _template(name: str) -> jinja2.Template:
+    return cast(Jinja2, engines["jinja2"]).env.get_template(name)
 
 
 def _keep(key: str, html: str) -> Markup:

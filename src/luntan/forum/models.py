@@ -6,6 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Read once, at import: a site that changes the limit migrates the columns.
+MAX_TITLE_CHARS = settings.LUNTAN["MAX_TITLE_CHARS"]
+
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=50)
@@ -39,13 +42,9 @@ class Board(models.Model):
     today_date = models.DateField(null=True, blank=True)
     last_thread = models.ForeignKey("Thread", on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
-    last_thread_title = models.CharField(max_length=80, blank=True)
+    last_thread_title = models.CharField(max_length=MAX_TITLE_CHARS, blank=True)
     last_post_at = models.DateTimeField(null=True, blank=True)
     last_poster_name = models.CharField(max_length=30, blank=True)
-    # Moderator names as shown on the home page, kept with the board so that listing boards stays one query.
-    moderator_names = models.CharField(max_length=255, blank=True, editable=False)
-    # Their UIDs, so that "may this member moderate here?" needs no query on a thread page.
-    moderator_ids = models.CharField(max_length=255, blank=True, editable=False)
 
     class Meta:
         ordering = ["order", "id"]
@@ -60,9 +59,19 @@ class Board(models.Model):
 
         return reverse("forum:board", args=[self.pk])
 
+    # The moderators' UIDs and names come from one map kept in the cache (luntan.forum.moderators), so
+    # "may this member moderate here?" needs no query on a thread page and listing boards stays one query.
     @property
     def moderator_id_set(self) -> frozenset[int]:
-        return frozenset(int(uid) for uid in self.moderator_ids.split(",") if uid)
+        from luntan.forum.moderators import moderators_of
+
+        return moderators_of(self.pk)[0]
+
+    @property
+    def moderator_names(self) -> str:
+        from luntan.forum.moderators import moderators_of
+
+        return ", ".join(moderators_of(self.pk)[1])
 
     def posts_on(self, day) -> int:
         """Today's posts as of `day`: the counter only counts for the day it was last written."""
@@ -79,7 +88,7 @@ class Thread(models.Model):
         PURPLE = "purple", _("purple")
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="threads", verbose_name=_("board"))
-    title = models.CharField(_("title"), max_length=80)
+    title = models.CharField(_("title"), max_length=MAX_TITLE_CHARS)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads",
                                verbose_name=_("author"))
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
@@ -159,7 +168,7 @@ class FloorRevision(models.Model):
     floor = models.ForeignKey(Floor, on_delete=models.CASCADE, related_name="revisions")
     source = models.TextField()
     format = models.CharField(max_length=10, choices=Floor.Format.choices)
-    title = models.CharField(max_length=80, blank=True)
+    title = models.CharField(max_length=MAX_TITLE_CHARS, blank=True)
     replaced_at = models.DateTimeField(default=timezone.now)
     replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     related_name="+")

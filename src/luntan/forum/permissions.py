@@ -6,6 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from luntan.forum.models import Board, Floor, Thread
+from luntan.forum.moderators import board_moderators
+
+_NOBODY: tuple[frozenset[int], tuple[str, ...]] = (frozenset(), ())
 
 
 def is_moderator(member, board: Board) -> bool:
@@ -13,9 +16,9 @@ def is_moderator(member, board: Board) -> bool:
         return False
     if member.is_superuser or member.is_staff:
         return True
-    # A board's moderators also moderate its sub-boards.
-    return member.pk in board.moderator_id_set or (
-        board.parent_id is not None and member.pk in board.parent.moderator_id_set)
+    # A board's moderators also moderate its sub-boards. The map is kept in memory: no query here.
+    appointed = board_moderators()
+    return any(member.pk in appointed.get(bid, _NOBODY)[0] for bid in (board.pk, board.parent_id) if bid)
 
 
 def _require_member(member) -> None:
@@ -59,6 +62,20 @@ def check_delete_floor(member, floor: Floor) -> None:
         raise PermissionDenied(_("This floor has already been deleted."))
     if floor.author_id != member.pk and not is_moderator(member, floor.thread.board):
         raise PermissionDenied(_("Only the author or a moderator may delete this floor."))
+
+
+def check_moderate_thread(member, thread: Thread) -> None:
+    """Deleting, restoring, pinning, locking, marking a thread as digest: the board's moderators (and the
+    site's staff, who moderate everywhere)."""
+    _require_member(member)
+    if not is_moderator(member, thread.board):
+        raise PermissionDenied(_("Only a moderator of this board may do this."))
+
+
+def check_manage_forum(member) -> None:
+    """Arranging categories and boards and appointing moderators: the site's staff."""
+    if not (member.is_authenticated and member.is_active and (member.is_staff or member.is_superuser)):
+        raise PermissionDenied(_("Only a site administrator may arrange categories and boards."))
 
 
 def can(check, *args) -> bool:

@@ -93,6 +93,20 @@ BOARD_SORTS = {
 }
 
 
+def access_kept_board(board_id: int, *, version: str) -> Board:
+    """access_board for the board page, kept in process memory under the board's version like a thread."""
+    key = f"board:{board_id}:{version}:{pagecache.time_bucket(f'board:{board_id}')}"
+    board = localcache.fragments.get(key)
+    if board is None:
+        board = access_board(board_id)
+        localcache.fragments.set(key, board, 2048)
+    return board
+
+
+def board_page_number(board: Board, page_raw) -> int:
+    return page_number(page_raw, last=page_count(board.thread_count, settings.LUNTAN["THREADS_PER_PAGE"]))
+
+
 def board_threads(member, board: Board, *, page_raw, sort: str) -> tuple[list[Thread], Pages]:
     per_page = settings.LUNTAN["THREADS_PER_PAGE"]
     pages = page_count(board.thread_count, per_page)
@@ -110,6 +124,28 @@ def board_threads(member, board: Board, *, page_raw, sort: str) -> tuple[list[Th
 
 # --- Thread ----------------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class FloorView:
+    """Which floors a thread page shows, from its address made sensible: the page number within the real
+    page count, the order, and an author who has posted here (anyone else is the one empty list). Two
+    addresses with the same FloorView show the same page, so the page is kept once for both."""
+    page: int
+    pages: int
+    descending: bool
+    author_id: int | None
+
+    def params(self) -> dict[str, object]:
+        """The address's parameters, in the form the thread page's own links write them."""
+        params: dict[str, object] = {}
+        if self.page > 1:
+            params["page"] = self.page
+        if self.author_id is not None:
+            params["author"] = self.author_id
+        if self.descending:
+            params["order"] = "desc"
+        return params
+
+
 @dataclass
 class FloorPage:
     floors: list[Floor]
@@ -125,37 +161,57 @@ def _floor_query(thread: Thread):
         "id", "thread_id", "number", "author_id", "created_at", "edited_at", "edited_by_name", "is_deleted")
 
 
-def thread_floors(thread: Thread, *, page_raw, order: str, author_raw) -> FloorPage:
-    """A page of floors. Floors are never removed, so page p of the plain view is the floor-number range
-    ((p-1)*n, p*n]: the last page of a 100,000-floor thread costs what the first does."""
+NO_AUTHOR = -1  # "only this author" for someone who has not posted here: an empty list, not an error
+
+
+def _author_floor_count(thread: Thread, author_id: int, version: str) -> int:
+    key = f"authorfloors:{thread.pk}:{version}:{pagecache.time_bucket(f'thread:{thread.pk}')}:{author_id}"
+    count = localcache.fragments.get(key)
+    if count is None:
+        count = _floor_query(thread).filter(author_id=author_id).count()
+        if count:  # not kept for made-up ids: they would only push out what is worth keeping
+            localcache.fragments.set(key, count, 100)
+    return count
+
+
+def floor_view(thread: Thread, *, page_raw, order: str, author_raw, version: str) -> FloorView:
     per_page = settings.LUNTAN["FLOORS_PER_PAGE"]
-    descending = order == "desc"
     author_id = None
+    total = thread.last_floor
     if author_raw not in (None, ""):
         try:
             author_id = parse_id(author_raw)
         except Http404:
-            author_id = -1  # no such author: an empty list, not an error
-    if author_id is None:
+            author_id = NO_AUTHOR
+        total = _author_floor_count(thread, author_id, version) if author_id != NO_AUTHOR else 0
+        author_id = author_id if total else NO_AUTHOR
+    pages = page_count(total, per_page)
+    return FloorView(page=page_number(page_raw, last=pages), pages=pages, descending=order == "desc",
+                     author_id=author_id)
+
+
+def thread_floors(thread: Thread, view: FloorView) -> FloorPage:
+    """A page of floors. Floors are never removed, so page p of the plain view is the floor-number range
+    ((p-1)*n, p*n]: the last page of a 100,000-floor thread costs what the first does."""
+    per_page = settings.LUNTAN["FLOORS_PER_PAGE"]
+    number = view.page
+    if view.author_id is None:
         total = thread.last_floor
-        pages = page_count(total, per_page)
-        number = page_number(page_raw, last=pages)
-        if descending:
+        if view.descending:
             high = total - (number - 1) * per_page
             qs = _floor_query(thread).filter(number__gt=high - per_page, number__lte=high).order_by("-number")
         else:
             low = (number - 1) * per_page
             qs = _floor_query(thread).filter(number__gt=low, number__lte=low + per_page).order_by("number")
         floors = list(qs)
+    elif view.author_id == NO_AUTHOR:
+        floors = []
     else:
-        base = _floor_query(thread).filter(author_id=author_id)
-        total = base.count()
-        pages = page_count(total, per_page)
-        number = page_number(page_raw, last=pages)
         start = (number - 1) * per_page
-        floors = list(base.order_by("-number" if descending else "number")[start:start + per_page])
-    return FloorPage(floors=floors, pages=Pages(number=number, count=pages),
-                     order="desc" if descending else "asc", author_id=author_id)
+        floors = list(_floor_query(thread).filter(author_id=view.author_id)
+                      .order_by("-number" if view.descending else "number")[start:start + per_page])
+    return FloorPage(floors=floors, pages=Pages(number=number, count=view.pages),
+                     order="desc" if view.descending else "asc", author_id=view.author_id)
 
 
 def thread_scopes(thread_id: int) -> tuple[str, ...]:
@@ -163,31 +219,42 @@ def thread_scopes(thread_id: int) -> tuple[str, ...]:
     return (f"thread:{thread_id}", "moderators")
 
 
-def thread_page(member, thread_id: int, *, page_raw, order: str, author_raw,
-                version: str | None = None) -> tuple[Thread, FloorPage]:
-    """The thread and one page of its floors, kept in process memory under the thread's version: every
-    write to the thread bumps it, so a member's page view usually reads nothing from the database. The
-    kept objects are shared between requests and must not be changed."""
-    bucket = pagecache.time_bucket(f"thread:{thread_id}")
-    ver = version or pagecache.versions(*thread_scopes(thread_id))
-    key = f"threadpage:{ver}:{bucket}:{page_raw}:{order}:{author_raw}"
-    found = localcache.fragments.get(key)
-    if found is None:
+def access_kept_thread(member, thread_id: int, *, version: str) -> Thread:
+    """access_thread for the thread page: the thread is kept in process memory under its version (every
+    write to the thread bumps it), so a page view usually reads nothing from the database. The kept object
+    is shared between requests and must not be changed."""
+    # The id as well as the version: two threads bumped by one write share their version numbers.
+    key = f"thread:{thread_id}:{version}:{pagecache.time_bucket(f'thread:{thread_id}')}"
+    thread = localcache.fragments.get(key)
+    if thread is None:
         try:
             thread = Thread.objects.select_related("board__category", "board__parent").get(pk=thread_id)
         except Thread.DoesNotExist:
             raise Http404 from None
-        found = (thread, thread_floors(thread, page_raw=page_raw, order=order, author_raw=author_raw))
-        localcache.fragments.set(key, found, 4096 + 400 * len(found[1].floors))
-    if not permissions.can(permissions.check_view_thread, member, found[0]):
+        localcache.fragments.set(key, thread, 4096)
+    if not permissions.can(permissions.check_view_thread, member, thread):
         raise Http404
+    return thread
+
+
+def thread_page(thread: Thread, view: FloorView, *, version: str) -> FloorPage:
+    """One page of the thread's floors, kept like the thread itself."""
+    bucket = pagecache.time_bucket(f"thread:{thread.pk}")
+    key = f"threadpage:{thread.pk}:{version}:{bucket}:{view.page}:{int(view.descending)}:{view.author_id}"
+    found = localcache.fragments.get(key)
+    if found is None:
+        found = thread_floors(thread, view)
+        localcache.fragments.set(key, found, 400 + 400 * len(found.floors))
     return found
 
 
-def page_of_floor(thread: Thread, number: int) -> int:
+def page_of_floor(number: int, *, last_floor: int, descending: bool = False) -> int:
+    """The page that shows floor `number`, newest first or oldest first. Computed from the floor number:
+    a floor just posted is the thread's newest, even when `last_floor` was read before it was posted."""
     per_page = settings.LUNTAN["FLOORS_PER_PAGE"]
-    number = min(max(number, 1), max(thread.last_floor, 1))
-    return (number - 1) // per_page + 1
+    number = max(number, 1)
+    last_floor = max(last_floor, number)
+    return (last_floor - number if descending else number - 1) // per_page + 1
 
 
 def neighbour_thread(thread: Thread, *, newer: bool) -> Thread | None:

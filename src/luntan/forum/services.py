@@ -3,33 +3,34 @@ in step in the same transaction, and lets caches know after commit."""
 
 import functools
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luntan.accounts.models import Member
-from luntan.core import pagecache
+from luntan.core import counters, pagecache
 from luntan.core.text import clean_body, clean_line
-from luntan.forum import permissions
-from luntan.forum.models import Board, Floor, FloorRevision, Submission, Thread
+from luntan.forum import moderators, permissions
+from luntan.forum.models import Board, Category, Floor, FloorRevision, Submission, Thread
 from luntan.markup.cooking import cook
-
-MAX_TITLE = 80
-MAX_BODY = 50_000
 
 
 def clean_title(raw: str) -> str:
     title = clean_line(raw or "")
     if not title:
         raise ValidationError(_("Please enter a title."), code="title_empty")
-    if len(title) > MAX_TITLE:
+    most = settings.LUNTAN["MAX_TITLE_CHARS"]
+    if len(title) > most:
         raise ValidationError(
             _("The title is %(length)s characters long; at most %(max)s are allowed.")
-            % {"length": len(title), "max": MAX_TITLE}, code="title_long",
+            % {"length": len(title), "max": most}, code="title_long",
         )
     return title
 
@@ -38,10 +39,11 @@ def clean_source(raw: str) -> str:
     source = clean_body(raw or "")
     if not source.strip():
         raise ValidationError(_("Please write something before sending."), code="body_empty")
-    if len(source) > MAX_BODY:
+    most = settings.LUNTAN["MAX_BODY_CHARS"]
+    if len(source) > most:
         raise ValidationError(
             _("The text is %(length)s characters long; at most %(max)s are allowed.")
-            % {"length": len(source), "max": MAX_BODY}, code="body_long",
+            % {"length": len(source), "max": most}, code="body_long",
         )
     return source
 
@@ -202,50 +204,400 @@ def floor_delete(*, member: Member, floor: Floor) -> Floor:
         else:
             Floor.objects.filter(pk=current.pk).update(is_deleted=True)
             Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") - 1)
-            Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") - 1)
-            Member.objects.filter(pk=current.author_id).update(post_count=F("post_count") - 1)
+            if not thread.is_deleted:  # else it left the board's and member's counts with its thread
+                Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") - 1)
+                Member.objects.filter(pk=current.author_id).update(post_count=F("post_count") - 1)
         _bump_caches(thread)
     current.refresh_from_db()
     return current
 
 
 def _thread_delete(thread: Thread) -> None:
+    """Takes a thread and its floors out of every count, and floor 1 out of sight."""
     per_author = Counter(thread.floors.filter(is_deleted=False).values_list("author_id", flat=True))
     Thread.objects.filter(pk=thread.pk).update(is_deleted=True)
     Floor.objects.filter(thread=thread, number=1).update(is_deleted=True)
+    _count_thread_floors(thread, per_author, sign=-1)
+
+
+def _thread_restore(thread: Thread) -> None:
+    """The reverse of _thread_delete: floor 1 back, and every floor not deleted on its own counted again."""
+    Thread.objects.filter(pk=thread.pk).update(is_deleted=False)
+    Floor.objects.filter(thread=thread, number=1).update(is_deleted=False)
+    per_author = Counter(thread.floors.filter(is_deleted=False).values_list("author_id", flat=True))
+    _count_thread_floors(thread, per_author, sign=1)
+
+
+def _count_thread_floors(thread: Thread, per_author: Counter, *, sign: int) -> None:
     for author_id, n in per_author.items():
-        Member.objects.filter(pk=author_id).update(post_count=F("post_count") - n)
-    Member.objects.filter(pk=thread.author_id).update(thread_count=F("thread_count") - 1)
-    # The board's last post moves to the newest thread still there.
-    latest = (Thread.objects.filter(board_id=thread.board_id, is_deleted=False)
-              .order_by("-last_reply_at").first())
+        Member.objects.filter(pk=author_id).update(post_count=F("post_count") + sign * n)
+    Member.objects.filter(pk=thread.author_id).update(
+        thread_count=F("thread_count") + sign,
+        digest_count=F("digest_count") + (sign if thread.digest else 0),
+    )
     Board.objects.filter(pk=thread.board_id).update(
-        thread_count=F("thread_count") - 1, post_count=F("post_count") - per_author.total(),
-        last_thread=latest,
-        last_thread_title=latest.title if latest else "",
-        last_post_at=latest.last_reply_at if latest else None,
-        last_poster_name=latest.last_replier_name if latest else "",
+        thread_count=F("thread_count") + sign, post_count=F("post_count") + sign * per_author.total(),
+        **_board_last_post(thread.board_id),
     )
 
 
+def _board_last_post(board_id: int) -> dict:
+    """The board's last post: that of the thread still there with the latest reply."""
+    latest = (Thread.objects.filter(board_id=board_id, is_deleted=False)
+              .only("id", "title", "last_reply_at", "last_replier_name").order_by("-last_reply_at", "-id").first())
+    return {
+        "last_thread": latest,
+        "last_thread_title": latest.title if latest else "",
+        "last_post_at": latest.last_reply_at if latest else None,
+        "last_poster_name": latest.last_replier_name if latest else "",
+    }
+
+
+def _locked_thread(thread: Thread) -> Thread:
+    return Thread.objects.select_for_update(of=("self",)).select_related("board__parent").get(pk=thread.pk)
+
+
+def thread_delete(*, member: Member, thread: Thread) -> Thread:
+    """Moves a thread to the recycle bin (a moderator's act): it leaves the board's, its author's and its
+    repliers' counts, and the board's last post moves to the newest thread still there. Nothing is removed:
+    thread_restore brings it back as it was."""
+    with transaction.atomic():
+        current = _locked_thread(thread)
+        permissions.check_moderate_thread(member, current)
+        if not current.is_deleted:
+            _thread_delete(current)
+            _bump_caches(current)
+    current.refresh_from_db()
+    return current
+
+
+def thread_restore(*, member: Member, thread: Thread) -> Thread:
+    """Brings a deleted thread back, with every count it had left."""
+    with transaction.atomic():
+        current = _locked_thread(thread)
+        permissions.check_moderate_thread(member, current)
+        if current.is_deleted:
+            _thread_restore(current)
+            _bump_caches(current)
+    current.refresh_from_db()
+    return current
+
+
+def thread_purge(*, member: Member, thread: Thread) -> None:
+    """Removes a thread that is already in the recycle bin from the database for good. Its counts were
+    taken away when it was deleted, so no counter changes."""
+    with transaction.atomic():
+        current = _locked_thread(thread)
+        permissions.check_moderate_thread(member, current)
+        if not current.is_deleted:
+            raise ValidationError(_("Only a deleted thread can be removed for good; delete it first."),
+                                  code="not_deleted")
+        current.delete()
+        _bump_caches(current)
+
+
+THREAD_FLAGS = ("title", "sticky", "digest", "is_locked", "highlight", "is_deleted")
+MAX_STICKY = 3
+
+
+def thread_update(*, member: Member, thread: Thread, title: str | None = None, sticky: int | None = None,
+                  digest: int | None = None, is_locked: bool | None = None, highlight: str | None = None,
+                  is_deleted: bool | None = None) -> Thread:
+    """A moderator changes a thread's title or flags; None leaves a flag as it is. Marking a thread as
+    digest counts it in its author's digest threads; deleting or restoring it is thread_delete's or
+    thread_restore's work, done in the same transaction."""
+    if title is not None:
+        title = clean_title(title)
+    if sticky is not None and not 0 <= sticky <= MAX_STICKY:
+        raise ValidationError(_("Sticky level must be between 0 and %(max)s.") % {"max": MAX_STICKY},
+                              code="sticky")
+    if digest is not None and not 0 <= digest <= 3:
+        raise ValidationError(_("Digest level must be between 0 and 3."), code="digest")
+    if highlight is not None and highlight not in Thread.Highlight.values:
+        raise ValidationError(_("Unknown highlight colour."), code="highlight")
+    now = timezone.now()
+    with transaction.atomic():
+        current = _locked_thread(thread)
+        permissions.check_moderate_thread(member, current)
+        changes = {name: value for name, value in
+                   {"sticky": sticky, "digest": digest, "is_locked": is_locked, "highlight": highlight}.items()
+                   if value is not None and value != getattr(current, name)}
+        if title is not None and title != current.title:
+            changes["title"] = title
+            opening = Floor.objects.filter(thread=current, number=1).first()
+            if opening is not None:  # the old title is kept with floor 1's history, as an edit keeps it
+                FloorRevision.objects.create(floor=opening, source=opening.source, format=opening.format,
+                                             title=current.title, replaced_at=now, replaced_by=member)
+            Board.objects.filter(pk=current.board_id, last_thread=current).update(last_thread_title=title)
+        if "digest" in changes and not current.is_deleted:
+            was, now_digest = bool(current.digest), bool(changes["digest"])
+            if was != now_digest:
+                Member.objects.filter(pk=current.author_id).update(
+                    digest_count=F("digest_count") + (1 if now_digest else -1))
+        if changes:
+            Thread.objects.filter(pk=current.pk).update(**changes)
+            for name, value in changes.items():
+                setattr(current, name, value)
+        if is_deleted is not None and is_deleted != current.is_deleted:
+            (_thread_delete if is_deleted else _thread_restore)(current)
+        _bump_caches(current)
+    current.refresh_from_db()
+    return current
+
+
+# --- Categories and boards (the site admin's work) ----------------------------------------------------------
+
+BOARD_FIELDS = ["category", "parent", "name", "description", "order"]
+
+
+def check_board_parent(board: Board, parent: Board | None) -> None:
+    """Boards are two levels deep, as the home page shows them: a sub-board's parent is a top board."""
+    if parent is None:
+        return
+    if board.pk is not None and parent.pk == board.pk:
+        raise ValidationError(_("A board cannot be its own parent."), code="parent_self")
+    if parent.parent_id is not None:
+        raise ValidationError(_("A sub-board cannot have sub-boards of its own; choose a top-level board."),
+                              code="parent_depth")
+    if board.pk is not None and Board.objects.filter(parent_id=board.pk).exists():
+        raise ValidationError(_("This board has sub-boards, so it cannot become a sub-board itself."),
+                              code="parent_has_children")
+
+
+def board_save(*, member: Member, board: Board, moderators=None) -> Board:
+    """Creates a board or saves its name, place and description (and its moderators, when given). Its
+    counters are never written from here: they belong to the writes that change them."""
+    permissions.check_manage_forum(member)
+    board.name, board.description = clean_line(board.name or ""), clean_line(board.description or "")
+    if not board.name:
+        raise ValidationError(_("Please enter a name."), code="name_empty")
+    check_board_parent(board, board.parent)
+    with transaction.atomic():
+        if board.pk is None:
+            board.save(force_insert=True)
+            before_parent = None
+        else:
+            before_parent = Board.objects.filter(pk=board.pk).values_list("parent_id", flat=True).first()
+            board.save(update_fields=BOARD_FIELDS)
+        if moderators is not None:
+            board_moderators_set(board=board, members=moderators)
+        scopes = {"site", f"board:{board.pk}"}
+        scopes |= {f"board:{bid}" for bid in (before_parent, board.parent_id) if bid}  # their sub-board lists
+        pagecache.bump(*scopes)
+    return board
+
+
+def board_delete(*, member: Member, board: Board) -> None:
+    """Removes an empty board. A board with threads (even deleted ones) or sub-boards stays: move them
+    first, so no post is ever lost with its board."""
+    permissions.check_manage_forum(member)
+    with transaction.atomic():
+        threads = Thread.objects.filter(board=board).count()
+        if threads:
+            raise ValidationError(
+                _("The board “%(name)s” still has %(count)s threads; move or remove them first.")
+                % {"name": board.name, "count": threads}, code="board_has_threads")
+        if Board.objects.filter(parent=board).exists():
+            raise ValidationError(_("The board “%(name)s” has sub-boards; move or remove them first.")
+                                  % {"name": board.name}, code="board_has_children")
+        pk, parent_id = board.pk, board.parent_id
+        board.delete()
+        pagecache.bump("site", f"board:{pk}", moderators.SCOPE, *([f"board:{parent_id}"] if parent_id else []))
+
+
+def category_save(*, member: Member, category: Category) -> Category:
+    permissions.check_manage_forum(member)
+    category.name, category.description = clean_line(category.name or ""), clean_line(category.description or "")
+    if not category.name:
+        raise ValidationError(_("Please enter a name."), code="name_empty")
+    with transaction.atomic():
+        category.save()
+        pagecache.bump("site")
+    return category
+
+
+def category_delete(*, member: Member, category: Category) -> None:
+    """Removes a category without boards."""
+    permissions.check_manage_forum(member)
+    with transaction.atomic():
+        if Board.objects.filter(category=category).exists():
+            raise ValidationError(_("The category “%(name)s” still has boards; move or remove them first.")
+                                  % {"name": category.name}, code="category_has_boards")
+        category.delete()
+        pagecache.bump("site")
+
+
 def board_moderators_set(*, board: Board, members) -> Board:
-    """Appoints a board's moderators, keeping the names and UIDs stored with the board in step."""
-    members = sorted(set(members), key=lambda m: m.username)
+    """Appoints a board's moderators (any number of them). The moderator map (luntan.forum.moderators)
+    is kept under the "moderators" version, bumped after commit and read again at once, so the first
+    reader after the change does not pay for it."""
+    members = list({m.pk: m for m in members}.values())
     with transaction.atomic():
         board.moderators.set(members)
-        board.moderator_names = ", ".join(m.username for m in members)[:255]
-        board.moderator_ids = ",".join(str(m.pk) for m in members)
-        Board.objects.filter(pk=board.pk).update(moderator_names=board.moderator_names,
-                                                 moderator_ids=board.moderator_ids)
-        pagecache.bump("site", f"board:{board.pk}", "moderators")
+        pagecache.bump("site", f"board:{board.pk}", moderators.SCOPE)
+        transaction.on_commit(moderators.board_moderators)
     return board
 
 
 def views_flush() -> int:
-    """Adds the buffered view counts to the threads; returns how many threads changed."""
-    from luntan.core.counters import take_views
-
-    taken = take_views()
-    for thread_id, n in taken.items():
-        Thread.objects.filter(pk=thread_id).update(view_count=F("view_count") + n)
+    """Adds the buffered view counts to the threads, in one transaction; returns how many threads changed.
+    If the write fails, the counts go back to the buffer for the next flush."""
+    taken = counters.take_views()
+    try:
+        with transaction.atomic():
+            for thread_id, n in taken.items():
+                Thread.objects.filter(pk=thread_id).update(view_count=F("view_count") + n)
+    except BaseException:
+        counters.give_back(taken)
+        raise
     return len(taken)
+
+
+# --- Recounting: every denormalized counter rebuilt from the rows ------------------------------------------
+
+@dataclass(frozen=True)
+class Correction:
+    """One counter that was wrong: which row ("thread", "board" or "member", and its name), which field,
+    what it said and what the rows say."""
+
+    kind: str
+    pk: int
+    name: str
+    field: str
+    old: object
+    new: object
+
+
+RECOUNT_BATCH = 500
+
+
+def _counted(rows, outer: str):
+    """How many of `rows` belong to the outer row (`outer` is the lookup that points at it), as a subquery."""
+    counted = rows.filter(**{outer: OuterRef("pk")}).order_by().values(outer).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
+
+
+def _batches(queryset):
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), RECOUNT_BATCH):
+        yield ids[start:start + RECOUNT_BATCH]
+
+
+def _apply(model, kind: str, pk: int, name: str, current: dict, truth: dict) -> list[Correction]:
+    wrong = {field: value for field, value in truth.items() if current[field] != value}
+    if wrong:
+        model.objects.filter(pk=pk).update(**wrong)
+    return [Correction(kind, pk, name, field, current[field], value) for field, value in wrong.items()]
+
+
+def thread_recount(*, threads=None) -> list[Correction]:
+    """Rebuilds each thread's reply count and last reply from its floors; returns what was wrong. The last
+    floor number is only ever raised: it is the highest number handed out, and a lower one would hand a
+    number out twice. Each batch of threads is locked, read in one query and written in one transaction."""
+    floors = Floor.objects.filter(thread=OuterRef("pk")).order_by("-number")
+    corrections: list[Correction] = []
+    for ids in _batches(threads if threads is not None else Thread.objects.all()):
+        with transaction.atomic():
+            list(Thread.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+            rows = Thread.objects.filter(pk__in=ids).annotate(
+                true_replies=_counted(Floor.objects.filter(is_deleted=False, number__gt=1), "thread"),
+                top_number=Subquery(floors.values("number")[:1]),
+                top_at=Subquery(floors.values("created_at")[:1]),
+                top_author=Subquery(floors.values("author_id")[:1]),
+                top_author_name=Subquery(floors.values("author__username")[:1]),
+            ).values("pk", "title", "board_id", "reply_count", "last_floor", "last_reply_at", "last_replier_id",
+                     "last_replier_name", "true_replies", "top_number", "top_at", "top_author", "top_author_name")
+            changed = []
+            for row in rows:
+                truth = {"reply_count": row["true_replies"],
+                         "last_floor": max(row["last_floor"], row["top_number"] or 0)}
+                if row["top_number"]:
+                    truth |= {"last_reply_at": row["top_at"], "last_replier_id": row["top_author"],
+                              "last_replier_name": row["top_author_name"]}
+                found = _apply(Thread, "thread", row["pk"], row["title"], row, truth)
+                corrections += found
+                if found:
+                    changed.append(row)
+            if changed:
+                scopes = {f"thread:{r['pk']}" for r in changed} | {f"board:{r['board_id']}" for r in changed}
+                pagecache.bump("site", *scopes)
+    return corrections
+
+
+def board_recount(*, boards=None) -> list[Correction]:
+    """Rebuilds each board's thread and post counts and its last post from the threads still there (run
+    after thread_recount: the last post is the thread with the latest reply). Today's and yesterday's
+    post counts are a tally of the day, not rebuilt."""
+    live_threads = Thread.objects.filter(board=OuterRef("pk"), is_deleted=False).order_by("-last_reply_at", "-id")
+    corrections: list[Correction] = []
+    for ids in _batches(boards if boards is not None else Board.objects.all()):
+        with transaction.atomic():
+            list(Board.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+            rows = list(Board.objects.filter(pk__in=ids).annotate(
+                true_threads=_counted(Thread.objects.filter(is_deleted=False), "board"),
+                true_posts=_counted(Floor.objects.filter(is_deleted=False, thread__is_deleted=False), "thread__board"),
+                latest=Subquery(live_threads.values("pk")[:1]),
+            ).values("pk", "name", "thread_count", "post_count", "last_thread_id", "last_thread_title",
+                     "last_post_at", "last_poster_name", "true_threads", "true_posts", "latest"))
+            latest = Thread.objects.in_bulk([r["latest"] for r in rows if r["latest"]])
+            changed = []
+            for row in rows:
+                last = latest.get(row["latest"])
+                truth = {
+                    "thread_count": row["true_threads"], "post_count": row["true_posts"],
+                    "last_thread_id": last.pk if last else None,
+                    "last_thread_title": last.title if last else "",
+                    "last_post_at": last.last_reply_at if last else None,
+                    "last_poster_name": last.last_replier_name if last else "",
+                }
+                found = _apply(Board, "board", row["pk"], row["name"], row, truth)
+                corrections += found
+                if found:
+                    changed.append(f"board:{row['pk']}")
+            if changed:
+                pagecache.bump("site", *changed)
+    return corrections
+
+
+def member_recount(*, members=None) -> list[Correction]:
+    """Rebuilds each member's post, thread and digest-thread counts from the floors and threads not
+    deleted."""
+    corrections: list[Correction] = []
+    for ids in _batches(members if members is not None else Member.objects.all()):
+        with transaction.atomic():
+            list(Member.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+            rows = Member.objects.filter(pk__in=ids).annotate(
+                true_posts=_counted(Floor.objects.filter(is_deleted=False, thread__is_deleted=False), "author"),
+                true_threads=_counted(Thread.objects.filter(is_deleted=False), "author"),
+                true_digests=_counted(Thread.objects.filter(is_deleted=False, digest__gt=0), "author"),
+            ).values("pk", "username", "post_count", "thread_count", "digest_count", "true_posts", "true_threads",
+                     "true_digests")
+            for row in rows:
+                truth = {"post_count": row["true_posts"], "thread_count": row["true_threads"],
+                         "digest_count": row["true_digests"]}
+                corrections += _apply(Member, "member", row["pk"], row["username"], row, truth)
+    return corrections
+
+
+def floors_recook(*, batch_size: int = 500) -> int:
+    """Cooks every floor's text again with the current markup rules and keeps the HTML that changed;
+    returns how many floors changed. For after the rules become stricter: a floor cooked before keeps
+    what an older rule let through (an image of one of this site's pages) until it is cooked again."""
+    changed = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            floors = list(Floor.objects.filter(pk__gt=last_pk).order_by("pk")
+                          .only("id", "thread_id", "source", "format", "html")[:batch_size])
+            if not floors:
+                return changed
+            last_pk = floors[-1].pk
+            threads = set()
+            for floor in floors:
+                html = cook(floor.source, fmt=floor.format)
+                if html != floor.html:
+                    Floor.objects.filter(pk=floor.pk).update(html=html)
+                    threads.add(floor.thread_id)
+                    changed += 1
+            for thread in Thread.objects.filter(pk__in=threads).only("id", "board_id"):
+                _bump_caches(thread)

@@ -26,8 +26,12 @@ def _ip(request: HttpRequest) -> str | None:
     return presence.client_address(request) if request.META.get("REMOTE_ADDR") else None
 
 
-def floor_url(thread_id: int, number: int, page: int) -> str:
-    query = f"?page={page}" if page > 1 else ""
+def floor_url(thread_id: int, number: int, *, last_floor: int, descending: bool = False) -> str:
+    """Where floor `number` is shown: its page (in the order asked for) and its anchor."""
+    page = queries.page_of_floor(number, last_floor=last_floor, descending=descending)
+    params = [f"page={page}"] if page > 1 else []
+    params += ["order=desc"] if descending else []
+    query = f"?{'&'.join(params)}" if params else ""
     return f"{reverse('forum:thread', args=[thread_id])}{query}#floor-{number}"
 
 
@@ -45,43 +49,52 @@ def home(request: HttpRequest) -> HttpResponse:
             "online_members": members, "online_guests": guests, "today_date": timezone.localdate(),
         })
 
-    return pagecache.kept_page(request, ("site",), build)
+    return pagecache.kept_page(request, ("site",), build, params={})
 
 
 @require_GET
 def board(request: HttpRequest, board_id: str) -> HttpResponse:
     bid = queries.parse_id(board_id)
+    scopes = (f"board:{bid}",)
+    version = pagecache.versions(*scopes)
+    found = queries.access_kept_board(bid, version=version)
     sort = request.GET.get("sort", "lastreply")
     sort = sort if sort in queries.BOARD_SORTS else "lastreply"
+    page = queries.board_page_number(found, request.GET.get("page"))
 
     def build() -> HttpResponse:
-        found = queries.access_board(bid)
-        threads, pages = queries.board_threads(request.user, found, page_raw=request.GET.get("page"), sort=sort)
+        threads, pages = queries.board_threads(request.user, found, page_raw=page, sort=sort)
         return render(request, "forum/board.html", {
             "board": found, "threads": threads, "pages": pages, "sort": sort, "children": list(found.children.all()),
         })
 
-    return pagecache.kept_page(request, (f"board:{bid}",), build)
+    params = {**({"page": page} if page > 1 else {}), **({"sort": sort} if sort != "lastreply" else {})}
+    return pagecache.kept_page(request, scopes, build, params=params, version=version)
 
 
 @require_GET
 def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
-    """The page is rendered once per version of the thread and kind of reader, and kept; what depends on
-    the reader, the edit links and the quick reply, is filled into its holes (luntan.core.holes)."""
+    """The page is rendered once per version of the thread, kind of reader and view of its floors, and kept;
+    what depends on the reader, the edit links and the quick reply, is filled into its holes
+    (luntan.core.holes)."""
     tid = queries.parse_id(thread_id)
     scopes = queries.thread_scopes(tid)
     version = pagecache.versions(*scopes)  # read once for the kept thread and the kept page
+    found = queries.access_kept_thread(request.user, tid, version=version)
+    view = queries.floor_view(found, page_raw=request.GET.get("page", "")[:20], order=request.GET.get("order", ""),
+                              author_raw=request.GET.get("author", "")[:20], version=version)
+
+    def build(moderator: bool) -> HttpResponse:
+        return _thread_page(request, found, queries.thread_page(found, view, version=version), moderator=moderator)
+
     if not request.user.is_authenticated:
-        response = pagecache.kept_page(
-            request, scopes, lambda: _thread_page(request, *_thread_and_floors(request, tid, version), moderator=False),
-            variant="guest", version=version)
+        response = pagecache.kept_page(request, scopes, lambda: build(False), params=view.params(),
+                                       variant="guest", version=version)
     else:
-        found, floor_page = _thread_and_floors(request, tid, version)
         moderator = permissions.is_moderator(request.user, found.board)
         can_reply = permissions.can(permissions.check_reply, request.user, found)
-        response = pagecache.kept_page(
-            request, scopes, lambda: _thread_page(request, found, floor_page, moderator=moderator),
-            variant="moderator" if moderator else "member", version=version)
+        response = pagecache.kept_page(request, scopes, lambda: build(moderator), params=view.params(),
+                                       variant="moderator" if moderator else "member", version=version)
         add_fillers(
             response,
             actions=floor_actions(request.user, found, moderator=moderator, can_reply=can_reply),
@@ -91,12 +104,6 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
     if response.status_code == 200:
         counters.count_view(tid)
     return response
-
-
-def _thread_and_floors(request: HttpRequest, tid: int, version: str):
-    return queries.thread_page(
-        request.user, tid, page_raw=request.GET.get("page", "")[:20], order=request.GET.get("order", "")[:8],
-        author_raw=request.GET.get("author", "")[:20], version=version)
 
 
 def _thread_page(request: HttpRequest, found, floor_page, *, moderator: bool) -> HttpResponse:
@@ -131,16 +138,19 @@ def floor_actions(viewer, thread, *, moderator: bool, can_reply: bool):
 def floor_jump(request: HttpRequest, thread_id: str, number: str) -> HttpResponse:
     found = queries.access_thread(request.user, thread_id)
     n = min(queries.parse_id(number) or 1, max(found.last_floor, 1))
-    return redirect(floor_url(found.pk, n, queries.page_of_floor(found, n)))
+    return redirect(floor_url(found.pk, n, last_floor=found.last_floor, descending=request.GET.get("order") == "desc"))
 
 
 def _neighbour(request: HttpRequest, thread_id: str, *, newer: bool) -> HttpResponse:
     found = queries.access_thread(request.user, thread_id)
     other = queries.neighbour_thread(found, newer=newer)
     if other is None:
-        messages.info(request, _("There is no newer thread in this board.") if newer
-                      else _("There is no older thread in this board."))
-        return redirect("forum:thread", found.pk)
+        # Said on a page of its own: a flash message would be a write, and a GET changes nothing.
+        return error_page(
+            request, status=404, title=_("Next thread") if newer else _("Previous thread"),
+            message=_("There is no newer thread in this board.") if newer
+            else _("There is no older thread in this board."),
+            back=(reverse("forum:thread", args=[found.pk]), _("Back to the thread")))
     return redirect("forum:thread", other.pk)
 
 
@@ -215,7 +225,7 @@ def reply(request: HttpRequest, thread_id: str) -> HttpResponse:
         except ValidationError as error:
             apply_service_error(form, error)
         else:
-            return redirect(floor_url(found.pk, floor.number, queries.page_of_floor(found, floor.number)))
+            return redirect(floor_url(found.pk, floor.number, last_floor=found.last_floor))
     return render(request, "forum/post_form.html", {
         "form": form, "thread": found, "board": found.board, "mode": "reply",
         "action": reverse("forum:reply", args=[found.pk]),
@@ -225,6 +235,8 @@ def reply(request: HttpRequest, thread_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def floor_edit(request: HttpRequest, floor_id: str) -> HttpResponse:
     floor = queries.access_floor(request.user, floor_id)
+    if not request.user.is_authenticated:
+        return login_first(request)
     try:
         permissions.check_edit_floor(request.user, floor)
     except PermissionDenied as error:
@@ -241,7 +253,7 @@ def floor_edit(request: HttpRequest, floor_id: str) -> HttpResponse:
         except ValidationError as error:
             apply_service_error(form, error)
         else:
-            return redirect(floor_url(floor.thread_id, floor.number, queries.page_of_floor(floor.thread, floor.number)))
+            return redirect(floor_url(floor.thread_id, floor.number, last_floor=floor.thread.last_floor))
     return render(request, "forum/post_form.html", {
         "form": form, "thread": floor.thread, "board": floor.thread.board, "mode": "edit", "floor": floor,
         "action": reverse("forum:floor_edit", args=[floor.pk]),
@@ -251,6 +263,8 @@ def floor_edit(request: HttpRequest, floor_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def floor_delete(request: HttpRequest, floor_id: str) -> HttpResponse:
     floor = queries.access_floor(request.user, floor_id)
+    if not request.user.is_authenticated:
+        return login_first(request)
     try:
         permissions.check_delete_floor(request.user, floor)
     except PermissionDenied as error:
@@ -264,7 +278,7 @@ def floor_delete(request: HttpRequest, floor_id: str) -> HttpResponse:
             messages.success(request, _("The thread has been deleted."))
             return redirect("forum:board", floor.thread.board_id)
         messages.success(request, _("The floor has been deleted."))
-        return redirect(floor_url(floor.thread_id, floor.number, queries.page_of_floor(floor.thread, floor.number)))
+        return redirect(floor_url(floor.thread_id, floor.number, last_floor=floor.thread.last_floor))
     return render(request, "forum/confirm_delete.html", {"floor": floor, "thread": floor.thread})
 
 

@@ -1,11 +1,14 @@
 """Settings shared by every environment. Every value can be set by an environment variable; the defaults
 give a working embedded site (SQLite in var/, a disk cache) with no set-up at all."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
+from typing import Any, TypedDict
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/luntan
 PROJECT_DIR = Path(os.environ.get("LUNTAN_HOME", BASE_DIR.parent.parent)).resolve()
@@ -40,6 +43,14 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Proxies whose X-Forwarded-For is believed (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8"); none by
+# default, so a client cannot pick its own address. Read in one place: luntan.core.presence.client_address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or a network") from exc
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,12 +65,15 @@ INSTALLED_APPS = [
     "luntan.markup",
     "luntan.accounts",
     "luntan.forum",
+    "luntan.protection",
+    "luntan.bench",  # only the `luntan bench` command
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "luntan.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "luntan.core.middleware.FetchDestinationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "luntan.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -120,6 +134,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set, else a disk cache shared by all worker processes -------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -160,6 +175,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Language and time ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_HTTPONLY = True  # only the server reads it
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
@@ -203,21 +220,53 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "luntan.core.views.csrf_failure"
 
 # --- The forum's own knobs ----------------------------------------------------------------------------------
-LUNTAN = {
+class LuntanSettings(TypedDict):
+    SITE_NAME: str
+    FLOORS_PER_PAGE: int
+    THREADS_PER_PAGE: int
+    ONLINE_MINUTES: int
+    MAX_BODY_CHARS: int
+    MAX_TITLE_CHARS: int
+    USERNAME_MIN_CHARS: int
+    USERNAME_MAX_CHARS: int
+    MAX_SIGNATURE_CHARS: int
+    MAX_PASSWORD_CHARS: int
+    PAGE_CACHE_SECONDS: int
+    FLUSH_SECONDS: int
+    LIMITS: dict[str, Any]
+
+
+LUNTAN: LuntanSettings = {
     "SITE_NAME": os.environ.get("LUNTAN_SITE_NAME", "论坛"),
     "FLOORS_PER_PAGE": 20,
     "THREADS_PER_PAGE": 20,
     "ONLINE_MINUTES": 15,
+    # Every limit a member meets is read from here: services, forms, templates (maxlength) and the models'
+    # max_length (taken at import: a change there needs a migration).
     "MAX_BODY_CHARS": 50_000,
     "MAX_TITLE_CHARS": 80,
+    "USERNAME_MIN_CHARS": 2,
+    "USERNAME_MAX_CHARS": 15,
+    "MAX_SIGNATURE_CHARS": 500,
+    "MAX_PASSWORD_CHARS": 4096,  # long passphrases are welcome; a megabyte of "password" is not
     # Cached anonymous pages and floor lists live this long at most; writes invalidate them at once.
     "PAGE_CACHE_SECONDS": 60,
     # Buffered view counts, online time and last activity are written to the database this often.
     "FLUSH_SECONDS": 30,
+    # How often a visitor may try things (luntan.protection.throttle); (tries, seconds) is at most that
+    # many tries per period of that length.
+    "LIMITS": {
+        "SIGNIN_FREE_TRIES": 5,  # wrong passwords for one account from one address before the delays start
+        "SIGNIN_FIRST_DELAY": 60,  # seconds; each further wrong password doubles it...
+        "SIGNIN_LONGEST_DELAY": 60 * 60,  # ...up to this
+        "SIGNIN_PER_ACCOUNT": (20, 15 * 60),  # wrong passwords for one account from all addresses
+        "SIGNIN_PER_ADDRESS": (40, 15 * 60),  # wrong passwords from one address for all accounts
+        "SIGNIN_KNOWN_ADDRESS_DAYS": 30,  # an address a member signed in from is spared the two limits above
+        "RESET_MAIL_PER_ADDRESS": (5, 60 * 60),  # password-reset requests from one address
+        "RESET_MAIL_PER_EMAIL": (3, 60 * 60),  # password-reset requests for one e-mail address
+        "REGISTER_PER_ADDRESS": (5, 60 * 60),  # new accounts from one address
+    },
 }
-
-# `luntan bench` sets this in the server it starts, to route its ceiling view (/bench/ceiling/). Off on a site.
-LUNTAN_BENCH = env_bool("LUNTAN_BENCH", False)
 
 LOGGING = {
     "version": 1,

@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from luntan.accounts.models import Member, MemberGroup, name_key
-from luntan.core.text import USERNAME_MAX
 from luntan.forum import services
 from luntan.forum.models import Board, Category, Floor, Thread
 from luntan.markup.smilies import SMILEY_RE
@@ -319,6 +319,8 @@ def _plan_checkin(rng: random.Random, now: datetime, plan: _ThreadPlan,
             later = min(at + timedelta(minutes=rng.uniform(3, 240)), now - timedelta(seconds=30))
             host = _pick_author(rng, members, plan.board, later, {name}, fan=1)
             text = drawer.draw(WELCOMES)
+            if text is None:  # every welcome used (the count above leaves one for each)
+                continue
             floors.append(_FloorPlan(host, text, _format_of(text, members[host].spec), later))
     floors.sort(key=lambda f: f.at)
     # Strictly after the opening post and each other, whatever the clock rounding.
@@ -378,25 +380,26 @@ def _free_name(name: str, taken: set[str]) -> str:
     """The name itself, or the name with a number if a member on this site already has it."""
     candidate, n = name, 2
     while name_key(candidate) in taken:
-        candidate = f"{name[:USERNAME_MAX - len(str(n))]}{n}"
+        candidate = f"{name[:settings.LUNTAN['USERNAME_MAX_CHARS'] - len(str(n))]}{n}"
         n += 1
     taken.add(name_key(candidate))
     return candidate
 
 
 def _create_members(plans: dict[str, _MemberPlan]) -> dict[str, Member]:
-    groups = {g.name: g for g in MemberGroup.objects.all()}
-    default_group = next((g for g in groups.values() if g.is_default), None)
+    groups = {g.role: g for g in MemberGroup.objects.exclude(role="")}
+    default_group = MemberGroup.objects.filter(is_default=True).first()
     taken = set(Member.objects.filter(name_key__in=[name_key(n) for n in plans]).values_list("name_key", flat=True))
     rows = []
     # In order of joining, so that member numbers (UIDs) follow it.
     for name, plan in sorted(plans.items(), key=lambda item: item[1].joined):
         spec, username = plan.spec, _free_name(name, taken)
         member = Member(
-            username=username, name_key=name_key(username), group=groups.get(spec.group, default_group),
+            username=username, group=groups.get(spec.group, default_group),
             custom_title=spec.title, signature=spec.signature, date_joined=plan.joined,
             last_login=plan.last_login, last_activity=plan.last_activity, online_seconds=plan.online_seconds,
         )
+        member.set_name_keys()  # bulk_create skips save(), which sets them
         member.set_unusable_password()
         rows.append((name, member))
     Member.objects.bulk_create([m for _, m in rows])

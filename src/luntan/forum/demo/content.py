@@ -81,7 +81,7 @@ CATEGORIES = (
 @dataclass(frozen=True)
 class MemberSpec:
     name: str
-    group: str
+    group: str                       # the role of its standard group (MemberGroup.Role)
     joined: tuple[int, int]          # joined this many days ago (a range)
     activity: float                  # how often they post, relative to others
     boards: tuple[str, ...]          # where they like to post
@@ -91,44 +91,44 @@ class MemberSpec:
 
 
 MEMBERS = (
-    MemberSpec("论坛小管家", "超级版主", (700, 730), 0.9, ("notice", "feedback"), title="站务总管",
+    MemberSpec("论坛小管家", "super_moderator", (700, 730), 0.9, ("notice", "feedback"), title="站务总管",
                signature="有问题请到意见反馈版留言，看到必回。"),
-    MemberSpec("老猫不吃鱼", "版主", (600, 700), 1.6, ("chat",), title="灌水区扛把子",
+    MemberSpec("老猫不吃鱼", "moderator", (600, 700), 1.6, ("chat",), title="灌水区扛把子",
                signature="猫是液体，人是咸鱼。"),
-    MemberSpec("山城小面", "版主", (500, 650), 1.3, ("food", "chat"), signature="一碗小面，一天的开始。"),
-    MemberSpec("追光的阿哲", "版主", (450, 600), 1.3, ("photo", "travel"), signature="光在哪里，我就在哪里。"),
-    MemberSpec("螺丝刀老王", "版主", (550, 700), 1.5, ("digital",), title="装机十五年",
+    MemberSpec("山城小面", "moderator", (500, 650), 1.3, ("food", "chat"), signature="一碗小面，一天的开始。"),
+    MemberSpec("追光的阿哲", "moderator", (450, 600), 1.3, ("photo", "travel"), signature="光在哪里，我就在哪里。"),
+    MemberSpec("螺丝刀老王", "moderator", (550, 700), 1.5, ("digital",), title="装机十五年",
                signature="能修就别换，能换就别扔。"),
-    MemberSpec("代码搬运工", "版主", (400, 600), 1.3, ("code", "python"), title="专业写 bug", markdown=True,
+    MemberSpec("代码搬运工", "moderator", (400, 600), 1.3, ("code", "python"), title="专业写 bug", markdown=True,
                signature="先让它跑起来，再让它跑得对，最后让它跑得快。"),
-    MemberSpec("杭州码农小李", "版主", (150, 350), 1.0, ("python", "code"), markdown=True,
+    MemberSpec("杭州码农小李", "moderator", (150, 350), 1.0, ("python", "code"), markdown=True,
                signature="白天写业务，晚上写开源。"),
-    MemberSpec("西瓜不甜", "论坛元老", (650, 720), 1.4, ("chat", "food", "digital"), title="潜水元老",
+    MemberSpec("西瓜不甜", "veteran", (650, 720), 1.4, ("chat", "food", "digital"), title="潜水元老",
                signature="在论坛潜水的第 N 年。"),
-    MemberSpec("老张", "论坛元老", (680, 725), 0.8, ("chat", "digital")),
-    MemberSpec("晴天小雨", "金牌会员", (300, 500), 1.4, ("chat", "food", "photo"), signature="今天也要好好吃饭。"),
-    MemberSpec("江南烟雨", "高级会员", (300, 450), 1.1, ("travel", "photo"), signature="一个人，一个包，一座城。"),
-    MemberSpec("半糖去冰", "高级会员", (200, 400), 1.3, ("chat", "food"), signature="三分甜，刚刚好。"),
-    MemberSpec("风吹麦浪", "高级会员", (250, 400), 0.9, ("photo", "chat"), signature="种花、读书、晒太阳。"),
-    MemberSpec("云南背包客", "版主", (200, 350), 1.0, ("travel", "food"), title="在路上",
+    MemberSpec("老张", "veteran", (680, 725), 0.8, ("chat", "digital")),
+    MemberSpec("晴天小雨", "gold", (300, 500), 1.4, ("chat", "food", "photo"), signature="今天也要好好吃饭。"),
+    MemberSpec("江南烟雨", "senior", (300, 450), 1.1, ("travel", "photo"), signature="一个人，一个包，一座城。"),
+    MemberSpec("半糖去冰", "senior", (200, 400), 1.3, ("chat", "food"), signature="三分甜，刚刚好。"),
+    MemberSpec("风吹麦浪", "senior", (250, 400), 0.9, ("photo", "chat"), signature="种花、读书、晒太阳。"),
+    MemberSpec("云南背包客", "moderator", (200, 350), 1.0, ("travel", "food"), title="在路上",
                signature="苍山洱海，欢迎来玩。"),
-    MemberSpec("北漂的阿强", "中级会员", (150, 300), 1.1, ("chat", "digital"), signature="在北京，想念南方的雨。"),
-    MemberSpec("土豆炖牛腩", "中级会员", (150, 300), 1.0, ("food",), signature="人生就是一锅炖菜，小火慢慢来。"),
-    MemberSpec("咸鱼翻身", "中级会员", (120, 280), 1.2, ("chat",), signature="翻了个身，继续咸。"),
-    MemberSpec("一只程序猿", "中级会员", (100, 250), 1.1, ("code", "python", "digital"), markdown=True,
+    MemberSpec("北漂的阿强", "intermediate", (150, 300), 1.1, ("chat", "digital"), signature="在北京，想念南方的雨。"),
+    MemberSpec("土豆炖牛腩", "intermediate", (150, 300), 1.0, ("food",), signature="人生就是一锅炖菜，小火慢慢来。"),
+    MemberSpec("咸鱼翻身", "intermediate", (120, 280), 1.2, ("chat",), signature="翻了个身，继续咸。"),
+    MemberSpec("一只程序猿", "intermediate", (100, 250), 1.1, ("code", "python", "digital"), markdown=True,
                signature="Hello, World!"),
-    MemberSpec("爱吃辣的川妹子", "中级会员", (100, 250), 1.0, ("food", "travel"), signature="无辣不欢。"),
-    MemberSpec("柠檬精", "中级会员", (90, 200), 0.9, ("chat",), signature="酸，真酸。"),
-    MemberSpec("深夜食堂", "注册会员", (60, 180), 0.6, ("food", "chat")),
-    MemberSpec("夜跑的兔子", "注册会员", (60, 200), 0.6, ("chat", "photo"), signature="每天五公里，风雨无阻。"),
-    MemberSpec("阿飞", "注册会员", (80, 220), 0.7, ("digital", "chat")),
-    MemberSpec("小鹿乱撞", "注册会员", (50, 150), 0.7, ("chat", "travel"), signature="今天也是元气满满的一天。"),
-    MemberSpec("键盘侠本侠", "注册会员", (40, 150), 0.8, ("digital", "chat"), signature="只动键盘，不动手。"),
-    MemberSpec("周末去爬山", "注册会员", (60, 160), 0.6, ("travel", "photo"), signature="山就在那里。"),
-    MemberSpec("奶茶续命", "注册会员", (45, 120), 0.8, ("chat", "food"), signature="多喝热水，不如多喝奶茶。"),
-    MemberSpec("摸鱼达人", "注册会员", (70, 200), 0.9, ("chat", "code"), signature="上班摸鱼，下班钓鱼。"),
-    MemberSpec("新来的小白", "新手上路", (10, 25), 0.5, ("chat", "notice")),
-    MemberSpec("春风十里", "新手上路", (5, 20), 0.4, ("chat", "photo"), signature="刚来，请多关照。"),
+    MemberSpec("爱吃辣的川妹子", "intermediate", (100, 250), 1.0, ("food", "travel"), signature="无辣不欢。"),
+    MemberSpec("柠檬精", "intermediate", (90, 200), 0.9, ("chat",), signature="酸，真酸。"),
+    MemberSpec("深夜食堂", "registered", (60, 180), 0.6, ("food", "chat")),
+    MemberSpec("夜跑的兔子", "registered", (60, 200), 0.6, ("chat", "photo"), signature="每天五公里，风雨无阻。"),
+    MemberSpec("阿飞", "registered", (80, 220), 0.7, ("digital", "chat")),
+    MemberSpec("小鹿乱撞", "registered", (50, 150), 0.7, ("chat", "travel"), signature="今天也是元气满满的一天。"),
+    MemberSpec("键盘侠本侠", "registered", (40, 150), 0.8, ("digital", "chat"), signature="只动键盘，不动手。"),
+    MemberSpec("周末去爬山", "registered", (60, 160), 0.6, ("travel", "photo"), signature="山就在那里。"),
+    MemberSpec("奶茶续命", "registered", (45, 120), 0.8, ("chat", "food"), signature="多喝热水，不如多喝奶茶。"),
+    MemberSpec("摸鱼达人", "registered", (70, 200), 0.9, ("chat", "code"), signature="上班摸鱼，下班钓鱼。"),
+    MemberSpec("新来的小白", "newcomer", (10, 25), 0.5, ("chat", "notice")),
+    MemberSpec("春风十里", "newcomer", (5, 20), 0.4, ("chat", "photo"), signature="刚来，请多关照。"),
 )
 
 

@@ -2,13 +2,15 @@
 
 1. The admin account `admin` is created once, with a random password kept in var/admin-password.txt
    (mode 600); every run prints it, so whoever started the site can log in.
-2. A site with no boards gets the demo content (`luntan demo`); a site that has boards is left alone."""
+2. `luntan demo --first-run`, where that command exists: a site with no boards gets the demo content, a
+   site that has boards is left alone (the forum decides which, not core)."""
 
 import os
 import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -35,15 +37,14 @@ def _write_secret(path: Path, text: str) -> None:
 def ensure_admin() -> tuple[bool, str | None]:
     """Makes sure the admin account exists. Returns (created now, the password if it is still the one
     on file, else None)."""
-    from luntan.accounts.models import Member
-
+    members = get_user_model().objects
     path = password_file()
-    admin = Member.objects.filter(username__iexact=ADMIN_USERNAME).first()
+    admin = members.filter(username__iexact=ADMIN_USERNAME).first()
     if admin is None:
         password = secrets.token_urlsafe(12)
         _write_secret(path, password)  # first, so a created account always has its password on file
         with transaction.atomic():
-            Member.objects.create_superuser(ADMIN_USERNAME, email="", password=password)
+            members.create_superuser(ADMIN_USERNAME, email="", password=password)
         return True, password
     if path.exists():
         os.chmod(path, 0o600)
@@ -51,12 +52,6 @@ def ensure_admin() -> tuple[bool, str | None]:
         if password and admin.check_password(password):
             return False, password
     return False, None
-
-
-def site_is_empty() -> bool:
-    from luntan.forum.models import Board
-
-    return not Board.objects.exists()
 
 
 class Command(BaseCommand):
@@ -67,12 +62,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_demo: bool = False, **options) -> None:
         created, password = ensure_admin()
-        if not no_demo and site_is_empty():
-            if "demo" in get_commands():
-                self.stdout.write(_("The site has no boards yet: adding the demo content (luntan demo)"))
-                call_command("demo")
-            else:
-                self.stderr.write(_("The site has no boards and `luntan demo` is not available: skipped"))
+        if not no_demo and "demo" in get_commands():
+            call_command("demo", first_run=True, stdout=self.stdout, stderr=self.stderr)
         if password is not None:
             self.stdout.write(_("Admin account: %(name)s  password: %(password)s")
                               % {"name": ADMIN_USERNAME, "password": password})

@@ -1,6 +1,7 @@
-"""`luntan serve`: the site under gunicorn, with production settings (DEBUG off) and static files served
-by whitenoise, so no other web server is needed. The command only builds gunicorn's command line and
-replaces itself with gunicorn; the flusher lives in luntan.core.gunicorn_conf."""
+"""`luntan serve`: the site under gunicorn, with production settings (DEBUG off), static files served by
+whitenoise and requests buffered in full before they reach the site, so no other web server is needed. The
+command only builds gunicorn's command line and replaces itself with gunicorn; the flusher lives in
+luntan.core.gunicorn_conf, the worker in luntan.core.buffering_worker."""
 
 import os
 import sys
@@ -9,13 +10,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 DEFAULT_BIND = "127.0.0.1:8000"
-# Worker model: sync, cores + 1 processes. Pages are CPU-bound Python (Jinja2, the ORM), so parallelism
-# comes from processes, and a sync worker accepts a connection only when it is free, so the load spreads
-# evenly. gthread workers (keep-alive) were measured bimodal: whichever worker happened to accept most of
-# the long-lived connections served them alone on one core, halving throughput in some runs
-# (docs/serving.md). Measured with `luntan bench` on 2 cores: 3 workers served members' pages 15-40 %
-# faster than 5 with half the p99. Slow clients and keep-alive are a reverse proxy's job (README).
-WORKER_CLASS = "sync"
+# Worker model: cores + 1 processes, one request at a time each. Pages are CPU-bound Python (Jinja2, the
+# ORM), so parallelism comes from processes, and a worker takes a connection only when it is free, so the
+# load spreads evenly (gthread's keep-alive connections were measured piling onto one worker). The worker
+# is gunicorn's sync worker that first collects each request in full in a select loop (header and body
+# deadlines, a size limit) and writes answers from the same loop: slow clients hold a buffer, never a
+# worker, so `make run` on a public address needs no proxy to stay up (docs/serving.md, "Slow clients").
+WORKER_CLASS = "luntan.core.buffering_worker.BufferingWorker"
 THREADS = 1
 
 

@@ -21,7 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from luntan.accounts.models import Member, MemberGroup, name_key
+from luntan.accounts.models import Member, MemberGroup, name_key, name_skeleton
 from luntan.forum.models import Board, Category, Floor, Thread
 from luntan.forum.services import board_moderators_set
 from luntan.markup.cooking import cook
@@ -238,12 +238,14 @@ def build_site(*, floors: int = 50_000, megathread: int = 100_000, members: int 
     with transaction.atomic():
         progress("members and boards")
         default_group = MemberGroup.objects.filter(is_default=True).first()
-        groups = list(MemberGroup.objects.filter(kind=MemberGroup.Kind.MEMBER)) or [default_group]
+        levels = MemberGroup.objects.filter(kind=MemberGroup.Kind.MEMBER)
+        groups: list[MemberGroup | None] = [*levels] or [default_group]
         password = make_password(None)
         usernames = [_member_name(rng, i) for i in range(members)]
         member_rows = [
             Member(
-                username=usernames[i], name_key=name_key(usernames[i]), email=f"member{i}@bench.invalid",
+                username=usernames[i], name_key=name_key(usernames[i]), name_skeleton=name_skeleton(usernames[i]),
+                email=f"member{i}@bench.invalid",
                 password=password,
                 group=rng.choice(groups) if groups[0] else None,
                 custom_title=rng.choice(["", "", "", "潜水员", "热心网友", "技术宅"]),
@@ -255,8 +257,9 @@ def build_site(*, floors: int = 50_000, megathread: int = 100_000, members: int 
             )
             for i in range(members)
         ]
-        # bulk_create skips Member.save(), so what save() derives (name_key) is set here.
+        # bulk_create skips Member.save(), so what save() derives (name_key, name_skeleton) is set here.
         bench_member = Member(username=BENCH_USERNAME, name_key=name_key(BENCH_USERNAME),
+                              name_skeleton=name_skeleton(BENCH_USERNAME),
                               email="bench@bench.invalid", password=password,
                               group=default_group, date_joined=now - timedelta(days=100))
         member_rows = Member.objects.bulk_create([*member_rows, bench_member], batch_size=BATCH)
@@ -319,6 +322,8 @@ def build_site(*, floors: int = 50_000, megathread: int = 100_000, members: int 
 
 def _floors(plans: list[_ThreadPlan], member_ids: list[int], bodies: list[tuple[str, str, str]]) -> Iterator[Floor]:
     for plan in plans:
+        if plan.pk is None:
+            raise ValueError("a thread's floors are made once the thread has its id")
         for k, (moment, author, body) in enumerate(zip(plan.times, plan.authors, plan.bodies, strict=True)):
             source, fmt, html = bodies[body]
             yield Floor(thread_id=plan.pk, number=k + 1, author_id=member_ids[author], source=source, format=fmt,

@@ -1,5 +1,6 @@
 """The real server for the benchmark: `luntan serve`'s own gunicorn command line on a free loopback port,
-in a process group of its own so that stopping it stops every worker."""
+serving the site's application with the ceiling beside it (luntan.bench.wsgi), in a process group of its
+own so that stopping it stops every worker."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from pathlib import Path
 
 from luntan.core.management.commands.serve import gunicorn_argv
 
+SITE_APPLICATION = "luntan.wsgi:application"
+BENCH_APPLICATION = "luntan.bench.wsgi:application"
+
 
 class ServerError(RuntimeError):
     pass
@@ -25,7 +29,10 @@ def free_port() -> int:
 
 
 def argv(port: int, *, workers: int | None = None) -> list[str]:
-    return gunicorn_argv(bind=f"127.0.0.1:{port}", workers=workers)
+    """`luntan serve`'s command line, the application aside."""
+    line = gunicorn_argv(bind=f"127.0.0.1:{port}", workers=workers)
+    line[line.index(SITE_APPLICATION)] = BENCH_APPLICATION
+    return line
 
 
 def start(port: int, *, env: dict[str, str], log_path: Path, workers: int | None = None) -> subprocess.Popen:

@@ -5,15 +5,15 @@ from datetime import timedelta
 
 import pytest
 from django.db.models import Count, Max
-from django.test import override_settings
-from django.urls import clear_url_caches
+from django.test import Client
 from django.utils import timezone
 
 from luntan.accounts.models import Member, name_key
-from luntan.core.bench import report, site, wrk
-from luntan.core.bench.pages import ANONYMOUS, CEILING, MEMBER, QueryCount
-from luntan.core.bench.report import Row
-from luntan.core.bench.views import BODY, CEILING_BYTES
+from luntan.bench import ceiling, report, server, site, wrk
+from luntan.bench.ceiling import BODY, CEILING_BYTES
+from luntan.bench.pages import ANONYMOUS, CEILING, MEMBER, CeilingClient, QueryCount
+from luntan.bench.report import Row
+from luntan.core.management.commands.serve import gunicorn_argv
 from luntan.forum.models import Board, Floor, Thread
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8123/thread/1/
@@ -169,7 +169,8 @@ def test_table_shows_each_page_as_a_share_of_the_ceiling():
 
 def test_missing_measurements_are_not_passes():
     found = report.checks([Row(CEILING, ANONYMOUS, _result(2000))])
-    assert all(c.passed is None for c in found if "thread page" in c.name or "megathread" in c.name)
+    unmeasured = [c for c in found if "thread page" in c.name or "megathread" in c.name]
+    assert unmeasured and all(c.passed is None for c in unmeasured)
 
 
 def test_docs_section_is_replaced_and_the_prose_kept(tmp_path):
@@ -192,25 +193,29 @@ def test_ceiling_is_sixty_kilobytes_of_valid_utf8():
     BODY.decode("utf-8")
 
 
-def _reload_urls():
-    import importlib
-
-    import luntan.urls
-
-    clear_url_caches()
-    importlib.reload(luntan.urls)
+def test_ceiling_runs_djangos_default_middleware_not_the_sites():
+    client = CeilingClient()
+    status, headers, content = client.request(ceiling.PATH)
+    assert status == 200 and content == BODY
+    assert "Content-Security-Policy" not in headers  # the site's SecurityHeadersMiddleware did not run
+    assert headers["X-Frame-Options"] == "DENY" and headers["Referrer-Policy"]  # Django's own did
+    assert [type(m.__self__).__name__ for m in client.handler._view_middleware] == ["CsrfViewMiddleware"]
+    assert client.get("/") == 404  # it routes nothing of the site
 
 
 @pytest.mark.django_db
-def test_ceiling_is_routed_only_for_the_bench(client):
-    try:
-        with override_settings(LUNTAN_BENCH=True):
-            _reload_urls()
-            assert client.get("/bench/ceiling/").status_code == 200
-        _reload_urls()
-        assert client.get("/bench/ceiling/").status_code == 404
-    finally:
-        _reload_urls()
+def test_the_site_has_no_ceiling_and_keeps_its_own_middleware():
+    assert Client().get(ceiling.PATH).status_code == 404
+    from django.conf import settings
+
+    assert "luntan.core.middleware.SecurityHeadersMiddleware" in settings.MIDDLEWARE
+
+
+def test_bench_server_is_luntan_serve_with_the_ceiling_beside_the_site():
+    line = server.argv(8123, workers=3)
+    site_line = gunicorn_argv(bind="127.0.0.1:8123", workers=3)
+    assert line[-1] == "luntan.bench.wsgi:application" and site_line[-1] == "luntan.wsgi:application"
+    assert line[:-1] == site_line[:-1]
 
 
 # --- the synthetic site -------------------------------------------------------------------------------------
@@ -274,25 +279,41 @@ def test_floors_carry_cooked_html(tiny_site):
     assert floor is not None and "<strong>" in floor.html and "[b]" not in floor.html
 
 
+def test_a_site_with_posts_is_not_mistaken_for_a_bench_site(make_thread):
+    make_thread(replies=2)
+    assert site.find_site() is None
+    assert not site.database_is_empty()
+
+
 @pytest.mark.django_db
-def test_a_site_with_posts_is_not_mistaken_for_a_bench_site():
+def test_an_empty_database_is_empty():
     assert site.find_site() is None
     assert site.database_is_empty()
 
 
-def test_busy_share_is_a_share_of_the_cpu():
-    from luntan.core.bench import machine
+def test_busy_share_is_the_busy_part_of_the_cpu_time_that_passed(monkeypatch):
+    from luntan.bench import machine
 
-    busy = machine.busy_share(0.05)
-    assert busy is None or 0.0 <= busy <= 1.0
+    readings = iter([(100, 1000), (150, 1100)])  # 50 busy jiffies out of 100
+    monkeypatch.setattr(machine, "_cpu_times", lambda: next(readings))
+    monkeypatch.setattr(machine.time, "sleep", lambda s: None)
+    assert machine.busy_share(1.0) == pytest.approx(0.5)
+    monkeypatch.setattr(machine, "_cpu_times", lambda: (100, 1000))  # no time passed: no share
+    assert machine.busy_share(1.0) is None
+    monkeypatch.setattr(machine, "_cpu_times", lambda: None)  # no /proc/stat
+    assert machine.busy_share(1.0) is None
 
 
-def test_cpu_meter_sees_no_other_load_when_nothing_else_runs_in_its_group():
-    import os
+@pytest.mark.parametrize("ours, expected", [(20, 0.4), (0, 0.6), (60, 0.0), (90, 0.0)])
+def test_cpu_meter_counts_only_what_other_processes_used(monkeypatch, ours, expected):
+    from luntan.bench import machine
 
-    from luntan.core.bench import machine
-
-    meter = machine.CpuMeter(os.getpgid(0))
+    # 60 of 100 jiffies busy; the server's group, this process and wrk used `ours` of them.
+    readings = iter([(1000, 5000), (1060, 5100)])
+    ticks = iter([500, 500 + ours])
+    monkeypatch.setattr(machine, "_cpu_times", lambda: next(readings))
+    monkeypatch.setattr(machine, "_group_ticks", lambda pgid: next(ticks))
+    monkeypatch.setattr(machine, "_own_ticks", lambda: 0)
+    meter = machine.CpuMeter(12345)
     meter.start()
-    others = meter.others()
-    assert others is None or 0.0 <= others <= 1.0
+    assert meter.others() == pytest.approx(expected)

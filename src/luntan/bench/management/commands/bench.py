@@ -3,8 +3,9 @@
 1. Builds (once) a site of 50,000 floors plus a 100,000-floor megathread in its own var folder
    (var/bench/: SQLite, disk cache, secret key), or in the database DATABASE_URL names.
 2. Counts each page's SQL queries by rendering it once in this process.
-3. Starts `luntan serve`'s gunicorn on a free loopback port (LUNTAN_BENCH=1, so the ceiling view exists),
-   drives every page with wrk as a guest and as a signed-in member, and stops the server whatever happens.
+3. Starts `luntan serve`'s gunicorn on a free loopback port, serving the site and beside it the ceiling
+   (luntan.bench.ceiling: a bare view under Django's default middleware), drives every page with wrk as a
+   guest and as a signed-in member, and stops the server whatever happens.
 4. Prints the table and the targets, and refreshes the generated section of docs/benchmarks.md.
 
 Settings are read from LUNTAN_VAR when Django starts, so the command runs itself again with LUNTAN_VAR
@@ -21,6 +22,7 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 import django
 from django.conf import settings
@@ -40,7 +42,7 @@ def site_fingerprint() -> str:
     a SQLite bench site built before is then thrown away and built again."""
     from django.apps import apps
 
-    from luntan.core.bench import site
+    from luntan.bench import site
 
     digest = hashlib.sha256(django.get_version().encode())
     for config in sorted(apps.get_app_configs(), key=lambda c: c.label):
@@ -97,14 +99,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         var_dir = Path(options["var"] or default_var_dir()).resolve()
-        if Path(settings.VAR_DIR).resolve() != var_dir or not getattr(settings, "LUNTAN_BENCH", False):
+        if Path(settings.VAR_DIR).resolve() != var_dir or not os.environ.get(CHILD_MARK):
             self._reexec(var_dir, options)
             return
         self._bench(var_dir, options)
 
     def _reexec(self, var_dir: Path, options: dict) -> None:
         if os.environ.get(CHILD_MARK):
-            raise CommandError(f"the settings did not pick up LUNTAN_VAR={var_dir} and LUNTAN_BENCH=1; "
+            raise CommandError(f"the settings did not pick up LUNTAN_VAR={var_dir}; "
                                f"is DJANGO_SETTINGS_MODULE ({os.environ.get('DJANGO_SETTINGS_MODULE')}) "
                                "built on luntan.settings.base?")
         if options["rebuild"]:
@@ -122,7 +124,7 @@ class Command(BaseCommand):
             if options[name] is not None:
                 argv += [f"--{name}", str(options[name])]
         argv += ["--var", str(var_dir)]
-        env = {**os.environ, "LUNTAN_VAR": str(var_dir), "LUNTAN_BENCH": "1", CHILD_MARK: "1"}
+        env = {**os.environ, "LUNTAN_VAR": str(var_dir), CHILD_MARK: "1"}
         env.setdefault("DJANGO_SETTINGS_MODULE", "luntan.settings.production")
         sys.stdout.flush()
         sys.stderr.flush()
@@ -140,7 +142,7 @@ class Command(BaseCommand):
     # --- steps 1 to 4 ----------------------------------------------------------------------------------
 
     def _bench(self, var_dir: Path, options: dict) -> None:
-        from luntan.core.bench import wrk
+        from luntan.bench import wrk
 
         say = self._say
         seconds = options["seconds"] or (3.0 if options["quick"] else 12.0)
@@ -153,10 +155,10 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         site = self._site(options)
-        if options["build_only"]:
+        if wrk_path is None:  # --build-only
             return
 
-        from luntan.core.bench import pages as bench_pages
+        from luntan.bench import pages as bench_pages
 
         page_list = bench_pages.pages_for(site)
         member = bench_pages.member_client(site)
@@ -182,7 +184,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _site(self, options: dict):
-        from luntan.core.bench import site as builder
+        from luntan.bench import site as builder
 
         site = builder.find_site()
         if site is None:
@@ -206,7 +208,7 @@ class Command(BaseCommand):
         return site
 
     def _profile(self, var_dir: Path, page_list, member) -> None:
-        from luntan.core.bench import pages as bench_pages
+        from luntan.bench import pages as bench_pages
 
         thread = next(p for p in page_list if p.name.startswith("thread page"))
         text = bench_pages.profile(thread.path, member)
@@ -219,13 +221,13 @@ class Command(BaseCommand):
 
     def _load(self, var_dir: Path, options: dict, page_list, queries, cookie: str, wrk_path: str, *,
               seconds: float, warmup: float, rounds: int):
-        from luntan.core.bench import machine, server, wrk
-        from luntan.core.bench.pages import CEILING_PATH, MEMBER, VISITORS
-        from luntan.core.bench.report import Row
+        from luntan.bench import machine, server, wrk
+        from luntan.bench.pages import CEILING_PATH, MEMBER, VISITORS
+        from luntan.bench.report import Row
 
         port = server.free_port()
         log_path = var_dir / "server.log"
-        env = {**os.environ, "LUNTAN_VAR": str(var_dir), "LUNTAN_BENCH": "1"}
+        env = {**os.environ, "LUNTAN_VAR": str(var_dir)}
         env.pop(CHILD_MARK, None)
         argv = server.argv(port, workers=options["workers"])
         self._workers = argv[argv.index("--workers") + 1]
@@ -300,7 +302,7 @@ class Command(BaseCommand):
 
     def _report(self, var_dir: Path, options: dict, site, rows, *, seconds: float, warmup: float,
                 rounds: int) -> None:
-        from luntan.core.bench import report
+        from luntan.bench import report
         from luntan.forum.models import Board, Thread
 
         found = report.checks(rows)
@@ -348,7 +350,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _machine() -> str:
-        from luntan.core.bench import machine
+        from luntan.bench import machine
         from luntan.core.management.commands.serve import cpu_count
 
         memory = machine.memory_gib()
@@ -364,6 +366,8 @@ class Command(BaseCommand):
             return f"SQLite {sqlite3.sqlite_version} (WAL), {name}"
         connection.ensure_connection()
         if connection.vendor == "postgresql":
-            v = connection.pg_version
+            from django.db.backends.postgresql.base import DatabaseWrapper
+
+            v = cast(DatabaseWrapper, connection).pg_version
             return f"PostgreSQL {v // 10000}.{v % 10000}"
         return connection.vendor

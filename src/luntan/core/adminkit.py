@@ -1,0 +1,52 @@
+"""What every admin page of Luntan shares: the admin writes through the services too, and a write the
+services refuse (a board that still has threads, a member with posts) comes back as a message on the
+page, never as a server error."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+
+
+def refusal_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+class ThroughServices(admin.ModelAdmin):
+    """A ModelAdmin whose save_model / delete_model call services: a refusal raised there (after
+    the form was valid, e.g. by a concurrent change) rolls the admin's transaction back and is shown as an
+    error message on the page the admin came from."""
+
+    def _refused(self, request, error: Exception):
+        messages.error(request, refusal_text(error))
+        return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except (ValidationError, PermissionDenied) as error:
+            if request.method != "POST":
+                raise
+            return self._refused(request, error)
+
+    def delete_view(self, request, *args, **kwargs):
+        try:
+            return super().delete_view(request, *args, **kwargs)
+        except (ValidationError, PermissionDenied) as error:
+            if request.method != "POST":
+                raise
+            return self._refused(request, error)
+
+    def changelist_view(self, request, *args, **kwargs):
+        try:
+            return super().changelist_view(request, *args, **kwargs)
+        except (ValidationError, PermissionDenied) as error:
+            if request.method != "POST":
+                raise
+            return self._refused(request, error)
+
+    def delete_queryset(self, request, queryset) -> None:
+        """The bulk "delete selected" action: one service call per object, as the delete page makes."""
+        for obj in queryset:
+            self.delete_model(request, obj)

@@ -1,0 +1,106 @@
+"""Slow clients must not stop the site: `luntan serve` hands a request to the site only once it has fully
+arrived, so clients trickling their headers or bodies hold no worker (docs/serving.md, "Slow clients")."""
+
+import socket
+import time
+
+import live_site
+import pytest
+
+from luntan.core import buffering_worker, slowprobe
+from luntan.core.buffering_worker import RequestError, request_size
+
+VIEW_COUNT = "from luntan.forum.models import Thread; print(Thread.objects.get(pk=1).view_count)"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    running = live_site.start(tmp_path_factory.mktemp("var"))
+    yield running
+    live_site.stop(running)
+
+
+def test_twenty_slow_clients_do_not_delay_the_home_page(site):
+    result = slowprobe.run(port=site.port, path="/", slow_clients=20, seconds=5.0)
+
+    assert result.slow_clients_open == 20, result.summary()  # they were really holding on meanwhile
+    assert result.ok(limit=1.0), result.summary()
+    assert set(result.statuses) == {200}
+
+
+def _send(site, data: bytes, *, pause: float = 0.0) -> bytes:
+    with socket.create_connection(("127.0.0.1", site.port), timeout=10) as sock:
+        for part in (data[: len(data) // 2], data[len(data) // 2:]) if pause else (data,):
+            sock.sendall(part)
+            time.sleep(pause)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_a_request_that_arrives_in_pieces_is_answered_once_complete(site):
+    body = b"username=x&password=y"
+    request = (b"POST /login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+               b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+
+    answer = _send(site, request, pause=0.5)
+
+    assert answer.startswith(b"HTTP/1.1 403")  # the site saw the whole form: CSRF refused it, no 400/408
+
+
+def test_a_request_larger_than_the_limit_is_refused_before_its_body(site):
+    head = (b"POST /login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n"
+            % (buffering_worker.MAX_REQUEST_BYTES + 1))
+
+    assert _send(site, head).startswith(b"HTTP/1.1 413")
+
+
+def test_static_files_are_served_whole(site):
+    status, html = site.get("/")
+    stylesheet = html.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
+    on_disk = (site.var / "static" / stylesheet.removeprefix("/static/")).read_text()
+
+    assert status == 200 and "</html>" in html
+    assert site.get(stylesheet) == (200, on_disk)  # whitenoise's file, sent through the worker's buffer
+
+
+@pytest.mark.parametrize(("data", "size"), [
+    (b"GET / HTTP/1.1\r\nHost: x\r\n", None),
+    (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", 27),
+    (b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab", 43),
+    (b"POST / HTTP/1.1\r\ncontent-length: 5, 5\r\n\r\n", 46),
+])
+def test_request_size_is_known_once_the_headers_are_in(data, size):
+    assert request_size(data)[0] == size
+
+
+@pytest.mark.parametrize(("data", "status"), [
+    (b"POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", b"400"),
+    (b"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", b"400"),
+    (b"POST / HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n", b"413"),
+    (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", b"411"),
+    (b"GET / HTTP/1.1\r\nX: " + b"y" * (buffering_worker.MAX_HEADER_BYTES + 1), b"431"),
+])
+def test_requests_that_can_never_be_served_are_refused_early(data, status):
+    with pytest.raises(RequestError) as refused:
+        request_size(data)
+    assert refused.value.reply.startswith(b"HTTP/1.1 " + status)
+
+
+def test_sigterm_stops_the_server_promptly_with_slow_clients_open_and_keeps_the_view_counts(tmp_path):
+    running = live_site.start(tmp_path / "var")
+    running.luntan("demo")
+    before = int(running.luntan("shell", "-v", "0", "-c", VIEW_COUNT))
+    for _ in range(5):
+        assert running.get("/thread/1/")[0] == 200
+    holding = slowprobe.run(port=running.port, slow_clients=6, seconds=2.5, settle=0.5)
+    assert holding.ok(limit=1.0), holding.summary()
+    with socket.create_connection(("127.0.0.1", running.port)) as slow:
+        slow.sendall(b"POST /login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nab")
+        started = time.monotonic()
+
+        assert live_site.stop(running) == 0
+        assert time.monotonic() - started < 10  # nobody waits for the half-sent request
+    # The workers handed their counts over on the way out and the master wrote them.
+    assert int(running.luntan("shell", "-v", "0", "-c", VIEW_COUNT)) == before + 5
