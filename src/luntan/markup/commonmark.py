@@ -19,6 +19,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from .links import validate_link
 from .smilies import SMILEY_RE, smiley_html
 
+POST_HEADING_SHIFT: Final = 2
 _ALIGN_STYLES: Final = {f"text-align:{a}": f"align-{a}" for a in ("left", "center", "right")}
 
 
@@ -61,6 +62,9 @@ def _tidy(state: StateCore) -> None:
     for token in state.tokens:
         if token.type in ("th_open", "td_open"):
             _align_to_class(token)
+        elif token.type in ("heading_open", "heading_close"):
+            # The page's h1 is the thread's title and h2 its sections: a post's "# heading" starts at h3.
+            token.tag = f"h{min(int(token.tag[1]) + POST_HEADING_SHIFT, 6)}"
         elif token.type == "inline" and token.children:
             token.children = [_checked_image(child) for child in token.children]
 

@@ -32,7 +32,7 @@ _START_RE: Final = re.compile(r"[0-9]{1,9}")
 _TAGS: Final = frozenset(
     {
         "p", "br", "strong", "em", "u", "s", "del", "code", "pre", "blockquote", "cite",
-        "ul", "ol", "li", "a", "img", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
+        "ul", "ol", "li", "a", "img", "hr", "h3", "h4", "h5", "h6",
         "table", "thead", "tbody", "tr", "th", "td", "span", "div",
     }
 )  # fmt: skip
