@@ -66,8 +66,13 @@ def member_client(site: BenchSite) -> Client:
 
 
 def session_cookie(client: Client) -> str:
-    name = settings.SESSION_COOKIE_NAME
-    return f"{name}={client.cookies[name].value}"
+    """What a signed-in member's browser sends with each page: the session, and the form-token cookie the
+    site gave it with its first page (without it every request would make and send a new token, which no
+    browser does)."""
+    if settings.CSRF_COOKIE_NAME not in client.cookies:
+        client.get("/")
+    names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    return "; ".join(f"{name}={client.cookies[name].value}" for name in names)
 
 
 def _scopes(site: BenchSite) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ BEGIN = "<!-- luntan bench: generated section, refreshed by `luntan bench` -->"
 END = "<!-- luntan bench: end of generated section -->"
 
 # The targets from the issue.
-ANON_THREAD_MIN = 0.50  # anonymous thread page: at least half the ceiling's requests/s
+ANON_THREAD_MIN = 0.60  # anonymous thread page: at least 60 % of the ceiling's requests/s (the standing target)
 MEMBER_THREAD_MIN = 0.20  # signed-in thread page: at least a fifth
 P99_MAX_MS = 50.0
 MEGATHREAD_TOLERANCE = 0.20  # last page within 20% of the first

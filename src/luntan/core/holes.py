@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from weakref import WeakKeyDictionary
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -51,6 +53,13 @@ def userbox(request: HttpRequest, args: list[str]) -> str:
 
 def messages(request: HttpRequest, args: list[str]) -> str:
     storage = getattr(request, "_messages", None)
+    if storage is None:
+        return ""
+    # Messages wait in a cookie or the session (Django's fallback storage) or were added just now: a
+    # visitor with neither cookie and nothing new has none, and the stores need not be read.
+    if (not getattr(storage, "_queued_messages", True) and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and CookieStorage.cookie_name not in request.COOKIES):
+        return ""
     if not storage:
         return ""
     return render_to_string("core/_messages.html", {"messages": list(storage)})

@@ -112,13 +112,21 @@ def client_address(request: HttpRequest) -> str:
     """The visitor's address: REMOTE_ADDR, or, when that is a proxy named in TRUSTED_PROXIES, the right-most
     X-Forwarded-For entry that is not itself a trusted proxy. Each proxy appends the address it saw, so
     everything left of the first untrusted entry was written by the client and may be forged."""
-    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    return _client_address(request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR", ""),
+                           tuple(settings.TRUSTED_PROXIES))
+
+
+# Every page asks (presence), and a visitor sends the same headers page after page: parsing them is
+# remembered rather than redone.
+@functools.lru_cache(maxsize=4096)
+def _client_address(remote_addr: str, forwarded_for: str, trusted: tuple[str, ...]) -> str:
+    remote = _address(remote_addr)
     if remote is None:
         return "unknown"
-    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    networks = _networks(trusted)
     if not networks or not _trusted(remote, networks):
         return str(remote)
-    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+    for entry in reversed(forwarded_for.split(",")):
         hop = _address(entry)
         if hop is None:  # garbage in the header: keep the last address a trusted proxy vouched for
             break
@@ -142,6 +150,12 @@ def _fresh_here(mark: str, now: float) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=4096)
+def _guest_digest(address: str) -> str:
+    """Guests are counted by a hash of their address: the online list keeps no address itself."""
+    return hashlib.blake2b(address.encode(), digest_size=8).hexdigest()
+
+
 def seen(request: HttpRequest) -> None:
     now = time.time()
     user = getattr(request, "user", None)
@@ -150,7 +164,7 @@ def seen(request: HttpRequest) -> None:
         if not _fresh_here(mark, now) and cache.add(mark, 1, MARK_SECONDS):
             _note_member(user.pk, user.username, now)
     else:
-        digest = hashlib.blake2b(client_address(request).encode(), digest_size=8).hexdigest()
+        digest = _guest_digest(client_address(request))
         mark = f"presence:mark:g:{digest}"
         if not _fresh_here(mark, now) and cache.add(mark, 1, MARK_SECONDS):
             _note_guest(digest, now)
