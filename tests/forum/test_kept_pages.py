@@ -52,3 +52,19 @@ def test_a_member_cannot_plant_a_hole(make_thread, other_member, member_client):
         assert "csrfmiddlewaretoken" not in content and "linklike" not in content
         assert "&lt;!--hole:userbox:--&gt;" in content
     assert token and token not in "".join(contents)
+
+
+def test_a_kept_quick_reply_gets_a_fresh_submission_key_and_a_working_token(thread, member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    pages = [client.get(f"/thread/{thread.pk}/").content.decode() for _ in range(2)]
+    keys = [re.search(r'name="submission_key" value="([0-9a-f]{32})"', page).group(1) for page in pages]
+    assert keys[0] != keys[1]  # the fragment is kept, the key is not
+    form = pages[1].split('class="reply-form"')[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = client.post(f"/thread/{thread.pk}/reply/", {"csrfmiddlewaretoken": token, "source": "顶一下",
+                                                            "format": "bbcode", "submission_key": keys[1]})
+    assert response.status_code == 302 and thread.floors.count() == 2
+    # The userbox's log-out form carries a working token too.
+    userbox = pages[1].split('class="userbox"')[1].split("</div>")[0]
+    assert member.username in userbox and "csrfmiddlewaretoken" in userbox and "<!--" not in userbox

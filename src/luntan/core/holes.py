@@ -8,12 +8,15 @@ page."""
 
 import re
 from collections.abc import Callable
+from typing import cast
 from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.template import engines
+from django.template.backends.jinja2 import Jinja2
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.translation import get_language
@@ -34,9 +37,30 @@ def csrf_field(request: HttpRequest, args: list[str]) -> str:
     return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
 
 
+# Where a kept fragment's form token goes; no member text can hold a comment (see the module's docstring).
+TOKEN_MARK = "<!--csrf-input-->"  # noqa: S105 - a placeholder, not a secret
+
+
+def kept_form(request: HttpRequest, key: str, template_name: str, context: dict, **blanks: str) -> str:
+    """A fragment with a form, rendered once per `key` and kept in this process: only the form token (and
+    each of `blanks`, {marker: value}) differs per request and is put in afterwards. `key` must name
+    everything else the template reads."""
+    found = localcache.fragments.get(key)
+    if found is None:
+        template = cast(Jinja2, engines["jinja2"]).env.get_template(template_name)
+        found = template.render({**context, "request": request, "csrf_input": Markup(TOKEN_MARK)})  # noqa: S704
+        localcache.fragments.set(key, found, len(found) * 2)
+    found = found.replace(TOKEN_MARK, csrf_field(request, []))
+    for marker, value in blanks.items():
+        found = found.replace(marker, value)
+    return found
+
+
 def userbox(request: HttpRequest, args: list[str]) -> str:
-    if request.user.is_authenticated:
-        return render_to_string("core/_userbox.html", request=request)
+    user = request.user
+    if user.is_authenticated:
+        return kept_form(request, f"userbox:m:{get_language()}:{user.pk}:{user.get_username()}",
+                         "core/_userbox.html", {})
     # A guest's box only changes with the page it links back to. Only a kept page's box is kept: its
     # address is the page's key, made sensible (luntan.core.pagecache), while any other page's address is
     # whatever the visitor typed.

@@ -4,15 +4,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from markupsafe import Markup
 
 from luntan.core import counters, pagecache, presence
-from luntan.core.holes import add_fillers
+from luntan.core.holes import add_fillers, kept_form
 from luntan.core.jinja import url
 from luntan.core.views import error_page, form_status, login_first
 from luntan.forum import permissions, queries, services
@@ -98,12 +99,18 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
         add_fillers(
             response,
             actions=floor_actions(request.user, found, moderator=moderator, can_reply=can_reply),
-            reply=lambda req, args: render_to_string("forum/_quick_reply.html", {
-                "thread": found, "can_reply": can_reply, "submission_key": new_submission_key()}, request=req),
+            reply=lambda req, args: kept_form(
+                req, f"quickreply:{get_language()}:{found.pk}:{int(can_reply)}:{int(found.is_locked)}",
+                "forum/_quick_reply.html", {"thread": found, "can_reply": can_reply, "submission_key": KEY_BLANK},
+                **{KEY_MARK: new_submission_key()}),
         )
     if response.status_code == 200:
         counters.count_view(tid)
     return response
+
+
+KEY_MARK = "<!--submission-key-->"  # where a kept quick reply gets its own submission key
+KEY_BLANK = Markup(KEY_MARK)  # noqa: S704 - fixed text
 
 
 def _thread_page(request: HttpRequest, found, floor_page, *, moderator: bool) -> HttpResponse:
