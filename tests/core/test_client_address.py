@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client, RequestFactory
 
-from luntan.core import counters, presence
+from luntan.core import presence
 from luntan.forum.models import Floor
 
 PROXY = "127.0.0.1"
@@ -15,14 +15,6 @@ PROXY = "127.0.0.1"
 def _address(*, remote=PROXY, forwarded=None) -> str:
     extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
     return presence.client_address(RequestFactory().get("/", REMOTE_ADDR=remote, **extra))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process_memory():
-    presence.forget_local()
-    counters.push_local()
-    yield
-    presence.forget_local()
 
 
 def test_without_trusted_proxies_the_forwarded_header_is_ignored(settings):

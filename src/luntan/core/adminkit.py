@@ -22,29 +22,23 @@ class ThroughServices(admin.ModelAdmin):
         messages.error(request, refusal_text(error))
         return HttpResponseRedirect(request.get_full_path())
 
-    def changeform_view(self, request, *args, **kwargs):
+    def _showing_refusals(self, view, request, *args, **kwargs):
+        """Runs one of the admin's own views; a refusal on a POST comes back as a message."""
         try:
-            return super().changeform_view(request, *args, **kwargs)
+            return view(request, *args, **kwargs)
         except (ValidationError, PermissionDenied) as error:
             if request.method != "POST":
                 raise
             return self._refused(request, error)
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._showing_refusals(super().changeform_view, request, *args, **kwargs)
 
     def delete_view(self, request, *args, **kwargs):
-        try:
-            return super().delete_view(request, *args, **kwargs)
-        except (ValidationError, PermissionDenied) as error:
-            if request.method != "POST":
-                raise
-            return self._refused(request, error)
+        return self._showing_refusals(super().delete_view, request, *args, **kwargs)
 
     def changelist_view(self, request, *args, **kwargs):
-        try:
-            return super().changelist_view(request, *args, **kwargs)
-        except (ValidationError, PermissionDenied) as error:
-            if request.method != "POST":
-                raise
-            return self._refused(request, error)
+        return self._showing_refusals(super().changelist_view, request, *args, **kwargs)
 
     def delete_queryset(self, request, queryset) -> None:
         """The bulk "delete selected" action: one service call per object, as the delete page makes."""
