@@ -75,32 +75,27 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/pip
 	$(PIP) install -e ".[test]"
 	touch $@ $(STAMP)
 
-# The browser tests drive Debian's chromium; as root we install it, otherwise they skip with a reason.
-browser-deps:
+# apt_missing(PACKAGES, WHAT): installs those of the Debian PACKAGES that are not installed, when run as root
+# with apt-get; otherwise says that WHAT will be skipped (the tests say why themselves).
+define apt_missing
 	@missing=""; \
-	[ -x /usr/bin/chromium ] || missing=" chromium"; \
-	if command -v dpkg-query >/dev/null && ! dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null \
-	    | grep -q "install ok installed"; then missing="$$missing fonts-noto-cjk"; fi; \
+	for pkg in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "make: installing$$missing for the browser tests"; \
+	    echo "make: installing$$missing for $(2)"; \
 	    apt-get update -qq && $(APT) install $$missing >/dev/null; \
 	  else \
-	    echo "make: missing $$missing (not root, not installed): browser tests may be skipped"; \
+	    echo "make: missing$$missing (not root, not installed): $(2) may be skipped"; \
 	  fi; \
 	fi
+endef
 
-# tests/deploy/ starts Debian's nginx with deploy/nginx.conf (and a certificate made by openssl); as root we
-# install them, otherwise those tests skip and say why.
+# The browser tests drive Debian's chromium (with CJK fonts, or Chinese shows as boxes in screenshots).
+browser-deps:
+	$(call apt_missing,chromium fonts-noto-cjk,the browser tests)
+
+# tests/deploy/ starts Debian's nginx with deploy/nginx.conf, with a certificate made by openssl.
 proxy-deps:
-	@missing=""; \
-	[ -x /usr/sbin/nginx ] || missing=" nginx"; \
-	command -v openssl >/dev/null || missing="$$missing openssl"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "make: installing$$missing for the reverse-proxy tests"; \
-	    apt-get update -qq && $(APT) install $$missing >/dev/null; \
-	  else \
-	    echo "make: missing$$missing (not root, not installed): the reverse-proxy tests will be skipped"; \
-	  fi; \
-	fi
+	$(call apt_missing,nginx openssl,the reverse-proxy tests)
