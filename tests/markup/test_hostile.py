@@ -280,12 +280,14 @@ PATHOLOGICAL: list[tuple[str, str]] = [
 
 @pytest.mark.parametrize(("fmt", "source"), PATHOLOGICAL, ids=[f"{f}-{s[:12]!r}" for f, s in PATHOLOGICAL])
 def test_pathological_input_is_fast_and_inert(fmt: str, source: str) -> None:
-    # CPU time of this process, not the wall clock: a busy machine must not fail the test, a blow-up must.
+    # A guard against a blow-up (super-linear work on 50,000 hostile characters takes minutes), not a speed
+    # measurement: CPU time of this process, not the wall clock, with room for a busy CI machine (the worst
+    # case, markdown's nested image brackets, takes 1-2 s of CPU there). Speed is `make bench`'s job.
     started = time.process_time()
     html = cook(source, fmt=fmt)
     elapsed = time.process_time() - started
     assert_inert(html)
-    assert elapsed < 2.0, f"{elapsed:.2f}s"
+    assert elapsed < 6.0, f"{elapsed:.2f}s"
 
 
 def test_deep_nesting_is_bounded() -> None:
