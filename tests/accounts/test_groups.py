@@ -19,7 +19,7 @@ def test_the_standard_groups_have_their_roles():
     assert roles == {
         "admin": "管理员", "super_moderator": "超级版主", "moderator": "版主", "silenced": "禁止发言",
         "newcomer": "新手上路", "registered": "注册会员", "intermediate": "中级会员", "senior": "高级会员",
-        "gold": "金牌会员", "veteran": "论坛元老",
+        "gold": "金牌会员", "veteran": "论坛元老", "guest": "游客",
     }
 
 
@@ -29,7 +29,9 @@ def test_a_superuser_joins_the_admin_group_after_it_was_renamed_in_the_admin():
     client.force_login(boss)
     admins = group_for(MemberGroup.Role.ADMIN)
     response = client.post(f"/admin/accounts/membergroup/{admins.pk}/change/",
-                           {"name": "站务组", "kind": "system", "color": "#d0021b", "order": "1"})
+                           {"name": "站务组", "kind": "system", "color": "#d0021b", "order": "1", "stars": 0,
+                            "can_post": "on", "daily_mood_votes": 20, "max_signature_chars": 200,
+                            "max_attachment_kb": 2048, "wheel_spins_per_day": 3})
     assert response.status_code == 302
     admins.refresh_from_db()
     assert (admins.name, admins.role) == ("站务组", "admin")

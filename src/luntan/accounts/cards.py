@@ -6,18 +6,33 @@ members and returns {uid: [(label, value), ...]} with a constant number of queri
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext, pgettext
 
 from luntan.core import presence
 
 RowProvider = Callable[[list], dict[int, list[tuple[str, str]]]]
+Annotator = Callable[[QuerySet], QuerySet]
 _providers: list[RowProvider] = []
+_annotators: list[Annotator] = []
 
 
-def register_rows(provider: RowProvider) -> RowProvider:
+def register_rows(provider: RowProvider, *, annotate: Annotator | None = None) -> RowProvider:
+    """`annotate`, if given, adds what the provider reads to the query that loads the card's members, so
+    a page of cards stays one query; the provider must still work on members loaded without it."""
     if provider not in _providers:
         _providers.append(provider)
+    if annotate is not None and annotate not in _annotators:
+        _annotators.append(annotate)
     return provider
+
+
+def card_members(queryset: QuerySet) -> QuerySet:
+    """The members of some cards, with their group and whatever the row providers read."""
+    queryset = queryset.select_related("group")
+    for annotate in _annotators:
+        queryset = annotate(queryset)
+    return queryset
 
 
 _labels: dict[str, dict[str, str]] = {}

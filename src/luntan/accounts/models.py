@@ -30,6 +30,7 @@ class MemberGroup(models.Model):
         SUPER_MODERATOR = "super_moderator", _("super moderators")
         MODERATOR = "moderator", _("moderators")
         SILENCED = "silenced", _("silenced members")
+        GUEST = "guest", _("guests")
         NEWCOMER = "newcomer", _("newcomers")
         REGISTERED = "registered", _("registered members")
         INTERMEDIATE = "intermediate", _("intermediate members")
@@ -46,6 +47,19 @@ class MemberGroup(models.Model):
     color = models.CharField(_("colour"), max_length=7, blank=True, default="")
     is_default = models.BooleanField(_("default for new members"), default=False)
     order = models.PositiveIntegerField(_("order"), default=0)
+    # A member level (kind MEMBER) holds the members whose total credits reach `credits_from`, up to the
+    # next level's; special and system groups never move by credits (luntan.accounts.levels).
+    credits_from = models.BigIntegerField(_("level from total credits"), null=True, blank=True)
+    stars = models.PositiveSmallIntegerField(_("stars"), default=0)
+    # What the group may do; read through luntan.accounts.groups.rules_for, nowhere else.
+    can_post = models.BooleanField(_("may post"), default=True)
+    daily_mood_votes = models.PositiveSmallIntegerField(_("mood votes a day"), default=20)
+    max_signature_chars = models.PositiveIntegerField(_("signature length"), default=200)
+    max_attachment_kb = models.PositiveIntegerField(_("attachment size (KB)"), default=2048)
+    allow_links = models.BooleanField(_("links allowed in posts"), default=True)
+    allow_images = models.BooleanField(_("images allowed in posts"), default=True)
+    allow_transfer = models.BooleanField(_("may transfer credits"), default=True)
+    wheel_spins_per_day = models.PositiveSmallIntegerField(_("lucky wheel spins a day"), default=3)
 
     class Meta:
         ordering = ["order", "id"]
@@ -110,6 +124,13 @@ class Member(AbstractBaseUser, PermissionsMixin):
     post_count = models.PositiveIntegerField(_("posts"), default=0)
     thread_count = models.PositiveIntegerField(_("threads"), default=0)
     digest_count = models.PositiveIntegerField(_("digest threads"), default=0)
+    # The level formula's result (luntan.accounts.levels), kept for the member list and the rankings.
+    credit_total = models.BigIntegerField(_("total credits"), default=0)
+    # Changes with every change of the member's credits, medals or level: the member's own card is keyed
+    # by it, so one sees one's new balance at once (the session loads the member row anyway).
+    card_stamp = models.PositiveBigIntegerField(default=0, editable=False)
+    # The local day of the member's last rewarded first visit (luntan.credits.middleware).
+    visit_day = models.DateField(null=True, blank=True, editable=False)
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
-from luntan.accounts.cards import Card, build_cards
+from luntan.accounts.cards import Card, build_cards, card_members
 from luntan.accounts.models import Member
 from luntan.forum.models import Floor, Thread
 from luntan.forum.queries import parse_id, recent_replies, recent_threads
@@ -18,7 +18,7 @@ RECENT = 10
 def access_member(uid) -> Member:
     """The member with this UID, or 404 for a missing one and for anything that is not a UID."""
     try:
-        return Member.objects.select_related("group").get(pk=parse_id(uid))
+        return card_members(Member.objects.all()).get(pk=parse_id(uid))
     except Member.DoesNotExist:
         raise Http404 from None
 

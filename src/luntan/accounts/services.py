@@ -306,6 +306,7 @@ def member_group_save(*, by: Member, group: MemberGroup) -> MemberGroup:
     _check_admin(by)
     with transaction.atomic():
         group.save()
+        pagecache.bump("groups")
     return group
 
 
@@ -315,6 +316,7 @@ def member_group_delete(*, by: Member, group: MemberGroup) -> None:
     try:
         with transaction.atomic():
             group.delete()
+            pagecache.bump("groups")
     except ProtectedError:
         raise ValidationError(
             _("The group “%(name)s” still has members; move them to another group first.") % {"name": group.name},

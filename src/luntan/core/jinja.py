@@ -11,6 +11,7 @@ from jinja2 import Environment
 
 from luntan.core import display
 from luntan.core.holes import hole
+from luntan.core.menu import site_menu
 
 _SENTINEL = 987654321
 _url_patterns: dict[tuple[str, str, int], str] = {}
@@ -79,7 +80,7 @@ def environment(**options) -> Environment:
     )
     env.globals.update(
         url=url, static=static, hole=hole, get_language=translation.get_language, limit=limit,
-        page_language=page_language,
+        page_language=page_language, site_menu=site_menu,
         site_name=settings.LUNTAN["SITE_NAME"],
     )
     env.filters.update(

@@ -105,3 +105,21 @@ def kept_page(request: HttpRequest, scopes: tuple[str, ...], render, *, params: 
             localcache.pages.set(key, response.content, len(response.content))
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+KEPT_SECONDS = 24 * 3600  # a kept table is rebuilt in one query if the cache let it go
+
+
+def kept_table(scope: str, read, *, size: int = 4096, name: str = ""):
+    """A small table (the groups, the credit types ...) read once per change of `scope` and kept in the
+    cache and in each process's memory. Writers bump `scope` after commit; the next read names a new key,
+    so no process keeps a stale copy past its next request. `name` tells apart tables under one scope."""
+    key = f"table:{scope}:{name}:{versions(scope)}"
+    found = localcache.fragments.get(key)
+    if found is None:
+        found = cache.get(key)
+        if found is None:
+            found = read()
+            cache.set(key, found, KEPT_SECONDS)
+        localcache.fragments.set(key, found, size)
+    return found

@@ -212,6 +212,11 @@ def online() -> tuple[list[tuple[int, str]], int]:
     return [(uid, name) for uid, name, _ in members], guests
 
 
+def members_seen() -> dict[int, tuple[float, str]]:
+    """{uid: (last seen, name)} for every member in the presence buffer, however long ago."""
+    return dict(cache.get(MEMBERS_KEY) or {})
+
+
 def online_ids() -> set[int]:
     cutoff = time.time() - window_seconds()
     return {uid for uid, v in (cache.get(MEMBERS_KEY) or {}).items() if v[0] >= cutoff}

@@ -14,7 +14,7 @@ from django.template.backends.jinja2 import Jinja2
 from django.utils.translation import get_language
 from markupsafe import Markup
 
-from luntan.accounts.cards import build_cards
+from luntan.accounts.cards import build_cards, card_members
 from luntan.accounts.models import Member
 from luntan.core import localcache, pagecache
 from luntan.forum.models import Floor, Thread
@@ -60,7 +60,7 @@ def author_cards(author_ids: set[int]) -> dict[int, Markup]:
     found = {uid: localcache.fragments.get(key) for uid, key in keys.items()}
     missing = [uid for uid, html in found.items() if html is None]
     if missing:
-        members = Member.objects.filter(pk__in=missing).select_related("group").defer("password", "signature")
+        members = card_members(Member.objects.filter(pk__in=missing).defer("password", "signature"))
         template = _template("accounts/_card_fragment.html")
         for uid, card in build_cards(members).items():
             found[uid] = _keep(keys[uid], template.render(card=card))

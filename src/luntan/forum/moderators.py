@@ -5,13 +5,10 @@ may have any number of moderators (the relation, Board.moderators, is the only r
 board_moderators_set bumps the "moderators" version after commit; the map is kept under that version,
 so a process never needs to be told that its copy is stale: the next read names a new key."""
 
-from django.core.cache import cache
-
-from luntan.core import localcache, pagecache
+from luntan.core import pagecache
 from luntan.forum.models import Board
 
 SCOPE = "moderators"
-KEEP_SECONDS = 24 * 3600  # a version's map is rebuilt in one query if the cache let it go
 
 ModeratorMap = dict[int, tuple[frozenset[int], tuple[str, ...]]]
 _EMPTY: tuple[frozenset[int], tuple[str, ...]] = (frozenset(), ())
@@ -31,15 +28,7 @@ def _read() -> ModeratorMap:
 
 def board_moderators() -> ModeratorMap:
     """{board id: (moderator UIDs, their names in name order)} for every board that has moderators."""
-    key = f"moderators:{pagecache.versions(SCOPE)}"
-    found = localcache.fragments.get(key)
-    if found is None:
-        found = cache.get(key)
-        if found is None:
-            found = _read()
-            cache.set(key, found, KEEP_SECONDS)
-        localcache.fragments.set(key, found, 256 + 64 * sum(len(ids) for ids, _ in found.values()))
-    return found
+    return pagecache.kept_table(SCOPE, _read, size=16384)
 
 
 def moderators_of(board_id: int) -> tuple[frozenset[int], tuple[str, ...]]:

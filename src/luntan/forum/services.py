@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from luntan.accounts.models import Member
 from luntan.core import counters, pagecache
 from luntan.core.text import clean_body, clean_line
+from luntan.credits import services as credits
+from luntan.credits.models import Operation
 from luntan.forum import moderators, permissions
 from luntan.forum.models import Board, Category, Floor, FloorRevision, Submission, Thread
 from luntan.markup.cooking import cook
@@ -132,6 +134,8 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
         Member.objects.filter(pk=author.pk).update(
             post_count=F("post_count") + 1, thread_count=F("thread_count") + 1
         )
+        credits.rule_reward(member_id=author.pk, action=Operation.THREAD, subject_kind="thread", subject_id=thread.pk,
+                            now=now)
         _bump_caches(thread)
     return floor
 
@@ -162,6 +166,8 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
         locked.last_replier_name = author.username
         _count_post_on_board(locked.board_id, now=now, new_thread=False, thread=locked)
         Member.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
+        credits.rule_reward(member_id=author.pk, action=Operation.REPLY, subject_kind="floor", subject_id=floor.pk,
+                            now=now)
         _bump_caches(locked)
     return floor
 
@@ -207,6 +213,8 @@ def floor_delete(*, member: Member, floor: Floor) -> Floor:
             if not thread.is_deleted:  # else it left the board's and member's counts with its thread
                 Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") - 1)
                 Member.objects.filter(pk=current.author_id).update(post_count=F("post_count") - 1)
+                credits.rule_reward(member_id=current.author_id, action=Operation.REPLY_DELETED,
+                                    subject_kind="floor", subject_id=current.pk)
         _bump_caches(thread)
     current.refresh_from_db()
     return current
@@ -218,6 +226,8 @@ def _thread_delete(thread: Thread) -> None:
     Thread.objects.filter(pk=thread.pk).update(is_deleted=True)
     Floor.objects.filter(thread=thread, number=1).update(is_deleted=True)
     _count_thread_floors(thread, per_author, sign=-1)
+    credits.rule_reward(member_id=thread.author_id, action=Operation.THREAD_DELETED, subject_kind="thread",
+                        subject_id=thread.pk)
 
 
 def _thread_restore(thread: Thread) -> None:
@@ -334,6 +344,10 @@ def thread_update(*, member: Member, thread: Thread, title: str | None = None, s
             if was != now_digest:
                 Member.objects.filter(pk=current.author_id).update(
                     digest_count=F("digest_count") + (1 if now_digest else -1))
+            # The digest reward is per level (精华 I, II, III): raising pays the difference, lowering takes
+            # it back.
+            credits.rule_reward(member_id=current.author_id, action=Operation.DIGEST, subject_kind="thread",
+                                subject_id=current.pk, multiplier=changes["digest"] - current.digest)
         if changes:
             Thread.objects.filter(pk=current.pk).update(**changes)
             for name, value in changes.items():

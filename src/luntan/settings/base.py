@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "luntan.markup",
     "luntan.accounts",
     "luntan.forum",
+    "luntan.credits",
     "luntan.protection",
     "luntan.bench",  # only the `luntan bench` command
 ]

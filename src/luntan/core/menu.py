@@ -1,0 +1,26 @@
+"""The site menu (统计排行, 幸运大转盘, 每日签到 ...): each app adds its page when the page exists, from its
+AppConfig.ready(), so the menu never links to a page that is not there and core knows no app."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    order: int
+    url_name: str
+    label: str | Promise
+
+
+_items: dict[str, MenuItem] = {}
+
+
+def register_menu(*, order: int, url_name: str, label: str | Promise) -> None:
+    _items[url_name] = MenuItem(order, url_name, label)
+
+
+def site_menu() -> list[tuple[str, str]]:
+    """[(address, label)] in menu order, the labels in the current language."""
+    return [(reverse(item.url_name), str(item.label)) for item in sorted(_items.values(), key=lambda i: i.order)]

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class CreditsConfig(AppConfig):
+    name = "luntan.credits"
+    label = "credits"
+
+    def ready(self) -> None:
+        from luntan.accounts.cards import register_rows
+        from luntan.core.buffers import register_flusher
+        from luntan.credits.cards import annotate_balances, credit_rows
+        from luntan.credits.services import visits_flush
+
+        register_rows(credit_rows, annotate=annotate_balances)
+        register_flusher("visits", visits_flush)

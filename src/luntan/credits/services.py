@@ -1,0 +1,319 @@
+"""Every change of a balance goes through `credit_apply`: the members' rows are locked in UID order (the
+member row is the lock of all its wallets), the balances are read again after locking, the wallets and the
+ledger change in one transaction, and the database's CheckConstraint refuses a balance below its lower limit
+if anything slipped past the check. On SQLite, `atomic()` takes the write lock at BEGIN (transaction_mode
+IMMEDIATE), so writers queue; on PostgreSQL the row locks order them.
+
+Features never write wallets themselves: they call `credit_apply` (spends, prizes, transfers) or
+`rule_reward` (what an action earns under the admin's rules), inside their own transaction."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luntan.accounts import groups
+from luntan.accounts.models import Member
+from luntan.core import presence
+from luntan.credits import config, levels
+from luntan.credits.models import CreditEntry, CreditRule, CreditType, EconomySettings, Operation, RuleUsage, Wallet
+
+
+@dataclass(frozen=True)
+class Change:
+    member_id: int
+    type_id: int
+    delta: int
+
+
+class NotEnoughCredits(ValidationError):
+    """A change would take a balance below its lower limit; nothing was changed."""
+
+
+def lock_members(member_ids: Iterable[int]) -> dict[int, Member]:
+    """Locks the members' rows, always in UID order so that two writers never wait for each other in a
+    circle, and returns them as they are now."""
+    ids = sorted(set(member_ids))
+    return {m.pk: m for m in Member.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+
+
+def _wallets(member_ids: Iterable[int]) -> dict[tuple[int, int], Wallet]:
+    return {(w.member_id, w.credit_type_id): w for w in Wallet.objects.filter(member_id__in=list(member_ids))}
+
+
+def credit_apply(*, changes: Iterable[Change], operation: str, subject_kind: str = "", subject_id: int | None = None,
+                 note: str = "", clamp: bool = False, now: datetime | None = None) -> list[CreditEntry]:
+    """Applies the changes in one transaction and returns the ledger rows written. A change that would take a
+    balance below the type's lower limit raises NotEnoughCredits and changes nothing, unless `clamp` (a
+    reward taken back): then it takes what is there down to the limit."""
+    changes = [c for c in changes if c.delta]
+    now = now or timezone.now()
+    econ = config.economy()
+    with transaction.atomic():
+        members = lock_members([c.member_id for c in changes])
+        if not changes:
+            return []
+        wallets = _wallets(members)
+        entries: list[CreditEntry] = []
+        touched: dict[int, Wallet] = {}
+        for change in changes:
+            kind = econ.types.get(change.type_id)
+            if kind is None or change.member_id not in members:
+                raise ValidationError(_("That credit type or member does not exist."), code="credit_unknown")
+            wallet = wallets.get((change.member_id, change.type_id))
+            if wallet is None:
+                wallet = wallets[(change.member_id, change.type_id)] = Wallet.objects.create(
+                    member_id=change.member_id, credit_type_id=kind.id, balance=kind.initial,
+                    lower_limit=min(kind.lower_limit, kind.initial))
+                entries.append(CreditEntry(member_id=change.member_id, credit_type_id=kind.id, delta=kind.initial,
+                                           balance_after=kind.initial, operation=Operation.INITIAL, created_at=now))
+            delta = change.delta
+            if wallet.balance + delta < wallet.lower_limit:
+                if not clamp:
+                    raise NotEnoughCredits(
+                        _("Not enough %(name)s: you have %(have)s, and this needs %(need)s.") % {
+                            "name": kind.name, "have": kind.amount(wallet.balance), "need": kind.amount(-delta)},
+                        code="not_enough")
+                delta = min(0, wallet.lower_limit - wallet.balance)
+                if not delta:
+                    continue
+            wallet.balance += delta
+            touched[wallet.pk] = wallet
+            entries.append(CreditEntry(
+                member_id=change.member_id, credit_type_id=kind.id, delta=delta, balance_after=wallet.balance,
+                operation=operation, subject_kind=subject_kind, subject_id=subject_id, note=note[:200],
+                created_at=now))
+        for wallet in touched.values():
+            Wallet.objects.filter(pk=wallet.pk).update(balance=wallet.balance)
+        CreditEntry.objects.bulk_create(entries)
+        for member in members.values():
+            _settle(member, {t: w.balance for (m, t), w in wallets.items() if m == member.pk}, econ, changed=True)
+    return [e for e in entries if e.operation != Operation.INITIAL]
+
+
+def _settle(member: Member, balances: dict[int, int], econ: config.Economy, *, changed: bool) -> None:
+    """Keeps the member's total, level and card stamp in step with their figures (member row locked)."""
+    total = levels.total_of(member, balances, econ)
+    updates: dict[str, object] = {}
+    if total != member.credit_total:
+        updates["credit_total"] = member.credit_total = total
+    if groups.moves_by_credits(member.group_id):
+        level = groups.level_for(total)
+        if level is not None and level != member.group_id:
+            updates["group_id"] = member.group_id = level
+    if changed or updates:
+        updates["card_stamp"] = F("card_stamp") + 1
+    if updates:
+        Member.objects.filter(pk=member.pk).update(**updates)
+
+
+def member_settle(*, member_id: int) -> None:
+    """Recomputes one member's total and level after a figure of the formula changed (a post, a digest)."""
+    with transaction.atomic():
+        member = lock_members([member_id]).get(member_id)
+        if member is not None:
+            balances = {w.credit_type_id: w.balance for w in Wallet.objects.filter(member_id=member_id)}
+            _settle(member, balances, config.economy(), changed=False)
+
+
+def cycle_start(rule: config.RuleInfo, now: datetime) -> datetime | None:
+    """The start of the rule's current cycle in the site's time zone; None for an unlimited rule."""
+    if rule.cycle == CreditRule.Cycle.UNLIMITED:
+        return None
+    if rule.cycle == CreditRule.Cycle.ONCE:
+        return datetime(1970, 1, 1, tzinfo=UTC)
+    local = timezone.localtime(now)
+    if rule.cycle == CreditRule.Cycle.DAY:
+        return local.replace(hour=0, minute=0, second=0, microsecond=0)
+    seconds = rule.cycle_length * (3600 if rule.cycle == CreditRule.Cycle.HOURS else 60)
+    offset = local.utcoffset() or timedelta(0)
+    into = int(local.timestamp() + offset.total_seconds()) % seconds
+    return local.replace(microsecond=0) - timedelta(seconds=into)
+
+
+def rule_reward(*, member_id: int, action: str, subject_kind: str = "", subject_id: int | None = None,
+                multiplier: int = 1, now: datetime | None = None) -> list[CreditEntry]:
+    """What `action` earns `member_id` under the admin's rule, if the rule's cycle still allows it; a
+    negative amount (a reward taken back) takes at most what is there. Also settles the member's level,
+    which the action may have moved (a post counts in the formula). Call inside the action's transaction."""
+    now = now or timezone.now()
+    econ = config.economy()
+    rule = econ.rules.get(action)
+    with transaction.atomic():
+        member = lock_members([member_id]).get(member_id)
+        if member is None:
+            return []
+        amounts = {t: a * multiplier for t, a in (rule.amounts.items() if rule and rule.enabled else [])
+                   if t in econ.types and econ.types[t].enabled and a}
+        if amounts and rule is not None and _counts(rule, member_id, now):
+            return credit_apply(changes=[Change(member_id, t, a) for t, a in amounts.items()], operation=action,
+                                subject_kind=subject_kind, subject_id=subject_id, clamp=True, now=now)
+        balances = {w.credit_type_id: w.balance for w in Wallet.objects.filter(member_id=member_id)}
+        _settle(member, balances, econ, changed=False)
+        return []
+
+
+def _counts(rule: config.RuleInfo, member_id: int, now: datetime) -> bool:
+    """Whether this use of the rule still earns in its cycle; counts it if so (member row locked)."""
+    start = cycle_start(rule, now)
+    if start is None or rule.max_per_cycle == 0 and rule.cycle != CreditRule.Cycle.ONCE:
+        return True
+    usage, _ = RuleUsage.objects.get_or_create(member_id=member_id, action=rule.action, cycle_start=start)
+    limit = 1 if rule.cycle == CreditRule.Cycle.ONCE else rule.max_per_cycle
+    if usage.count >= limit:
+        return False
+    RuleUsage.objects.filter(pk=usage.pk).update(count=F("count") + 1)
+    return True
+
+
+def balances_of(member_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+    """{member id: {credit type id: balance}} with every type, a missing wallet at the type's initial value."""
+    econ = config.economy()
+    ids = list(member_ids)
+    found: dict[int, dict[int, int]] = {m: {t.id: t.initial for t in econ.types.values()} for m in ids}
+    for member_id, type_id, balance in Wallet.objects.filter(member_id__in=ids).values_list(
+            "member_id", "credit_type_id", "balance"):
+        found[member_id][type_id] = balance
+    return found
+
+
+# --- Administration ------------------------------------------------------------------------------------------
+
+def _check_admin(by) -> None:
+    if not (by.is_authenticated and by.is_active and (by.is_superuser or by.is_staff)):
+        raise PermissionDenied(_("Only the site's administrators may change the economy."))
+
+
+def credit_adjust(*, by, member: Member, credit_type: CreditType, delta: int, note: str = "") -> list[CreditEntry]:
+    """An administrator gives or takes credits by hand; written to the ledger like any change."""
+    _check_admin(by)
+    if not delta:
+        raise ValidationError(_("Enter an amount other than 0."), code="zero")
+    return credit_apply(changes=[Change(member.pk, credit_type.pk, delta)], operation=Operation.ADJUST,
+                        subject_kind="admin", subject_id=by.pk, note=note)
+
+
+def credit_type_save(*, by, credit_type: CreditType) -> CreditType:
+    """Creates or changes a credit type. A new lower limit is copied to the wallets; a wallet already below
+    it keeps its balance (its own limit becomes its balance), since nothing may be taken without a record."""
+    _check_admin(by)
+    if credit_type.initial < credit_type.lower_limit:
+        raise ValidationError(_("The initial value cannot be below the lower limit."), code="initial_below")
+    with transaction.atomic():
+        if credit_type.pk is None and CreditType.objects.count() >= 8:
+            raise ValidationError(_("A site has at most 8 credit types."), code="too_many_types")
+        credit_type.save()
+        Wallet.objects.filter(credit_type=credit_type, balance__gte=credit_type.lower_limit).update(
+            lower_limit=credit_type.lower_limit)
+        Wallet.objects.filter(credit_type=credit_type, balance__lt=credit_type.lower_limit).update(
+            lower_limit=F("balance"))
+        config.changed()
+    return credit_type
+
+
+def credit_type_delete(*, by, credit_type: CreditType) -> None:
+    _check_admin(by)
+    if CreditEntry.objects.filter(credit_type=credit_type).exists():
+        raise ValidationError(_("“%(name)s” is in the ledger and cannot be deleted; disable it instead.") % {
+            "name": credit_type.name}, code="type_in_use")
+    with transaction.atomic():
+        credit_type.delete()
+        config.changed()
+
+
+def credit_rule_save(*, by, rule: CreditRule) -> CreditRule:
+    """Saves a rule; its amounts are saved by the admin's inline forms in the same transaction."""
+    _check_admin(by)
+    with transaction.atomic():
+        rule.save()
+        config.changed()
+    return rule
+
+
+def economy_settings_save(*, by, row: EconomySettings) -> EconomySettings:
+    _check_admin(by)
+    levels.check_formula(row.level_formula, config.economy())
+    with transaction.atomic():
+        row.pk = 1
+        row.save()
+        config.changed()
+    return row
+
+
+def credits_resettle(*, members=None) -> int:
+    """Recomputes every member's total and level (after the formula or the thresholds changed); returns how
+    many members changed."""
+    changed = 0
+    econ = config.economy()
+    queryset = members if members is not None else Member.objects.all()
+    for member_id in queryset.order_by("pk").values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            member = lock_members([member_id])[member_id]
+            before = (member.credit_total, member.group_id)
+            balances = {w.credit_type_id: w.balance for w in Wallet.objects.filter(member_id=member_id)}
+            _settle(member, balances, econ, changed=False)
+            changed += (member.credit_total, member.group_id) != before
+    return changed
+
+
+# --- Audit -------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AuditProblem:
+    member_id: int
+    type_id: int
+    text: str
+
+
+def credits_audit() -> list[AuditProblem]:
+    """Every wallet against its ledger: the entries add up to the balance, and the last entry's balance
+    is the balance. Entries without a wallet are problems too."""
+    problems = []
+    sums = {(r["member_id"], r["credit_type_id"]): r for r in CreditEntry.objects.values(
+        "member_id", "credit_type_id").annotate(total=Sum("delta"), last=Max("id"))}
+    last_after = dict(CreditEntry.objects.filter(id__in=[r["last"] for r in sums.values()]).values_list(
+        "id", "balance_after"))
+    for wallet in Wallet.objects.all().iterator():
+        key = (wallet.member_id, wallet.credit_type_id)
+        row = sums.pop(key, None)
+        if row is None:
+            problems.append(AuditProblem(*key, f"balance {wallet.balance}, no ledger entries"))
+            continue
+        if row["total"] != wallet.balance:
+            problems.append(AuditProblem(*key, f"balance {wallet.balance}, ledger adds up to {row['total']}"))
+        if last_after.get(row["last"]) != wallet.balance:
+            problems.append(AuditProblem(
+                *key, f"balance {wallet.balance}, last entry says {last_after.get(row['last'])}"))
+    for key, row in sums.items():
+        problems.append(AuditProblem(*key, f"ledger adds up to {row['total']}, but there is no wallet"))
+    return problems
+
+
+
+
+def daily_visit(*, member_id: int, today) -> bool:
+    """Rewards the member's first visit of `today` (a local date) once, however many flushes race for it."""
+    with transaction.atomic():
+        if not Member.objects.filter(pk=member_id).exclude(visit_day=today).update(visit_day=today):
+            return False
+        rule_reward(member_id=member_id, action=Operation.DAILY_VISIT)
+    return True
+
+
+def visits_flush() -> int:
+    """The first visit of the day, rewarded from the presence buffer (luntan.core.presence) when the
+    buffers are written, so that reading a page never writes to the database. Returns the members
+    rewarded."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+    seen = [uid for uid, (last_seen, _name) in presence.members_seen().items() if last_seen >= midnight]
+    if not seen:
+        return 0
+    due = Member.objects.filter(pk__in=seen).exclude(visit_day=today).values_list("pk", flat=True)
+    return sum(daily_visit(member_id=uid, today=today) for uid in list(due))
