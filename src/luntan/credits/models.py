@@ -86,6 +86,13 @@ class Operation(models.TextChoices):
     ADJUST = "adjust", _("Changed by an administrator")
 
 
+# The actions the admin's rules apply to (the rest of Operation are spends and transfers, priced elsewhere).
+RULE_ACTIONS = [(op.value, op.label) for op in (
+    Operation.THREAD, Operation.REPLY, Operation.DIGEST, Operation.DAILY_VISIT, Operation.CHECKIN,
+    Operation.MOOD_RECEIVED, Operation.LIKE_RECEIVED, Operation.AVATAR, Operation.THREAD_DELETED,
+    Operation.REPLY_DELETED)]
+
+
 class CreditEntry(models.Model):
     """One change of one balance. Never updated, never deleted: `luntan credits audit` adds them up."""
 
@@ -93,7 +100,9 @@ class CreditEntry(models.Model):
     credit_type = models.ForeignKey(CreditType, on_delete=models.PROTECT, related_name="+")
     delta = models.BigIntegerField()
     balance_after = models.BigIntegerField()
-    operation = models.CharField(max_length=20, choices=Operation.choices)
+    # An Operation value; not a database choice list, so that an app adding an operation needs no migration
+    # of this table.
+    operation = models.CharField(max_length=20)
     # What the change concerns ("thread", 12), shown as a link on the member's ledger.
     subject_kind = models.CharField(max_length=20, blank=True, default="")
     subject_id = models.BigIntegerField(null=True, blank=True)
@@ -122,7 +131,7 @@ class CreditRule(models.Model):
         MINUTES = "minutes", _("every N minutes")
         UNLIMITED = "unlimited", _("unlimited")
 
-    action = models.CharField(_("action"), max_length=20, unique=True, choices=Operation.choices)
+    action = models.CharField(_("action"), max_length=20, unique=True, choices=RULE_ACTIONS)
     enabled = models.BooleanField(_("enabled"), default=True)
     cycle = models.CharField(_("cycle"), max_length=10, choices=Cycle.choices, default=Cycle.DAY)
     cycle_length = models.PositiveIntegerField(_("N (hours or minutes)"), default=1)
@@ -136,7 +145,7 @@ class CreditRule(models.Model):
         constraints = [models.CheckConstraint(condition=Q(cycle_length__gte=1), name="creditrule_length_positive")]
 
     def __str__(self) -> str:
-        return self.get_action_display()
+        return str(dict(RULE_ACTIONS).get(self.action, self.action))
 
 
 class RuleAmount(models.Model):
@@ -187,3 +196,21 @@ class EconomySettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("economy settings"))
+
+
+class CreditSubmission(models.Model):
+    """A spend's submission key (a hidden field of its form): a double click or a retried request finds its
+    first result here and changes nothing again."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    operation = models.CharField(max_length=20)
+    created_at = models.DateTimeField(default=timezone.now)
+    # The ledger rows the first request wrote, "id,id,..."
+    entry_ids = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member", "key"], name="creditsubmission_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.key}"

@@ -21,7 +21,16 @@ from luntan.accounts import groups
 from luntan.accounts.models import Member
 from luntan.core import presence
 from luntan.credits import config, levels
-from luntan.credits.models import CreditEntry, CreditRule, CreditType, EconomySettings, Operation, RuleUsage, Wallet
+from luntan.credits.models import (
+    CreditEntry,
+    CreditRule,
+    CreditSubmission,
+    CreditType,
+    EconomySettings,
+    Operation,
+    RuleUsage,
+    Wallet,
+)
 
 
 @dataclass(frozen=True)
@@ -317,3 +326,175 @@ def visits_flush() -> int:
         return 0
     due = Member.objects.filter(pk__in=seen).exclude(visit_day=today).values_list("pk", flat=True)
     return sum(daily_visit(member_id=uid, today=today) for uid in list(due))
+
+
+# --- 社区服务: transfer and exchange --------------------------------------------------------------------------
+
+MAX_AMOUNT = 10**12  # far beyond any real balance: a bigger number is a typing error, not a wish
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a transfer or exchange did, as the member's page reports it."""
+    entries: list[CreditEntry]
+    replayed: bool = False
+
+    def delta(self, member_id: int, operation: str) -> int:
+        return sum(e.delta for e in self.entries if e.member_id == member_id and e.operation == operation)
+
+
+def _replay(member: Member, key: str | None, operation: str) -> Receipt | None:
+    if not key:
+        return None
+    found = CreditSubmission.objects.filter(member=member, key=key).first()
+    if found is None:
+        return None
+    ids = [int(i) for i in found.entry_ids.split(",") if i]
+    return Receipt(entries=list(CreditEntry.objects.filter(pk__in=ids).order_by("pk")), replayed=True)
+
+
+def _remember(member: Member, key: str | None, operation: str, entries: list[CreditEntry]) -> None:
+    if key:
+        CreditSubmission.objects.create(member=member, key=key[:64], operation=operation,
+                                        entry_ids=",".join(str(e.pk) for e in entries))
+
+
+def check_amount(amount) -> int:
+    """A whole, positive, sensible number of credits, or a ValidationError the member reads."""
+    if isinstance(amount, bool):
+        amount = None
+    try:
+        value = int(str(amount).strip())
+    except (TypeError, ValueError):
+        raise ValidationError(_("Enter a whole number of credits, such as 100."), code="amount_invalid") from None
+    if value <= 0:
+        raise ValidationError(_("The amount must be more than 0."), code="amount_not_positive")
+    if value > MAX_AMOUNT:
+        raise ValidationError(_("That amount is too large."), code="amount_huge")
+    return value
+
+
+def _active_member(member) -> None:
+    if not getattr(member, "is_authenticated", False):
+        raise PermissionDenied(_("Please log in first."))
+    if not member.is_active:
+        raise PermissionDenied(_("Your account is disabled."))
+
+
+def transfer_tax(amount: int, econ: config.Economy) -> int:
+    """The tax on a transfer, rounded up: a transfer of 1 at 5 % still pays 1, so splitting a transfer
+    into small ones never avoids it."""
+    return -(-amount * econ.transfer_tax_percent // 100)
+
+
+def check_transfer(*, sender, credit_type_id: int) -> config.TypeInfo:
+    """Whether the sender may transfer this type at all (the page hides the form when not)."""
+    _active_member(sender)
+    if not groups.rules_for(sender).allow_transfer:
+        raise PermissionDenied(_("Your user group may not transfer credits."))
+    kind = config.credit_types().get(credit_type_id)
+    if kind is None or not kind.enabled or not kind.transferable:
+        raise ValidationError(_("This credit type cannot be transferred."), code="not_transferable")
+    return kind
+
+
+def transferred_today(member_id: int, type_id: int, now: datetime) -> int:
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    total = CreditEntry.objects.filter(
+        member_id=member_id, credit_type_id=type_id, created_at__gte=start,
+        operation__in=[Operation.TRANSFER_OUT, Operation.TRANSFER_TAX]).aggregate(s=Sum("delta"))["s"]
+    return -(total or 0)
+
+
+def credit_transfer(*, sender: Member, recipient_name: str, credit_type_id: int, amount, password: str,
+                    note: str = "", submission_key: str | None = None, now: datetime | None = None) -> Receipt:
+    """转账: sends `amount` of a transferable type to another member. The sender pays the amount; the
+    recipient gets it less the tax (a separate ledger row). The sender must confirm with their password,
+    keep the site's minimum balance, and stay within the daily cap. Checked again after both members are
+    locked, so two transfers racing for one balance can never both pass."""
+    now = now or timezone.now()
+    econ = config.economy()
+    kind = check_transfer(sender=sender, credit_type_id=credit_type_id)
+    value = check_amount(amount)
+    if not sender.check_password(password or ""):
+        raise ValidationError(_("The password is not right."), code="wrong_password")
+    name = (recipient_name or "").strip()
+    from luntan.accounts.names import name_key
+
+    recipient = Member.objects.filter(name_key=name_key(name)).first() if name else None
+    if recipient is None:
+        raise ValidationError(_("There is no member called “%(name)s”.") % {"name": name[:30]}, code="no_recipient")
+    if recipient.pk == sender.pk:
+        raise ValidationError(_("You cannot transfer credits to yourself."), code="self_transfer")
+    if not recipient.is_active:
+        raise ValidationError(_("That member's account is disabled."), code="recipient_inactive")
+    tax = transfer_tax(value, econ)
+    with transaction.atomic():
+        replay = _replay(sender, submission_key, Operation.TRANSFER_OUT)
+        if replay is not None:
+            return replay
+        lock_members([sender.pk, recipient.pk])
+        wallet = Wallet.objects.filter(member_id=sender.pk, credit_type_id=kind.id).first()
+        balance = wallet.balance if wallet else kind.initial
+        keep = max(econ.transfer_min_kept, kind.lower_limit)
+        if balance - value < keep:
+            raise NotEnoughCredits(
+                _("You have %(have)s; after this transfer at least %(keep)s must remain.") % {
+                    "have": kind.amount(balance), "keep": kind.amount(keep)}, code="not_enough")
+        if econ.transfer_daily_cap and transferred_today(sender.pk, kind.id, now) + value > econ.transfer_daily_cap:
+            raise ValidationError(_("You may transfer at most %(cap)s a day; %(left)s is left for today.") % {
+                "cap": kind.amount(econ.transfer_daily_cap),
+                "left": kind.amount(max(econ.transfer_daily_cap - transferred_today(sender.pk, kind.id, now), 0))},
+                code="daily_cap")
+        note = note.strip()[:100]
+        entries = credit_apply(changes=[Change(sender.pk, kind.id, -(value - tax))], operation=Operation.TRANSFER_OUT,
+                               subject_kind="member", subject_id=recipient.pk, note=note, now=now)
+        if tax:
+            entries += credit_apply(changes=[Change(sender.pk, kind.id, -tax)], operation=Operation.TRANSFER_TAX,
+                                    subject_kind="member", subject_id=recipient.pk, now=now)
+        if value - tax:
+            entries += credit_apply(changes=[Change(recipient.pk, kind.id, value - tax)],
+                                    operation=Operation.TRANSFER_IN, subject_kind="member", subject_id=sender.pk,
+                                    note=note, now=now)
+        _remember(sender, submission_key, Operation.TRANSFER_OUT, entries)
+    return Receipt(entries=entries)
+
+
+def exchange_result(amount: int, source: config.TypeInfo, target: config.TypeInfo) -> int:
+    return amount * source.exchange_ratio // target.exchange_ratio
+
+
+def check_exchange(*, member, source_id: int, target_id: int) -> tuple[config.TypeInfo, config.TypeInfo]:
+    _active_member(member)
+    types = config.credit_types()
+    source, target = types.get(source_id), types.get(target_id)
+    if source is None or target is None or not (source.enabled and target.enabled):
+        raise ValidationError(_("Choose two credit types of this site."), code="exchange_unknown")
+    if source.id == target.id:
+        raise ValidationError(_("Choose two different credit types."), code="exchange_same")
+    if not (source.exchange_ratio and target.exchange_ratio):
+        raise ValidationError(_("%(a)s cannot be exchanged for %(b)s.") % {"a": source.name, "b": target.name},
+                              code="not_exchangeable")
+    return source, target
+
+
+def credit_exchange(*, member: Member, source_id: int, target_id: int, amount,
+                    submission_key: str | None = None, now: datetime | None = None) -> Receipt:
+    """兑换: pays `amount` of one type for the other at the admin's ratios, rounded down; an amount too
+    small to buy one unit is refused rather than taken for nothing."""
+    source, target = check_exchange(member=member, source_id=source_id, target_id=target_id)
+    value = check_amount(amount)
+    received = exchange_result(value, source, target)
+    if received < 1:
+        raise ValidationError(_("That is too little to buy one %(unit)s of %(name)s.") % {
+            "unit": target.unit or "1", "name": target.name}, code="exchange_too_small")
+    with transaction.atomic():
+        replay = _replay(member, submission_key, Operation.EXCHANGE_OUT)
+        if replay is not None:
+            return replay
+        entries = credit_apply(changes=[Change(member.pk, source.id, -value)], operation=Operation.EXCHANGE_OUT,
+                               subject_kind="credit", subject_id=target.id, now=now)
+        entries += credit_apply(changes=[Change(member.pk, target.id, received)], operation=Operation.EXCHANGE_IN,
+                                subject_kind="credit", subject_id=source.id, now=now)
+        _remember(member, submission_key, Operation.EXCHANGE_OUT, entries)
+    return Receipt(entries=entries)
