@@ -25,12 +25,24 @@ from markupsafe import Markup
 from luntan.core import localcache
 
 Filler = Callable[[HttpRequest, list[str]], str]
+# A block filler gets the block's kept content and returns what replaces it, or None to keep it.
+BlockFiller = Callable[[HttpRequest, list[str]], str | None]
 _MARK = re.compile(rb"<!--hole:([a-z_]+):([0-9,]*)-->")
+_BLOCK = re.compile(rb"<!--block:([a-z_]+):([0-9,]*)-->(.*?)<!--/block-->", re.DOTALL)
 
 
 def hole(name: str, *args: int) -> Markup:
     """The marker a template leaves for `name`; `args` (whole numbers) reach the filler."""
     return Markup(f"<!--hole:{name}:{','.join(str(int(a)) for a in args)}-->")  # noqa: S704 - fixed text
+
+
+def hole_block(name: str, *args: int) -> Markup:
+    """Opens a block: kept content that a filler may replace for one reader (the reader's own author card,
+    fresh after their own action). `END_BLOCK` closes it; blocks do not nest."""
+    return Markup(f"<!--block:{name}:{','.join(str(int(a)) for a in args)}-->")  # noqa: S704 - fixed text
+
+
+END_BLOCK = Markup("<!--/block-->")  # noqa: S704 - fixed text
 
 
 def csrf_field(request: HttpRequest, args: list[str]) -> str:
@@ -96,10 +108,31 @@ SITE_FILLERS: dict[str, Filler] = {"csrf": csrf_field, "userbox": userbox, "mess
 _page_fillers: WeakKeyDictionary[HttpResponse, dict[str, Filler]] = WeakKeyDictionary()
 
 
+_block_fillers: WeakKeyDictionary[HttpResponse, dict[str, BlockFiller]] = WeakKeyDictionary()
+
+
 def add_fillers(response: HttpResponse, **fillers: Filler) -> HttpResponse:
     """Fillers for the holes a particular page leaves (a thread's edit links)."""
     _page_fillers[response] = {**_page_fillers.get(response, {}), **fillers}
     return response
+
+
+def add_block_fillers(response: HttpResponse, **fillers: BlockFiller) -> HttpResponse:
+    """Fillers for the blocks a particular page leaves; a block without one keeps its content."""
+    _block_fillers[response] = {**_block_fillers.get(response, {}), **fillers}
+    return response
+
+
+def _fill_blocks(request: HttpRequest, content: bytes, fillers: dict[str, BlockFiller]) -> bytes:
+    def fill(match: re.Match) -> bytes:
+        filler = fillers.get(match.group(1).decode())
+        if filler is None:
+            return match.group(3)
+        args = match.group(2).decode().split(",") if match.group(2) else []
+        found = filler(request, args)
+        return match.group(3) if found is None else found.encode()
+
+    return _BLOCK.sub(fill, content)
 
 
 class HoleMiddleware:
@@ -111,8 +144,11 @@ class HoleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html")
-                or b"<!--hole:" not in response.content):
+        if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        if b"<!--block:" in response.content:
+            response.content = _fill_blocks(request, response.content, _block_fillers.pop(response, {}))
+        if b"<!--hole:" not in response.content:
             return response
         fillers = {**SITE_FILLERS, **_page_fillers.pop(response, {})}
 

@@ -10,7 +10,7 @@ from django.utils import translation
 from jinja2 import Environment
 
 from luntan.core import display
-from luntan.core.holes import hole
+from luntan.core.holes import END_BLOCK, hole, hole_block
 from luntan.core.menu import site_menu
 
 _SENTINEL = 987654321
@@ -79,7 +79,8 @@ def environment(**options) -> Environment:
         _gettext, translation.ngettext, newstyle=True, pgettext=_pgettext, npgettext=translation.npgettext,
     )
     env.globals.update(
-        url=url, static=static, hole=hole, get_language=translation.get_language, limit=limit,
+        url=url, static=static, hole=hole, hole_block=hole_block, end_block=END_BLOCK,
+        get_language=translation.get_language, limit=limit,
         page_language=page_language, site_menu=site_menu,
         site_name=settings.LUNTAN["SITE_NAME"],
     )

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
+
+from luntan.core.menu import register_menu
 
 
 class CreditsConfig(AppConfig):
@@ -12,4 +15,5 @@ class CreditsConfig(AppConfig):
         from luntan.credits.services import visits_flush
 
         register_rows(credit_rows, annotate=annotate_balances)
+        register_menu(order=40, url_name="credits:services", label=gettext_lazy("Community services"))
         register_flusher("visits", visits_flush)

@@ -65,3 +65,20 @@ def author_cards(author_ids: set[int]) -> dict[int, Markup]:
         for uid, card in build_cards(members).items():
             found[uid] = _keep(keys[uid], template.render(card=card))
     return found
+
+
+def own_card(member) -> str:
+    """The reader's own card, as fresh as their member row: a change of their credits, level or medals
+    changes `card_stamp`, so after a check-in, a spin or a transfer one sees the new figures at once,
+    while everyone else's copy of the card may be a minute old."""
+    language = get_language()
+    key = (f"owncard:{language}:{member.pk}:{member.card_stamp}:{member.post_count}:{member.digest_count}:"
+           f"{member.group_id}:{member.username}")
+    found = localcache.fragments.get(key)
+    if found is None:
+        members = card_members(Member.objects.filter(pk=member.pk).defer("password", "signature"))
+        card = build_cards(members).get(member.pk)
+        if card is None:
+            return ""
+        found = _keep(key, _template("accounts/_card_fragment.html").render(card=card))
+    return found

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from markupsafe import Markup
 
 from luntan.core import counters, pagecache, presence
-from luntan.core.holes import add_fillers, kept_form
+from luntan.core.holes import add_block_fillers, add_fillers, kept_form
 from luntan.core.jinja import url
 from luntan.core.views import error_page, form_status, login_first
 from luntan.forum import permissions, queries, services
 from luntan.forum.forms import EditForm, PostForm, ThreadForm, apply_service_error, new_submission_key
-from luntan.forum.fragments import author_cards, floor_bodies
+from luntan.forum.fragments import author_cards, floor_bodies, own_card
 from luntan.forum.models import Floor
 from luntan.markup.cooking import cook
 
@@ -96,6 +96,8 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
         can_reply = permissions.can(permissions.check_reply, request.user, found)
         response = pagecache.kept_page(request, scopes, lambda: build(moderator), params=view.params(),
                                        variant="moderator" if moderator else "member", version=version)
+        add_block_fillers(response, own_card=lambda req, args: own_card(req.user) if int(args[0]) == req.user.pk
+                          else None)
         add_fillers(
             response,
             actions=floor_actions(request.user, found, moderator=moderator, can_reply=can_reply),
@@ -119,6 +121,7 @@ def _thread_page(request: HttpRequest, found, floor_page, *, moderator: bool) ->
         "floors_html": floor_bodies(found, floor_page.floors, moderator_view=moderator,
                                     author_filtered=floor_page.author_id is not None),
         "cards_html": author_cards({f.author_id for f in floor_page.floors}), "can_reply": False,
+        "own_card_blocks": request.user.is_authenticated,
     })
 
 
@@ -146,6 +149,13 @@ def floor_jump(request: HttpRequest, thread_id: str, number: str) -> HttpRespons
     found = queries.access_thread(request.user, thread_id)
     n = min(queries.parse_id(number) or 1, max(found.last_floor, 1))
     return redirect(floor_url(found.pk, n, last_floor=found.last_floor, descending=request.GET.get("order") == "desc"))
+
+
+@require_GET
+def floor_link(request: HttpRequest, floor_id: str) -> HttpResponse:
+    """A floor by its own id (the credits ledger links to the reply that earned them), to its page."""
+    found = queries.access_floor(request.user, floor_id)
+    return redirect(floor_url(found.thread_id, found.number, last_floor=found.thread.last_floor))
 
 
 def _neighbour(request: HttpRequest, thread_id: str, *, newer: bool) -> HttpResponse:
