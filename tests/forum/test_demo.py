@@ -14,8 +14,10 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from luntan.accounts.models import Member
+from luntan.accounts.models import Member, MemberGroup
 from luntan.accounts.names import validate_username
+from luntan.credits.models import CreditEntry, Operation
+from luntan.credits.services import credits_audit
 from luntan.forum.demo import content
 from luntan.forum.demo.builder import build_demo, plan_demo
 from luntan.forum.models import Board, Category, Floor, Thread
@@ -74,6 +76,14 @@ def test_builds_the_promised_forum(demo):
         assert len(member.signature) <= settings.LUNTAN["MAX_SIGNATURE_CHARS"]
     assert sum(1 for m in members if m.custom_title) >= 3
     assert {"moderator", "intermediate", "senior"} <= {m.group.role for m in members}
+    # The economy is filled too, through the services: levels follow credits, and the ledger adds up.
+    levels = {m.group.role for m in members if m.group.kind == MemberGroup.Kind.MEMBER}
+    assert len(levels) >= 3
+    assert all(m.credit_total > 0 for m in members)
+    assert CreditEntry.objects.filter(operation=Operation.TRANSFER_IN).count() >= 5
+    assert CreditEntry.objects.filter(operation=Operation.REPLY).exclude(created_at__gte=timezone.now()
+                                                                          - timedelta(minutes=5)).exists()
+    assert credits_audit() == []
     joined = sorted(m.date_joined for m in members)
     assert joined[-1] - joined[0] > timedelta(days=365)
     assert all(m.last_login and m.date_joined <= m.last_login <= timezone.now() for m in members)

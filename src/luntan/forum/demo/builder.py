@@ -7,13 +7,16 @@ import random
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from luntan.accounts.models import Member, MemberGroup, name_key
+from luntan.credits.services import credits_resettle
 from luntan.forum import services
 from luntan.forum.models import Board, Category, Floor, Thread
 from luntan.markup.smilies import SMILEY_RE
@@ -115,10 +118,29 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
         floors = _post(plan.threads, members, boards)
         _backdate(plan.threads, floors)
         _recount(boards, members, now)
+        _fill_other_apps(list(members.values()), seed=seed, now=now)
     return DemoSummary(
         created=True, categories=len(CATEGORIES), boards=len(boards), members=len(members),
         threads=len(plan.threads), floors=sum(len(t.floors) for t in plan.threads),
     )
+
+
+# The apps whose demo content follows the forum's, in this order (an app's fill_demo may read what the ones
+# before it made: medals look at check-in streaks).
+DEMO_APPS = ("credits", "checkin", "wheel", "medals", "items", "stats")
+
+
+def _fill_other_apps(members: list[Member], *, seed: int, now: datetime) -> None:
+    for offset, label in enumerate(DEMO_APPS, start=1):
+        if not apps.is_installed(f"luntan.{label}"):
+            continue
+        try:
+            module = import_module(f"luntan.{label}.demo")
+        except ModuleNotFoundError:
+            continue
+        fresh = list(Member.objects.filter(pk__in=[m.pk for m in members]).order_by("pk"))
+        module.fill_demo(members=fresh, rng=random.Random(seed + offset), now=now)
+    credits_resettle(members=Member.objects.filter(pk__in=[m.pk for m in members]))
 
 
 # --- Planning: pure Python, no database -----------------------------------------------------------------------
