@@ -56,9 +56,19 @@ class MemberAdmin(ThroughServices, admin.ModelAdmin):
 
 @admin.register(MemberGroup)
 class MemberGroupAdmin(ThroughServices, admin.ModelAdmin):
-    list_display = ["name", "role", "kind", "color", "is_default", "order"]
+    list_display = ["name", "role", "kind", "credits_from", "stars", "color", "is_default", "order"]
     readonly_fields = ["role"]
     list_editable = ["order"]
+    fieldsets = [
+        (None, {"fields": ["name", "role", "kind", "color", "is_default", "order"]}),
+        (_("Level"), {"fields": ["credits_from", "stars"],
+                      "description": _("Member levels hold the members whose total credits reach this threshold; "
+                                       "special and system groups never move by credits. After changing thresholds, "
+                                       "run `luntan credits resettle`.")}),
+        (_("Permissions and limits"), {"fields": [
+            "can_post", "daily_mood_votes", "max_signature_chars", "max_attachment_kb", "allow_links",
+            "allow_images", "allow_transfer", "wheel_spins_per_day"]}),
+    ]
     list_filter = ["kind"]
     search_fields = ["name"]
     ordering = ["order", "id"]

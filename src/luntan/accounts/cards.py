@@ -48,6 +48,7 @@ def card_labels() -> dict[str, str]:
             "level": gettext("Level"), "digest": gettext("Digest"), "posts": pgettext("card", "Posts"),
             "online_time": gettext("Online time"), "hours": gettext("%(h)s h"),
             "registered": gettext("Registered"), "last_login": gettext("Last login"),
+            "stars": gettext("%(n)s stars"),
         }
     return found
 

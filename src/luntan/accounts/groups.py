@@ -16,6 +16,7 @@ SCOPE = "groups"
 class GroupRules:
     group_id: int | None
     name: str
+    is_default: bool
     kind: str
     role: str
     stars: int
@@ -31,15 +32,17 @@ class GroupRules:
 
 
 # A guest (or a member whose group was removed) may read, nothing more.
-NOBODY = GroupRules(group_id=None, name="", kind=MemberGroup.Kind.SYSTEM, role=MemberGroup.Role.GUEST, stars=0,
-                    credits_from=None, can_post=False, daily_mood_votes=0, max_signature_chars=0,
+NOBODY = GroupRules(group_id=None, name="", is_default=False, kind=MemberGroup.Kind.SYSTEM,
+                    role=MemberGroup.Role.GUEST, stars=0, credits_from=None, can_post=False, daily_mood_votes=0,
+                    max_signature_chars=0,
                     max_attachment_kb=0, allow_links=False, allow_images=False, allow_transfer=False,
                     wheel_spins_per_day=0)
 
 
 def _read() -> dict[int, GroupRules]:
     return {g.pk: GroupRules(
-        group_id=g.pk, name=g.name, kind=g.kind, role=g.role, stars=g.stars, credits_from=g.credits_from,
+        group_id=g.pk, name=g.name, is_default=g.is_default, kind=g.kind, role=g.role, stars=g.stars,
+        credits_from=g.credits_from,
         can_post=g.can_post, daily_mood_votes=g.daily_mood_votes, max_signature_chars=g.max_signature_chars,
         max_attachment_kb=g.max_attachment_kb, allow_links=g.allow_links, allow_images=g.allow_images,
         allow_transfer=g.allow_transfer, wheel_spins_per_day=g.wheel_spins_per_day,
@@ -50,11 +53,25 @@ def all_groups() -> dict[int, GroupRules]:
     return pagecache.kept_table(SCOPE, _read, size=8192)
 
 
+def _defaults() -> GroupRules:
+    """A group's rules as a new group gets them (the model's defaults)."""
+    fields = {f.name: f.get_default() for f in MemberGroup._meta.concrete_fields}
+    return GroupRules(group_id=None, name="", is_default=False, kind=MemberGroup.Kind.MEMBER, role="", stars=0,
+                      credits_from=None,
+                      **{name: fields[name] for name in (
+                          "can_post", "daily_mood_votes", "max_signature_chars", "max_attachment_kb",
+                          "allow_links", "allow_images", "allow_transfer", "wheel_spins_per_day")})
+
+
 def rules_for(member) -> GroupRules:
-    """The rules of the member's group; a guest's for guests and for members without a group."""
+    """The rules of the member's group; a guest's for guests. A member without a group is a new member:
+    the default group's rules, or a new group's if the site has no default group."""
     groups = all_groups()
-    if getattr(member, "is_authenticated", False) and member.group_id in groups:
-        return groups[member.group_id]
+    if getattr(member, "is_authenticated", False):
+        if member.group_id in groups:
+            return groups[member.group_id]
+        default = next((g for g in groups.values() if g.is_default), None)
+        return default or _defaults()
     guest = next((g for g in groups.values() if g.role == MemberGroup.Role.GUEST), None)
     return guest or NOBODY
 

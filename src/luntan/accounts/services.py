@@ -297,8 +297,9 @@ def member_delete(*, by: Member, member: Member) -> None:
             pagecache.bump("site", "moderators")
     except ProtectedError:
         raise ValidationError(
-            _("%(name)s has posts, which keep their author, so the account cannot be deleted; untick "
-              "“active” to close it instead.") % {"name": member.username}, code="member_has_posts") from None
+            _("%(name)s has posts or a credit history, which keep their member, so the account cannot be "
+              "deleted; untick “active” to close it instead.") % {"name": member.username},
+            code="member_has_posts") from None
 
 
 def member_group_save(*, by: Member, group: MemberGroup) -> MemberGroup:

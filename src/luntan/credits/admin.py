@@ -106,8 +106,15 @@ class CreditEntryAdmin(ThroughServices, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    # Deleting is "allowed" only so that the admin's delete page of a member lists ledger rows as what
+    # protects the member (with no permission it would say the admin lacks one); the service refuses.
+    def delete_model(self, request, obj):
+        raise ValidationError(_("The ledger is never changed; correct a balance with a new adjustment."))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def save_model(self, request, obj, form, change):
         entries = services.credit_adjust(by=request.user, member=obj.member, credit_type=obj.credit_type,

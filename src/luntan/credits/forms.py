@@ -1,6 +1,7 @@
 """The 社区服务 forms. They parse what the member typed; the services decide (and check again under lock)."""
 
 import secrets
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -31,7 +32,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["credit_type"].choices = [(t.id, t.name) for t in config.credit_types().values()
+        cast(forms.ChoiceField, self.fields["credit_type"]).choices = [(t.id, t.name) for t in config.credit_types().values()
                                               if t.enabled and t.transferable]
 
 
@@ -45,7 +46,8 @@ class ExchangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Every enabled type is offered: a type that cannot be exchanged is refused by the service, which says so.
         choices = [(t.id, t.name) for t in config.credit_types().values() if t.enabled]
-        self.fields["source"].choices = self.fields["target"].choices = choices
+        for name in ("source", "target"):
+            cast(forms.ChoiceField, self.fields[name]).choices = choices
 
 
 FIELD_OF_CODE = {

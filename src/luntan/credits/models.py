@@ -96,7 +96,8 @@ RULE_ACTIONS = [(op.value, op.label) for op in (
 class CreditEntry(models.Model):
     """One change of one balance. Never updated, never deleted: `luntan credits audit` adds them up."""
 
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_entries")
+    # PROTECT: the ledger is never changed, so a member with a credit history is deactivated, not deleted.
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credit_entries")
     credit_type = models.ForeignKey(CreditType, on_delete=models.PROTECT, related_name="+")
     delta = models.BigIntegerField()
     balance_after = models.BigIntegerField()

@@ -5,6 +5,7 @@ whose message the member reads."""
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from luntan.accounts.groups import rules_for
 from luntan.forum.models import Board, Floor, Thread
 from luntan.forum.moderators import board_moderators
 
@@ -26,6 +27,8 @@ def _require_member(member) -> None:
         raise PermissionDenied(_("Please log in first."))
     if not member.is_active:
         raise PermissionDenied(_("Your account is disabled and cannot post."))
+    if not rules_for(member).can_post:
+        raise PermissionDenied(_("Your user group may not post."))
 
 
 def check_view_thread(member, thread: Thread) -> None:

@@ -347,7 +347,7 @@ def thread_update(*, member: Member, thread: Thread, title: str | None = None, s
             # The digest reward is per level (精华 I, II, III): raising pays the difference, lowering takes
             # it back.
             credits.rule_reward(member_id=current.author_id, action=Operation.DIGEST, subject_kind="thread",
-                                subject_id=current.pk, multiplier=changes["digest"] - current.digest)
+                                subject_id=current.pk, multiplier=int(changes["digest"]) - current.digest)
         if changes:
             Thread.objects.filter(pk=current.pk).update(**changes)
             for name, value in changes.items():
