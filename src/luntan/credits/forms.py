@@ -32,8 +32,8 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["credit_type"]).choices = [(t.id, t.name) for t in config.credit_types().values()
-                                              if t.enabled and t.transferable]
+        field = cast(forms.ChoiceField, self.fields["credit_type"])
+        field.choices = [(t.id, t.name) for t in config.credit_types().values() if t.enabled and t.transferable]
 
 
 class ExchangeForm(forms.Form):
