@@ -6,6 +6,8 @@ from luntan.core.views import language
 urlpatterns = [
     path("", include("luntan.forum.urls")),
     path("", include("luntan.accounts.urls")),
+    path("", include("luntan.medals.urls")),
+    path("", include("luntan.items.urls")),
     path("lang/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),
 ]
