@@ -1,5 +1,7 @@
 """道具 under 社区服务: the shop, my inventory with its use forms, and my effects still running."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -7,8 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from luntan.accounts.models import Member
 from luntan.core.display import datetime_full
 from luntan.core.views import login_first
+from luntan.forum.models import Thread
 from luntan.items import queries, services
 from luntan.items.forms import BuyForm, UseForm, new_submission_key
 from luntan.items.models import Item
@@ -18,9 +22,13 @@ def _page(request: HttpRequest, *, status: int = 200, error: str = "", form=None
           ) -> HttpResponse:
     return render(request, "items/shop.html", {
         "shop": queries.shop(request.user), "submission_key": new_submission_key(), "error": error,
-        "form": form, "failed_item": failed_item, "kinds": Item.Kind, "colours": UseForm.base_fields["colour"].choices,
+        "form": form, "failed_item": failed_item, "kinds": Item.Kind, "colours": Thread.Highlight.choices[1:],
         "preselect": request.GET.get("thread", "")[:12],
     }, status=status)
+
+
+def _member(request: HttpRequest) -> Member:
+    return cast(Member, request.user)  # _posted() sent guests to the login page
 
 
 def _first_error(form) -> str:
@@ -49,7 +57,7 @@ def buy(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, status=400, error=_first_error(form), form=form)
     try:
-        bought = services.item_buy(member=request.user, item_id=form.cleaned_data["item"],
+        bought = services.item_buy(member=_member(request), item_id=form.cleaned_data["item"],
                                    quantity=form.cleaned_data["quantity"],
                                    submission_key=form.cleaned_data["submission_key"])
     except (ValidationError, PermissionDenied) as refusal:
@@ -69,7 +77,7 @@ def use(request: HttpRequest) -> HttpResponse:
         return _page(request, status=400, error=_first_error(form), form=form)
     data = form.cleaned_data
     try:
-        used = services.item_use(member=request.user, item_id=data["item"], thread_id=data["thread"],
+        used = services.item_use(member=_member(request), item_id=data["item"], thread_id=data["thread"],
                                  colour=data["colour"] or "", new_name=data["new_name"] or "",
                                  submission_key=data["submission_key"])
     except (ValidationError, PermissionDenied) as refusal:

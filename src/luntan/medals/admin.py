@@ -26,7 +26,7 @@ class MedalForm(forms.ModelForm):
         return image
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("price") and not data.get("price_type"):
             self.add_error("price_type", _("Choose the credit type the price is paid in."))
         if data.get("rule") and not data.get("threshold"):
@@ -60,7 +60,7 @@ class GrantForm(forms.ModelForm):
         return reason
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         member, medal = data.get("member"), data.get("medal")
         if member and medal and MemberMedal.objects.filter(member=member, medal=medal).exists():
             raise forms.ValidationError(_("%(name)s already holds this medal.") % {"name": member.username})

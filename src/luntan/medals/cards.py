@@ -22,7 +22,7 @@ def parse_ids(text: str | None) -> list[int]:
     return [int(part) for part in (text or "").split(",") if part.isdigit()]
 
 
-def medal_strip(ids: list[int]) -> Markup:
+def medal_strip(ids: list[int]) -> str:
     """The held medals that are enabled, in the medals' order, as small images (alt and title: the name)."""
     table = catalog.medals()
     held = sorted((table[i] for i in set(ids) if i in table and table[i].enabled), key=lambda m: (m.order, m.id))
@@ -39,11 +39,12 @@ def medal_rows(members: list) -> dict[int, list[tuple[str, str]]]:
     missing = [m.pk for m in members if not hasattr(m, FIELD)]
     loaded = dict(MedalShelf.objects.filter(member_id__in=missing).values_list("member_id", "medal_ids")) \
         if missing else {}
-    held = {m.pk: parse_ids(loaded.get(m.pk) if m.pk in missing else getattr(m, FIELD)) for m in members}
+    held: dict[int, list[int]] = {
+        m.pk: parse_ids(loaded.get(m.pk) if m.pk in missing else getattr(m, FIELD)) for m in members}
     if not any(held.values()):  # no medal on the page: the medal table is not even read
         return {}
     label = gettext("Medals")
-    rows = {}
+    rows: dict[int, list[tuple[str, str]]] = {}
     for uid, ids in held.items():
         strip = medal_strip(ids)
         if strip:

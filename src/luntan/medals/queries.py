@@ -14,7 +14,7 @@ from luntan.medals.models import Medal, MemberMedal
 def how_to_get(medal: catalog.MedalInfo) -> list[str]:
     """What earns the medal, in the reader's words: the rule, the price, or the administrator's hand."""
     n = medal.threshold
-    rule_text = {
+    rule_text: str | None = {
         Medal.Rule.POSTS: _("Earned at %(n)s posts"),
         Medal.Rule.THREADS: _("Earned at %(n)s threads"),
         Medal.Rule.DIGESTS: _("Earned at %(n)s digest threads"),
@@ -22,7 +22,7 @@ def how_to_get(medal: catalog.MedalInfo) -> list[str]:
         Medal.Rule.CREDIT_TOTAL: _("Earned at %(n)s total credits"),
         Medal.Rule.CHECKIN_STREAK: _("Earned by checking in %(n)s days in a row"),
         Medal.Rule.CHECKIN_DAYS: _("Earned by checking in on %(n)s days"),
-    }.get(medal.rule)
+    }.get(Medal.Rule(medal.rule) if medal.rule in Medal.Rule.values else Medal.Rule.NONE)
     ways = [rule_text % {"n": n}] if rule_text else []
     kind = config.credit_types().get(medal.price_type_id or 0)
     if medal.for_sale and kind is not None and kind.enabled:
