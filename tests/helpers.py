@@ -23,3 +23,16 @@ def signed_in(member) -> Client:
     client = Client()
     client.force_login(member)
     return client
+
+
+def economy_defaults() -> None:
+    """The credit types, medals and items the data migrations make, again: a transactional test flushes the
+    tables, and the tests after it find them empty. Idempotent (the migrations use get_or_create)."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("luntan.credits.migrations.0002_classic_economy", "luntan.medals.migrations.0002_default_medals",
+                   "luntan.items.migrations.0002_default_items"):
+        importlib.import_module(module).create(apps, None)
+    clear_cache()

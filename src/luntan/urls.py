@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("luntan.forum.urls")),
     path("", include("luntan.accounts.urls")),
     path("", include("luntan.credits.urls")),
+    path("", include("luntan.medals.urls")),
+    path("", include("luntan.items.urls")),
     path("lang/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),
 ]

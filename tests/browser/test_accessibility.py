@@ -99,6 +99,23 @@ def forum(transactional_db, settings) -> Forum:
         Thread.objects.filter(pk=t.pk).update(highlight=colour, digest=2 if colour == "red" else 0,
                                                 sticky=1 if colour == "orange" else 0)  # orange on the sticky tint
         highlighted.append(t)
+    from helpers import economy_defaults
+
+    economy_defaults()  # a transactional test before may have flushed the migrations' rows
+    # Medals on the opener's card, and items in the opener's bag with one working (the 社区服务 pages).
+    from luntan.credits.models import Operation
+    from luntan.credits.services import Change, credit_apply
+    from luntan.items import services as items
+    from luntan.items.models import Item
+    from luntan.medals import services as medals
+
+    medals.medals_award_earned(member_id=opener.pk, figures={"checkin_streak": 7, "digests": 10})
+    for kind in ("highlight", "sticky", "rename"):
+        card = Item.objects.get(kind=kind)
+        credit_apply(changes=[Change(opener.pk, card.price_type_id, card.price)], operation=Operation.ADJUST)
+        items.item_buy(member=opener, item_id=card.pk, quantity=1, submission_key=f"a11y-{kind}")
+    items.item_use(member=opener, item_id=Item.objects.get(kind="sticky").pk, thread_id=thread.pk,
+                   submission_key="a11y-use")
     uid = urlsafe_base64_encode(force_bytes(opener.pk))
     return Forum(board=board, child=child, thread=thread, locked=locked, opener=opener, own_floor_id=own.pk,
                  reset_path=f"/password/reset/{uid}/{default_token_generator.make_token(opener)}/",
@@ -155,9 +172,12 @@ PAGES = [
     ("not allowed (reply to a locked thread)", lambda f: f"/thread/{f.locked.pk}/reply/", None, MEMBER, "没有权限"),
     ("password change", lambda f: "/password/change/", None, MEMBER, "修改密码"),
     ("logout confirm", lambda f: "/logout/", None, MEMBER, "确定退出"),
+    ("medals", lambda f: "/services/medals/", None, BOTH, "勋章"),
+    ("item shop", lambda f: "/services/items/", None, BOTH, "道具商店"),
 ]
 
-SCREENSHOTS = {"home", "board", "thread", "register with errors", "reply with preview", "profile"}
+SCREENSHOTS = {"home", "board", "thread", "register with errors", "reply with preview", "profile", "medals",
+               "item shop"}
 
 # The bones axe does not hold a page to (some are only "moderate" there), checked on every page.
 STRUCTURE = """() => {

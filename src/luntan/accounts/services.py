@@ -285,6 +285,26 @@ def member_update(*, by: Member, member: Member, **changes) -> Member:
     return member
 
 
+def member_rename(*, member: Member, username: str) -> str:
+    """A member takes a new name themselves (the item shop's rename card): the same checks as registration
+    (valid, not taken, not a look-alike of another member's name). Returns the old name. The caller holds
+    the member's row locked in its transaction and keeps the old name in its history."""
+    name = check_username(username, member=member)
+    if name == member.username:
+        raise ValidationError(_("That is already your name."), code="username_same")
+    old = member.username
+    try:
+        with transaction.atomic():
+            member.username = name
+            member.save(update_fields=["username"])
+            Member.objects.filter(pk=member.pk).update(card_stamp=F("card_stamp") + 1)
+            pagecache.bump("site", "moderators")
+    except IntegrityError:
+        member.username = old
+        raise _name_taken() from None
+    return old
+
+
 def member_delete(*, by: Member, member: Member) -> None:
     """Removes a member who never posted. A member with threads or floors stays (their posts keep their
     author): the administrator deactivates the account instead."""

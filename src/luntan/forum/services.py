@@ -22,6 +22,7 @@ from luntan.credits.models import Operation
 from luntan.forum import moderators, permissions
 from luntan.forum.models import Board, Category, Floor, FloorRevision, Submission, Thread
 from luntan.markup.cooking import cook
+from luntan.medals import services as medals  # automatic medals after a post (issue #6)
 
 
 def clean_title(raw: str) -> str:
@@ -136,6 +137,7 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
         )
         credits.rule_reward(member_id=author.pk, action=Operation.THREAD, subject_kind="thread", subject_id=thread.pk,
                             now=now)
+        medals.medals_after_post(member_id=author.pk, floor_number=1)  # medals: automatic awards (issue #6)
         _bump_caches(thread)
     return floor
 
@@ -168,6 +170,7 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
         Member.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
         credits.rule_reward(member_id=author.pk, action=Operation.REPLY, subject_kind="floor", subject_id=floor.pk,
                             now=now)
+        medals.medals_after_post(member_id=author.pk, floor_number=number)  # medals: automatic awards (issue #6)
         _bump_caches(locked)
     return floor
 

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "luntan.accounts",
     "luntan.forum",
     "luntan.credits",
+    "luntan.medals",
+    "luntan.items",
     "luntan.protection",
     "luntan.bench",  # only the `luntan bench` command
 ]
