@@ -359,3 +359,13 @@ def test_the_shelf_is_rebuilt_from_the_medals(member):
     assert MedalShelf.objects.get(member=member).medal_ids == str(medal("精华作者").pk)
     assert services.medals_reshelve() == 0
     assert Member.objects.get(pk=member.pk)
+
+
+def test_a_digest_earns_the_digest_authors_medal(board, member, admin):
+    Medal.objects.filter(rule=Medal.Rule.DIGESTS).update(threshold=1)
+    reload_medals()
+    thread = forum.thread_create(author=member, board=board, title="精华候选", source="正文", fmt="bbcode").thread
+    medal = Medal.objects.get(rule=Medal.Rule.DIGESTS)
+    assert not MemberMedal.objects.filter(member=member, medal=medal).exists()
+    forum.thread_update(member=admin, thread=thread, digest=1)
+    assert MemberMedal.objects.filter(member=member, medal=medal).exists()

@@ -22,7 +22,7 @@ from luntan.credits.models import Operation
 from luntan.forum import moderators, permissions
 from luntan.forum.models import Board, Category, Floor, FloorRevision, Submission, Thread
 from luntan.markup.cooking import cook
-from luntan.medals import services as medals  # automatic medals after a post (issue #6)
+from luntan.medals import services as medals  # medals earned by posting or digests
 
 
 def clean_title(raw: str) -> str:
@@ -137,7 +137,7 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
         )
         credits.rule_reward(member_id=author.pk, action=Operation.THREAD, subject_kind="thread", subject_id=thread.pk,
                             now=now)
-        medals.medals_after_post(member_id=author.pk, floor_number=1)  # medals: automatic awards (issue #6)
+        medals.medals_after_post(member_id=author.pk, floor_number=1)  # medals earned by posting
         _bump_caches(thread)
     return floor
 
@@ -170,7 +170,7 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
         Member.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
         credits.rule_reward(member_id=author.pk, action=Operation.REPLY, subject_kind="floor", subject_id=floor.pk,
                             now=now)
-        medals.medals_after_post(member_id=author.pk, floor_number=number)  # medals: automatic awards (issue #6)
+        medals.medals_after_post(member_id=author.pk, floor_number=number)  # medals earned by posting
         _bump_caches(locked)
     return floor
 
@@ -351,6 +351,7 @@ def thread_update(*, member: Member, thread: Thread, title: str | None = None, s
             # it back.
             credits.rule_reward(member_id=current.author_id, action=Operation.DIGEST, subject_kind="thread",
                                 subject_id=current.pk, multiplier=int(changes["digest"]) - current.digest)
+            medals.medals_after_post(member_id=current.author_id, floor_number=0)  # 精华作者 and the like
         if changes:
             Thread.objects.filter(pk=current.pk).update(**changes)
             for name, value in changes.items():
