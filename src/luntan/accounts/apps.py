@@ -12,4 +12,4 @@ class AccountsConfig(AppConfig):
         from luntan.core.menu import register_menu
 
         register_flusher("members", presence_flush)
-        register_menu(order=50, url_name="accounts:members", label=_("Members"))
+        register_menu(order=50, url_name="accounts:members", label=_("Member list"))
