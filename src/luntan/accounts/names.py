@@ -12,9 +12,9 @@ skeleton, accents on Latin, Greek and Cyrillic letters ignored): "admın", "adm�
 import unicodedata
 
 from django.conf import settings
-from pypinyin import Style, lazy_pinyin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
 
 from luntan.core.confusables import has_mixed_digits, is_highly_restrictive, script_extensions, skeleton
 from luntan.core.text import is_invisible
@@ -62,7 +62,7 @@ def _pinyin_parts(username: str) -> list[tuple[str, bool]]:
     of anything else. A character with several readings takes pypinyin's default one (its phrase
     dictionary first, then the character's most common reading): 重庆 is chong qing, 乐 alone is le."""
     key = name_key(username)
-    parts = lazy_pinyin(key, style=Style.NORMAL, errors=lambda run: [f"\x00{run}"])
+    parts = lazy_pinyin(key, style=Style.NORMAL, errors=lambda run: f"\x00{run}")
     return [(p[1:], False) if p.startswith("\x00") else (p, True) for p in parts]
 
 

@@ -172,7 +172,8 @@ class MemberList:
         return f"&{found}" if found else ""
 
 
-def member_list(*, query_raw: str | None, sort_raw: str | None, dir_raw: str | None, page_raw: str | None) -> MemberList:
+def member_list(*, query_raw: str | None, sort_raw: str | None, dir_raw: str | None,
+                page_raw: str | None) -> MemberList:
     """One page of the member list: a count and the page itself, two queries whatever the page size, with
     each card credit's balance (the type's initial value for a member who has no wallet yet). Anything
     unknown in the parameters falls back to the default, never an error."""

@@ -5,6 +5,7 @@ kept in the cache; the page says when it was computed and when it will be again.
 What is kept holds no translated word (readers see the page in their own language): rankings carry a
 key whose title is looked up when the page is rendered."""
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -186,7 +187,7 @@ def _streak_ranking(record) -> Ranking:
     candidates = list(record.objects.filter(member__is_active=True, streak__gt=0).order_by("-streak", "member_id")
                       .values_list("member_id", "member__username", "streak")[:TOP * 3])
     try:
-        from luntan.checkin.queries import streak_of  # type: ignore[import-not-found]
+        streak_of = getattr(importlib.import_module("luntan.checkin.queries"), "streak_of", None)
     except ImportError:
         streak_of = None
     if streak_of is not None and candidates:
@@ -291,11 +292,14 @@ def compute_period(period: str) -> PeriodRankings:
     the forum's own counters answer; for a period, the floors written in it are counted."""
     now = timezone.now()
     start = period_start(period, now)
+    members: Any
+    threads: Any
+    boards: Any
     if start is None:
         members = _active_members().filter(post_count__gt=0).order_by("-post_count", "pk").values_list(
             "pk", "username", "post_count")[:TOP]
-        threads = Thread.objects.filter(is_deleted=False, reply_count__gt=0).order_by("-reply_count", "-pk").values_list(
-            "pk", "title", "reply_count")[:TOP]
+        threads = (Thread.objects.filter(is_deleted=False, reply_count__gt=0).order_by("-reply_count", "-pk")
+                   .values_list("pk", "title", "reply_count")[:TOP])
         boards = Board.objects.filter(post_count__gt=0).order_by("-post_count", "pk").values_list(
             "pk", "name", "post_count")[:TOP]
     else:
