@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("luntan.credits.urls")),
     path("", include("luntan.medals.urls")),
     path("", include("luntan.items.urls")),
+    path("stats/", include("luntan.stats.urls")),
     path("lang/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),
 ]

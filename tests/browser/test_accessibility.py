@@ -157,6 +157,10 @@ PAGES = [
     ("locked thread", lambda f: f"/thread/{f.locked.pk}/", None, BOTH, "【公告】版规"),
     ("highlighted thread", lambda f: f"/thread/{f.highlighted[0].pk}/", None, BOTH, "red 高亮的帖子"),
     ("profile", lambda f: f"/user/{f.opener.pk}/", None, BOTH, "开帖人"),
+    ("statistics", lambda f: "/stats/", None, BOTH, "统计排行"),
+    ("statistics today", lambda f: "/stats/?period=today", None, BOTH, "统计排行"),
+    ("member list", lambda f: "/members/", None, BOTH, "会员列表"),
+    ("member search sorted", lambda f: "/members/?q=kt&sort=posts&dir=asc", None, BOTH, "会员列表"),
     ("register", lambda f: "/register/", None, BOTH, "注册账号"),
     ("register with errors", lambda f: "/register/", _register_badly, ("guest",), "注册账号"),
     ("login", lambda f: "/login/", None, BOTH, "登录"),
@@ -177,7 +181,7 @@ PAGES = [
 ]
 
 SCREENSHOTS = {"home", "board", "thread", "register with errors", "reply with preview", "profile", "medals",
-               "item shop"}
+               "item shop", "statistics", "member list"}
 
 # The bones axe does not hold a page to (some are only "moderate" there), checked on every page.
 STRUCTURE = """() => {

@@ -9,7 +9,16 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from luntan.accounts.names import NAME_KEY_MAX, NAME_SKELETON_MAX, name_key, name_skeleton, normalize_username
+from luntan.accounts.names import (
+    NAME_KEY_MAX,
+    NAME_PINYIN_MAX,
+    NAME_SKELETON_MAX,
+    name_initials,
+    name_key,
+    name_pinyin,
+    name_skeleton,
+    normalize_username,
+)
 
 __all__ = ["Member", "MemberGroup", "name_key", "name_skeleton"]
 
@@ -100,6 +109,9 @@ class MemberManager(DjangoUserManager["Member"]):
         return super().create_superuser(self._checked_name(username), email, password, **extra_fields)
 
 
+NAME_KEY_FIELDS = ("name_key", "name_skeleton", "name_pinyin", "name_initials")
+
+
 class Member(AbstractBaseUser, PermissionsMixin):
     username = models.CharField(
         _("username"), max_length=settings.LUNTAN["USERNAME_MAX_CHARS"],  # read at import, like a migration
@@ -109,6 +121,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
     # Derived from the username by save() (see names.py): the same name, and a look-alike name.
     name_key = models.CharField(max_length=NAME_KEY_MAX, unique=True, editable=False)
     name_skeleton = models.CharField(max_length=NAME_SKELETON_MAX, db_index=True, editable=False)
+    # The name in pinyin, whole and by initials (乔吉奎: qiaojikui, qjk), for the member list's search.
+    name_pinyin = models.CharField(max_length=NAME_PINYIN_MAX, db_index=True, editable=False, default="")
+    name_initials = models.CharField(max_length=NAME_PINYIN_MAX, db_index=True, editable=False, default="")
     email = models.EmailField(_("e-mail"), blank=True)
     group = models.ForeignKey(
         MemberGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
@@ -159,11 +174,13 @@ class Member(AbstractBaseUser, PermissionsMixin):
         """Fills what save() derives from the username; for bulk_create, which skips save()."""
         self.name_key = name_key(self.username)
         self.name_skeleton = name_skeleton(self.username)
+        self.name_pinyin = name_pinyin(self.username)
+        self.name_initials = name_initials(self.username)
 
     def save(self, *args, **kwargs):
         self.set_name_keys()
         if kwargs.get("update_fields") is not None and "username" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key", "name_skeleton"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *NAME_KEY_FIELDS}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -14,6 +14,7 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
 
 from luntan.core.confusables import has_mixed_digits, is_highly_restrictive, script_extensions, skeleton
 from luntan.core.text import is_invisible
@@ -26,6 +27,9 @@ _MAX_MARKS = 3
 # refused with a message rather than failing in the database.
 NAME_KEY_MAX = 60
 NAME_SKELETON_MAX = 255
+# The pinyin keys of a name (see name_pinyin): a 15-character name spells out to at most 6 letters a
+# character; the columns are as long as the skeleton's so a spelled-out name never overflows them.
+NAME_PINYIN_MAX = 255
 # Accents that sit on Latin, Greek and Cyrillic letters: a name differing from another only by these
 # reads as the same name at a glance ("admín", "admin"). Marks of other scripts (Japanese voicing marks,
 # Indic vowel signs) change the letter and still count.
@@ -51,6 +55,27 @@ def name_key(username: str) -> str:
     names; ＡＢＣ, abc and ABC are one). Kept in its own unique column because SQLite's LOWER() only
     folds ASCII."""
     return unicodedata.normalize("NFKC", username).casefold()
+
+
+def _pinyin_parts(username: str) -> list[tuple[str, bool]]:
+    """The name as pypinyin reads it: (syllable, True) for each Chinese character, (text, False) for each run
+    of anything else. A character with several readings takes pypinyin's default one (its phrase
+    dictionary first, then the character's most common reading): 重庆 is chong qing, 乐 alone is le."""
+    key = name_key(username)
+    parts = lazy_pinyin(key, style=Style.NORMAL, errors=lambda run: f"\x00{run}")
+    return [(p[1:], False) if p.startswith("\x00") else (p, True) for p in parts]
+
+
+def name_pinyin(username: str) -> str:
+    """乔吉奎 -> qiaojikui: the full pinyin key the member list searches by prefix ("qiao" finds 乔...).
+    Letters other than Chinese stay as name_key has them (lower case); ü is written v, as typed."""
+    return "".join(text for text, _han in _pinyin_parts(username))[:NAME_PINYIN_MAX]
+
+
+def name_initials(username: str) -> str:
+    """乔吉奎 -> qjk: the initials key (typing "qjk" finds 乔吉奎). Chinese characters give the first letter
+    of their syllable; anything else is kept whole (吕布Ab -> lbab)."""
+    return "".join(text[:1] if han else text for text, han in _pinyin_parts(username))[:NAME_PINYIN_MAX]
 
 
 def _without_accents(text: str) -> str:

@@ -174,20 +174,25 @@ def member_register(*, username: str, email: str, password: str, address: str | 
     return member
 
 
-def member_name_skeletons_rebuild(*, batch: int = 2000) -> int:
-    """Recomputes every member's name_skeleton from the username (after the confusable data changed);
-    returns how many changed. Batches of `batch` members, each in its own transaction."""
+def member_name_keys_rebuild(*, batch: int = 2000) -> int:
+    """Recomputes every member's derived name keys (look-alike skeleton, pinyin and pinyin initials) from
+    the username, after the data behind them changed (confusables, a new pypinyin); returns how many
+    members changed. Batches of `batch` members, each in its own transaction."""
+    fields = ("name_skeleton", "name_pinyin", "name_initials")
     changed, last_pk = 0, 0
     while True:
         with transaction.atomic():
             members = list(Member.objects.filter(pk__gt=last_pk).order_by("pk")
-                           .only("pk", "username", "name_skeleton")[:batch])
+                           .only("pk", "username", *fields)[:batch])
             if not members:
                 return changed
-            stale = [m for m in members if m.name_skeleton != name_skeleton(m.username)]
-            for member in stale:
-                member.name_skeleton = name_skeleton(member.username)
-            Member.objects.bulk_update(stale, ["name_skeleton"])
+            stale = []
+            for member in members:
+                before = [getattr(member, f) for f in fields]
+                member.set_name_keys()
+                if [getattr(member, f) for f in fields] != before:
+                    stale.append(member)
+            Member.objects.bulk_update(stale, list(fields))
         changed += len(stale)
         last_pk = members[-1].pk
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("password/reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
     path("password/reset/done/", views.password_reset_done, name="password_reset_done"),
     path("user/<str:uid>/", views.profile, name="profile"),
+    path("members/", views.member_list, name="members"),
 ]

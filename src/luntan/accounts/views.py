@@ -1,5 +1,5 @@
-"""Members' pages: register, log in and out, passwords, profiles. Views parse input, call one service or
-query, and render."""
+"""Members' pages: register, log in and out, passwords, profiles, the member list. Views parse input, call
+one service or query, and render."""
 
 
 import re
@@ -188,3 +188,11 @@ def password_reset_done(request: HttpRequest) -> HttpResponse:
 @require_GET
 def profile(request: HttpRequest, uid: str) -> HttpResponse:
     return render(request, "accounts/profile.html", {"profile": queries.member_profile(uid)})
+
+
+@require_GET
+def member_list(request: HttpRequest) -> HttpResponse:
+    """会员列表: anything odd in the address (?page=abc, ?sort=evil) falls back to the default."""
+    found = queries.member_list(query_raw=request.GET.get("q"), sort_raw=request.GET.get("sort"),
+                                dir_raw=request.GET.get("dir"), page_raw=request.GET.get("page"))
+    return render(request, "accounts/members.html", {"list": found})

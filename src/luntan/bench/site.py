@@ -262,6 +262,8 @@ def build_site(*, floors: int = 50_000, megathread: int = 100_000, members: int 
                               name_skeleton=name_skeleton(BENCH_USERNAME),
                               email="bench@bench.invalid", password=password,
                               group=default_group, date_joined=now - timedelta(days=100))
+        for new_member in (*member_rows, bench_member):
+            new_member.set_name_keys()  # and the pinyin keys of the member list's search
         member_rows = Member.objects.bulk_create([*member_rows, bench_member], batch_size=BATCH)
         member_ids = [m.pk for m in member_rows[:members]]
         names = [m.username for m in member_rows[:members]]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "luntan.credits",
     "luntan.medals",
     "luntan.items",
+    "luntan.stats",
     "luntan.protection",
     "luntan.bench",  # only the `luntan bench` command
 ]
@@ -236,6 +237,7 @@ class LuntanSettings(TypedDict):
     MAX_PASSWORD_CHARS: int
     PAGE_CACHE_SECONDS: int
     FLUSH_SECONDS: int
+    STATS_MINUTES: int
     LIMITS: dict[str, Any]
 
 
@@ -256,6 +258,8 @@ LUNTAN: LuntanSettings = {
     "PAGE_CACHE_SECONDS": 60,
     # Buffered view counts, online time and last activity are written to the database this often.
     "FLUSH_SECONDS": 30,
+    # The statistics page's figures and rankings (/stats/) are computed at most this often.
+    "STATS_MINUTES": int(os.environ.get("LUNTAN_STATS_MINUTES", "10")),
     # How often a visitor may try things (luntan.protection.throttle); (tries, seconds) is at most that
     # many tries per period of that length.
     "LIMITS": {
