@@ -110,13 +110,15 @@ def test_sentence_is_cleaned_to_one_line(member):
     assert checkin.sentence == "第一行 第二行"
 
 
-def test_silenced_member_and_closed_check_in_are_refused(member):
+def test_silenced_member_and_closed_check_in_are_refused(member, admin):
     member.group = group_for(MemberGroup.Role.SILENCED)
     member.save()
     with pytest.raises(PermissionDenied):
         services.checkin_sign(member=member, mood="kx", now=at(1))
     other = MemberFactory()
-    CheckInSettings.objects.filter(pk=1).update(enabled=False)
+    row = CheckInSettings.objects.get(pk=1)
+    row.enabled = False
+    services.checkin_settings_save(by=admin, row=row)
     with pytest.raises(PermissionDenied):
         services.checkin_sign(member=other, mood="kx", now=at(1))
     assert not CheckIn.objects.exists() and not CreditEntry.objects.exists()

@@ -18,6 +18,7 @@ from luntan.accounts import groups
 from luntan.accounts.models import Member, MemberGroup
 from luntan.checkin import moods
 from luntan.checkin.models import CheckIn, CheckInDay, CheckInRecord, CheckInSettings
+from luntan.core import pagecache
 from luntan.core.text import clean_line
 from luntan.credits import config
 from luntan.credits.models import Operation, Wallet
@@ -35,9 +36,16 @@ class CheckInResult:
     replayed: bool = False  # the same form sent again: nothing new was done
 
 
+SCOPE = "checkin"
+
+
+def _read_settings() -> CheckInSettings:
+    return CheckInSettings.objects.filter(pk=1).first() or CheckInSettings(pk=1)
+
+
 def settings_row() -> CheckInSettings:
-    found = CheckInSettings.objects.filter(pk=1).select_related("credit_type").first()
-    return found or CheckInSettings(pk=1)
+    """The settings as every request reads them: kept in memory until the admin saves them."""
+    return pagecache.kept_table(SCOPE, _read_settings, size=2048, name="settings")
 
 
 def reward_type(row: CheckInSettings) -> config.TypeInfo | None:
@@ -91,19 +99,16 @@ def checkin_sign(*, member: Member, mood: str, sentence: str = "", submission_ke
     row = settings_row()
     check_can_check_in(member, row)
     key = (submission_key or "")[:64]
-    if key:
-        replay = CheckIn.objects.filter(member=member, day=day, submission_key=key).first()
-        if replay is not None:
-            return _result(replay, replayed=True)
     code, text = clean_mood(mood), clean_sentence(sentence, row)
     kind = reward_type(row)
     try:
         with transaction.atomic():
             CheckInDay.objects.bulk_create([CheckInDay(day=day)], ignore_conflicts=True)
             counter = CheckInDay.objects.select_for_update().get(day=day)
-            if CheckIn.objects.filter(member=member, day=day).exists():
-                raise _already()
+            # The record is written by every check-in, under the day's lock: it tells whether today is done.
             record = CheckInRecord.objects.filter(member=member).first()
+            if record is not None and record.last_day == day:
+                raise _already()
             if record is not None and record.last_day > day:
                 raise ValidationError(_("You have already checked in on a later day."), code="later")
             streak = record.streak + 1 if record is not None and record.last_day == day - timedelta(days=1) else 1
@@ -115,17 +120,29 @@ def checkin_sign(*, member: Member, mood: str, sentence: str = "", submission_ke
                 created_at=now)
             CheckInDay.objects.filter(day=day).update(count=rank)
             _record_save(record, member=member, day=day, streak=streak, earned=reward + bonus)
+            balance = None
             if kind is not None and reward + bonus:
-                credit_apply(changes=[Change(member.pk, kind.id, reward + bonus)], operation=Operation.CHECKIN,
-                             subject_kind=SUBJECT, subject_id=checkin.pk, now=now)
-            rule_reward(member_id=member.pk, action=Operation.CHECKIN, subject_kind=SUBJECT, subject_id=checkin.pk,
-                        now=now)
+                paid = credit_apply(changes=[Change(member.pk, kind.id, reward + bonus)],
+                                    operation=Operation.CHECKIN, subject_kind=SUBJECT, subject_id=checkin.pk, now=now)
+                balance = paid[-1].balance_after if paid else None
+            for entry in rule_reward(member_id=member.pk, action=Operation.CHECKIN, subject_kind=SUBJECT,
+                                     subject_id=checkin.pk, now=now):
+                if kind is not None and entry.credit_type_id == kind.id:
+                    balance = entry.balance_after
     except IntegrityError as error:
         # Only a twin request that slipped past the lock could get here; the constraint refused it.
         if CheckIn.objects.filter(member=member, day=day).exists():
             raise _already() from error
         raise
-    return _result(checkin)
+    except ValidationError as error:
+        replay = CheckIn.objects.filter(member=member, day=day, submission_key=key).first() if (
+            key and error.code == "already") else None
+        if replay is None:
+            raise
+        return _result(replay, replayed=True)
+    if balance is None:
+        return _result(checkin)
+    return CheckInResult(checkin=checkin, credit_type=kind, balance=balance)
 
 
 def _record_save(record: CheckInRecord | None, *, member: Member, day: date, streak: int, earned: int) -> None:
@@ -171,6 +188,7 @@ def checkin_settings_save(*, by, row: CheckInSettings) -> CheckInSettings:
     with transaction.atomic():
         row.pk = 1
         row.save()
+        pagecache.bump(SCOPE)
     return row
 
 
