@@ -110,7 +110,7 @@ def test_sentence_is_cleaned_to_one_line(member):
     assert checkin.sentence == "第一行 第二行"
 
 
-def test_silenced_member_and_closed_check_in_are_refused(member, admin):
+def test_silenced_member_and_closed_check_in_are_refused(member, admin, django_capture_on_commit_callbacks):
     member.group = group_for(MemberGroup.Role.SILENCED)
     member.save()
     with pytest.raises(PermissionDenied):
@@ -118,17 +118,19 @@ def test_silenced_member_and_closed_check_in_are_refused(member, admin):
     other = MemberFactory()
     row = CheckInSettings.objects.get(pk=1)
     row.enabled = False
-    services.checkin_settings_save(by=admin, row=row)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.checkin_settings_save(by=admin, row=row)
     with pytest.raises(PermissionDenied):
         services.checkin_sign(member=other, mood="kx", now=at(1))
     assert not CheckIn.objects.exists() and not CreditEntry.objects.exists()
 
 
-def test_reward_in_the_credit_type_the_admin_chose(member, admin):
+def test_reward_in_the_credit_type_the_admin_chose(member, admin, django_capture_on_commit_callbacks):
     row = CheckInSettings.objects.get(pk=1)
     kind = config.economy().by_slot(4)
     row.credit_type_id, row.reward_base, row.bonus_first = kind.id, 2, 0
-    services.checkin_settings_save(by=admin, row=row)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.checkin_settings_save(by=admin, row=row)
     services.checkin_sign(member=member, mood="kx", now=at(1))
     assert Wallet.objects.get(member=member, credit_type_id=kind.id).balance == 2
     assert money(member) == 0
