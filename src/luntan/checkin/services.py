@@ -89,7 +89,7 @@ def _already() -> ValidationError:
 
 # --- the check-in ----------------------------------------------------------------------------------------
 
-def checkin_sign(*, member: Member, mood: str, sentence: str = "", submission_key: str | None = None,
+def checkin_sign(*, member, mood: str, sentence: str = "", submission_key: str | None = None,
                  now: datetime | None = None) -> CheckInResult:
     """Checks `member` in for the local day of `now` (default: now) with a mood and an optional sentence,
     and pays the reward (by streak, plus the early-bird bonus) and the admin's check-in rule in the same

@@ -19,9 +19,9 @@ def result_text(result: services.CheckInResult) -> str:
     parts = [_("Checked in: you are today's no. %(rank)s, on a streak of %(streak)s days.") % {
         "rank": checkin.rank, "streak": checkin.streak}]
     if kind is not None and checkin.earned:
-        parts.append(_("Reward: %(amount)s %(name)s") % {"amount": kind.amount(checkin.reward), "name": kind.name}
-                     + (_(" + %(bonus)s early-bird bonus") % {"bonus": kind.amount(checkin.bonus)}
-                        if checkin.bonus else "") + ".")
+        figures = {"amount": kind.amount(checkin.reward), "name": kind.name, "bonus": kind.amount(checkin.bonus)}
+        parts.append((_("Reward: %(name)s %(amount)s, plus an early-bird bonus of %(bonus)s.") if checkin.bonus
+                      else _("Reward: %(name)s %(amount)s.")) % figures)
         parts.append(_("Your %(name)s is now %(balance)s.") % {"name": kind.name,
                                                                 "balance": kind.amount(result.balance or 0)})
     return " ".join(parts)
