@@ -26,13 +26,18 @@ def signed_in(member) -> Client:
 
 
 def economy_defaults() -> None:
-    """The credit types, medals and items the data migrations make, again: a transactional test flushes the
-    tables, and the tests after it find them empty. Idempotent (the migrations use get_or_create)."""
+    """The member groups, credit types, medals and items the data migrations make, again: a transactional
+    test flushes the tables, and the tests after it find them empty. Idempotent (the migrations use get_or_create)."""
     import importlib
 
     from django.apps import apps
 
-    for module in ("luntan.credits.migrations.0002_classic_economy", "luntan.medals.migrations.0002_default_medals",
-                   "luntan.items.migrations.0002_default_items"):
-        importlib.import_module(module).create(apps, None)
+    for module, function in (
+            ("luntan.accounts.migrations.0002_default_groups", "create_groups"),
+            ("luntan.accounts.migrations.0004_membergroup_role", "set_roles"),
+            ("luntan.accounts.migrations.0006_level_thresholds", "set_levels"),
+            ("luntan.credits.migrations.0002_classic_economy", "create"),
+            ("luntan.medals.migrations.0002_default_medals", "create"),
+            ("luntan.items.migrations.0002_default_items", "create")):
+        getattr(importlib.import_module(module), function)(apps, None)
     clear_cache()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("luntan.medals.urls")),
     path("", include("luntan.items.urls")),
     path("stats/", include("luntan.stats.urls")),
+    path("", include("luntan.checkin.urls")),
     path("lang/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),
 ]

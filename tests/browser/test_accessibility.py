@@ -17,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from factories import MemberFactory
 from playwright.sync_api import expect
 
+from luntan.checkin import services as checkin_services
 from luntan.forum import services
 from luntan.forum.models import Board, Category, Thread
 from luntan.markup.palette import NAMED_COLORS
@@ -116,6 +117,7 @@ def forum(transactional_db, settings) -> Forum:
         items.item_buy(member=opener, item_id=card.pk, quantity=1, submission_key=f"a11y-{kind}")
     items.item_use(member=opener, item_id=Item.objects.get(kind="sticky").pk, thread_id=thread.pk,
                    submission_key="a11y-use")
+    checkin_services.checkin_sign(member=passer, mood="fd", sentence="早起打卡，<b>加油</b>！")
     uid = urlsafe_base64_encode(force_bytes(opener.pk))
     return Forum(board=board, child=child, thread=thread, locked=locked, opener=opener, own_floor_id=own.pk,
                  reset_path=f"/password/reset/{uid}/{default_token_generator.make_token(opener)}/",
@@ -141,6 +143,19 @@ def _reset_sent(page) -> None:
     page.get_by_label("邮箱").fill("nobody@example.com")
     page.get_by_role("button", name="发送").click()
     page.wait_for_url("**/password/reset/sent/")
+
+
+def _checkin_badly(page) -> None:
+    if page.locator("input[name=mood]").count():  # no mood picked
+        page.get_by_role("button", name="签到").click()
+        expect(page.locator(".errors").first).to_be_visible()
+
+
+def _checkin(page) -> None:
+    if page.locator("input[name=mood]").count():
+        page.locator("input[name=mood]").first.check()
+        page.get_by_role("button", name="签到").click()
+        expect(page.locator(".flash")).to_be_visible()
 
 
 # (name, path from the Forum, what to do there once it is open, who sees it, its h1: proof it is that page)
@@ -178,10 +193,13 @@ PAGES = [
     ("logout confirm", lambda f: "/logout/", None, MEMBER, "确定退出"),
     ("medals", lambda f: "/services/medals/", None, BOTH, "勋章"),
     ("item shop", lambda f: "/services/items/", None, BOTH, "道具商店"),
+    ("daily check-in", lambda f: "/checkin/", None, BOTH, "每日签到"),
+    ("daily check-in refused", lambda f: "/checkin/", _checkin_badly, MEMBER, "每日签到"),
+    ("daily check-in done", lambda f: "/checkin/", _checkin, MEMBER, "每日签到"),
 ]
 
 SCREENSHOTS = {"home", "board", "thread", "register with errors", "reply with preview", "profile", "medals",
-               "item shop", "statistics", "member list"}
+               "item shop", "statistics", "member list", "daily check-in done"}
 
 # The bones axe does not hold a page to (some are only "moderate" there), checked on every page.
 STRUCTURE = """() => {

@@ -26,6 +26,9 @@ LEGEND = ("req/s, p50, p99: the fastest (least disturbed) round; rounds' req/s: 
           "the same page asked again at once (a guest's page then comes from the page cache). others: CPU share "
           "other processes on the machine took during that run (should be ~0%).")
 
+RUSH_LEGEND = ("Members of a pool, each signed in with their own session and form token, POST their check-in to "
+               "/checkin/ all at once over 16 connections; latency is from request to answer (a 302 to the page).")
+
 
 @dataclass
 class Row:
@@ -131,6 +134,20 @@ def checks(rows: list[Row]) -> list[Check]:
     return found
 
 
+def rush_checks(rush) -> list[Check]:
+    """The midnight rush's targets (luntan.bench.rush): exact, and a p99 under the aim."""
+    from luntan.bench.rush import P99_AIM_MS
+
+    if rush is None:
+        return []
+    return [
+        Check(f"midnight rush: {rush.members:,} check-ins, one each, one reward each, ranks without gap, "
+              "ledger audit clean", rush.exact, rush.summary()),
+        Check(f"midnight rush: check-in POST p99 < {P99_AIM_MS:.0f} ms", rush.p99_ms < P99_AIM_MS,
+              f"p99 {rush.p99_ms:.1f} ms (p50 {rush.p50_ms:.1f} ms)"),
+    ]
+
+
 def table(rows: list[Row]) -> str:
     """A Markdown table, aligned so that it also reads well in a terminal."""
     ceiling = ceiling_rps(rows)
@@ -168,10 +185,13 @@ def checks_text(found: list[Check]) -> str:
     return "\n".join(f"- {marks[c.passed]}  {c.name}: {c.detail}" for c in found)
 
 
-def section(*, rows: list[Row], found: list[Check], facts: list[tuple[str, str]]) -> str:
+def section(*, rows: list[Row], found: list[Check], facts: list[tuple[str, str]], rush=None) -> str:
     lines = [BEGIN, "", "## Latest results", ""]
     lines += [f"- **{k}**: {v}" for k, v in facts]
-    lines += ["", table(rows), "", LEGEND, "", "### Targets", "", checks_text(found), "", END]
+    lines += ["", table(rows), "", LEGEND, ""]
+    if rush is not None:
+        lines += ["### Midnight rush (每日签到)", "", RUSH_LEGEND, "", f"- {rush.summary()}", ""]
+    lines += ["### Targets", "", checks_text(found), "", END]
     return "\n".join(lines)
 
 

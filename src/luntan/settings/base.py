@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "luntan.medals",
     "luntan.items",
     "luntan.stats",
+    "luntan.checkin",
     "luntan.protection",
     "luntan.bench",  # only the `luntan bench` command
 ]

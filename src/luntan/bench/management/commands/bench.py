@@ -92,6 +92,10 @@ class Command(BaseCommand):
                             help="throw the SQLite bench site away and build it again")
         parser.add_argument("--build-only", action="store_true", help="build the site, measure nothing")
         parser.add_argument("--no-docs", action="store_true", help="do not refresh docs/benchmarks.md")
+        parser.add_argument("--rush", type=int, default=1000,
+                            help="members in the check-in midnight rush (default 1,000; 0: no rush)")
+        parser.add_argument("--rush-only", action="store_true",
+                            help="run only the check-in midnight rush, no page is measured")
         parser.add_argument("--profile", action="store_true",
                             help="also profile the signed-in thread page in-process (cProfile)")
 
@@ -117,10 +121,10 @@ class Command(BaseCommand):
                 self._say("The bench site was built with other migrations or another builder: building it again")
                 self._throw_away(var_dir)
         argv = [sys.executable, "-m", "luntan", "bench"]
-        for flag in ("quick", "rebuild", "build_only", "no_docs", "profile"):
+        for flag in ("quick", "rebuild", "build_only", "no_docs", "profile", "rush_only"):
             if options[flag]:
                 argv.append("--" + flag.replace("_", "-"))
-        for name in ("seconds", "rounds", "connections", "threads", "workers", "floors", "megathread"):
+        for name in ("seconds", "rounds", "connections", "threads", "workers", "floors", "megathread", "rush"):
             if options[name] is not None:
                 argv += [f"--{name}", str(options[name])]
         argv += ["--var", str(var_dir)]
@@ -150,12 +154,21 @@ class Command(BaseCommand):
         rounds = options["rounds"] or (1 if options["quick"] else 3)
         if rounds < 1 or seconds < 1 or options["connections"] < 1 or options["threads"] < 1:
             raise CommandError("--rounds, --seconds, --connections and --threads must be at least 1")
-        wrk_path = None if options["build_only"] else self._wrk(wrk)
+        if options["rush_only"] and options["rush"] < 1:
+            raise CommandError("--rush-only needs --rush of at least 1 member")
+        wrk_path = None if options["build_only"] or options["rush_only"] else self._wrk(wrk)
         say(f"Bench site in {var_dir} ({self._db_label()})")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         site = self._site(options)
-        if wrk_path is None:  # --build-only
+        if options["build_only"]:
+            return
+        self._rush = None
+        if options["rush_only"]:
+            self._load(var_dir, options, [], {}, "", "", seconds=1, warmup=0, rounds=1)
+            from luntan.bench import report
+
+            self._say(report.checks_text(report.rush_checks(self._rush)))
             return
 
         from luntan.bench import pages as bench_pages
@@ -169,7 +182,7 @@ class Command(BaseCommand):
             self._profile(var_dir, page_list, member)
         connections.close_all()
 
-        rows = self._load(var_dir, options, page_list, queries, cookie, wrk_path,
+        rows = self._load(var_dir, options, page_list, queries, cookie, wrk_path or "",
                           seconds=seconds, warmup=warmup, rounds=rounds)
         self._report(var_dir, options, site, rows, seconds=seconds, warmup=warmup, rounds=rounds)
 
@@ -243,6 +256,9 @@ class Command(BaseCommand):
         try:
             server.wait_ready(process, port, CEILING_PATH)
             meter = machine.CpuMeter(process.pid)
+            if options["rush_only"]:
+                self._rush = self._midnight_rush(port, options)
+                return rows
             broken = [f"{page.path} ({visitor}): HTTP {status}" for page in page_list for visitor in VISITORS
                       if (status := server.status_of(port, page.path,
                                                      cookie=cookie if visitor == MEMBER else None)) != 200]
@@ -279,6 +295,8 @@ class Command(BaseCommand):
                 rows.append(Row(page=page.name, visitor=visitor, result=wrk.combine(runs[key]),
                                 rounds=runs[key], queries=queries.get(key),
                                 others=max(others[key]) if others.get(key) else None))
+            if options["rush"] > 0:
+                self._rush = self._midnight_rush(port, options)
         except (server.ServerError, wrk.WrkError) as exc:
             raise CommandError(f"{exc}\n--- last lines of {log_path} ---\n{self._tail(log_path)}") from exc
         finally:
@@ -290,6 +308,15 @@ class Command(BaseCommand):
             self._say("warning: other processes used the CPU during the run (column 'others'): those figures "
                       "are lower than this machine can do; run again on a quiet machine")
         return rows
+
+    def _midnight_rush(self, port: int, options: dict):
+        """每日签到's midnight rush against the running server (luntan.bench.rush)."""
+        from luntan.bench import rush
+
+        found = rush.run(port, members=options["rush"], connections=options["connections"], say=self._say)
+        connections.close_all()
+        self._say(f"  midnight rush: {found.summary()}")
+        return found
 
     @staticmethod
     def _tail(path: Path, lines: int = 30) -> str:
@@ -305,7 +332,7 @@ class Command(BaseCommand):
         from luntan.bench import report
         from luntan.forum.models import Board, Thread
 
-        found = report.checks(rows)
+        found = report.checks(rows) + report.rush_checks(self._rush)
         facts = [
             ("date", timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")),
             ("machine", self._machine() + self._busy_text()),
@@ -328,7 +355,7 @@ class Command(BaseCommand):
         self._say(report.checks_text(found))
         if not options["no_docs"]:
             path = docs_path()
-            report.write_docs(path, report.section(rows=rows, found=found, facts=facts),
+            report.write_docs(path, report.section(rows=rows, found=found, facts=facts, rush=self._rush),
                               template=DOCS_TEMPLATE)
             self._say(f"\nWrote the figures to {path}")
 
