@@ -22,7 +22,8 @@ from luntan.core import pagecache
 from luntan.core.text import clean_line
 from luntan.credits import config
 from luntan.credits.models import Operation, Wallet
-from luntan.credits.services import Change, credit_apply, rule_reward
+from luntan.credits.services import Change, credit_apply, lock_members, rule_changes
+from luntan.medals.services import medals_award_earned
 
 SUBJECT = "checkin"
 NOT_ALLOWED_ROLES = (MemberGroup.Role.SILENCED, MemberGroup.Role.GUEST)
@@ -119,16 +120,16 @@ def checkin_sign(*, member, mood: str, sentence: str = "", submission_key: str |
                 bonus=bonus, credit_type_id=kind.id if kind is not None else None, submission_key=key,
                 created_at=now)
             CheckInDay.objects.filter(day=day).update(count=rank)
-            _record_save(record, member=member, day=day, streak=streak, earned=reward + bonus)
-            balance = None
-            if kind is not None and reward + bonus:
-                paid = credit_apply(changes=[Change(member.pk, kind.id, reward + bonus)],
-                                    operation=Operation.CHECKIN, subject_kind=SUBJECT, subject_id=checkin.pk, now=now)
-                balance = paid[-1].balance_after if paid else None
-            for entry in rule_reward(member_id=member.pk, action=Operation.CHECKIN, subject_kind=SUBJECT,
-                                     subject_id=checkin.pk, now=now):
-                if kind is not None and entry.credit_type_id == kind.id:
-                    balance = entry.balance_after
+            record = _record_save(record, member=member, day=day, streak=streak, earned=reward + bonus)
+            # The streak's reward and the admin's check-in rule, in one change of the ledger.
+            locked = lock_members([member.pk])
+            changes = [Change(member.pk, kind.id, reward + bonus)] if kind is not None else []
+            changes += rule_changes(member_id=member.pk, action=Operation.CHECKIN, now=now)
+            paid = credit_apply(changes=changes, operation=Operation.CHECKIN, subject_kind=SUBJECT,
+                                subject_id=checkin.pk, now=now, locked=locked)
+            balance = next((e.balance_after for e in paid if kind is not None and e.credit_type_id == kind.id), None)
+            medals_award_earned(member_id=member.pk, figures={"checkin_streak": record.streak,
+                                                             "checkin_days": record.total_days})
     except IntegrityError as error:
         # Only a twin request that slipped past the lock could get here; the constraint refused it.
         if CheckIn.objects.filter(member=member, day=day).exists():
@@ -145,12 +146,12 @@ def checkin_sign(*, member, mood: str, sentence: str = "", submission_key: str |
     return CheckInResult(checkin=checkin, credit_type=kind, balance=balance)
 
 
-def _record_save(record: CheckInRecord | None, *, member: Member, day: date, streak: int, earned: int) -> None:
+def _record_save(record: CheckInRecord | None, *, member: Member, day: date, streak: int,
+                 earned: int) -> CheckInRecord:
     month = day.replace(day=1)
     if record is None:
-        CheckInRecord.objects.create(member=member, last_day=day, streak=1, best_streak=1, total_days=1,
-                                     month=month, month_days=1, total_reward=earned)
-        return
+        return CheckInRecord.objects.create(member=member, last_day=day, streak=1, best_streak=1, total_days=1,
+                                            month=month, month_days=1, total_reward=earned)
     record.month_days = record.month_days + 1 if record.month == month else 1
     record.month = month
     record.last_day = day
@@ -159,6 +160,7 @@ def _record_save(record: CheckInRecord | None, *, member: Member, day: date, str
     record.total_days += 1
     record.total_reward += earned
     record.save()
+    return record
 
 
 def _result(checkin: CheckIn, *, replayed: bool = False) -> CheckInResult:

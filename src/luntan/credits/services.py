@@ -55,16 +55,29 @@ def _wallets(member_ids: Iterable[int]) -> dict[tuple[int, int], Wallet]:
     return {(w.member_id, w.credit_type_id): w for w in Wallet.objects.filter(member_id__in=list(member_ids))}
 
 
+def _merged(changes: Iterable[Change]) -> list[Change]:
+    """One change per member and type, in the order they first came."""
+    sums: dict[tuple[int, int], int] = {}
+    for c in changes:
+        sums[(c.member_id, c.type_id)] = sums.get((c.member_id, c.type_id), 0) + c.delta
+    return [Change(m, t, d) for (m, t), d in sums.items() if d]
+
+
 def credit_apply(*, changes: Iterable[Change], operation: str, subject_kind: str = "", subject_id: int | None = None,
-                 note: str = "", clamp: bool = False, now: datetime | None = None) -> list[CreditEntry]:
-    """Applies the changes in one transaction and returns the ledger rows written. A change that would take a
-    balance below the type's lower limit raises NotEnoughCredits and changes nothing, unless `clamp` (a
-    reward taken back): then it takes what is there down to the limit."""
-    changes = [c for c in changes if c.delta]
+                 note: str = "", clamp: bool = False, now: datetime | None = None,
+                 locked: dict[int, Member] | None = None) -> list[CreditEntry]:
+    """Applies the changes in one transaction and returns the ledger rows written (changes of one member's
+    wallet are added up into one row). A change that would take a balance below the type's lower limit
+    raises NotEnoughCredits and changes nothing, unless `clamp` (a reward taken back): then it takes what
+    is there down to the limit. `locked`: the members, already locked by the caller in this transaction.
+
+    A refusal is raised inside a savepoint, so a caller may catch it and go on in its own transaction; a
+    clamped change cannot be refused and needs none."""
+    changes = _merged(changes)
     now = now or timezone.now()
     econ = config.economy()
-    with transaction.atomic():
-        members = lock_members([c.member_id for c in changes])
+    with transaction.atomic(savepoint=not clamp):
+        members = locked if locked is not None else lock_members([c.member_id for c in changes])
         if not changes:
             return []
         wallets = _wallets(members)
@@ -151,20 +164,31 @@ def rule_reward(*, member_id: int, action: str, subject_kind: str = "", subject_
     negative amount (a reward taken back) takes at most what is there. Also settles the member's level,
     which the action may have moved (a post counts in the formula). Call inside the action's transaction."""
     now = now or timezone.now()
+    with transaction.atomic(savepoint=False):  # nothing here is refused: no savepoint needed
+        members = lock_members([member_id])
+        if member_id not in members:
+            return []
+        changes = rule_changes(member_id=member_id, action=action, multiplier=multiplier, now=now)
+        if changes:
+            return credit_apply(changes=changes, operation=action, subject_kind=subject_kind, subject_id=subject_id,
+                                clamp=True, now=now, locked=members)
+        balances = {w.credit_type_id: w.balance for w in Wallet.objects.filter(member_id=member_id)}
+        _settle(members[member_id], balances, config.economy(), changed=False)
+        return []
+
+
+def rule_changes(*, member_id: int, action: str, multiplier: int = 1, now: datetime) -> list[Change]:
+    """What the admin's rule for `action` gives the member now, counted against its cycle; [] when the rule
+    is off or its cycle is used up. The caller holds the member's lock and applies the changes (with
+    clamp=True, as a reward taken back takes at most what is there)."""
     econ = config.economy()
     rule = econ.rules.get(action)
-    with transaction.atomic():
-        member = lock_members([member_id]).get(member_id)
-        if member is None:
-            return []
-        amounts = {t: a * multiplier for t, a in (rule.amounts.items() if rule and rule.enabled else [])
-                   if t in econ.types and econ.types[t].enabled and a}
-        if amounts and rule is not None and _counts(rule, member_id, now):
-            return credit_apply(changes=[Change(member_id, t, a) for t, a in amounts.items()], operation=action,
-                                subject_kind=subject_kind, subject_id=subject_id, clamp=True, now=now)
-        balances = {w.credit_type_id: w.balance for w in Wallet.objects.filter(member_id=member_id)}
-        _settle(member, balances, econ, changed=False)
+    if rule is None or not rule.enabled:
         return []
+    amounts = {t: a * multiplier for t, a in rule.amounts.items() if t in econ.types and econ.types[t].enabled and a}
+    if not amounts or not _counts(rule, member_id, now):
+        return []
+    return [Change(member_id, t, a) for t, a in amounts.items()]
 
 
 def _counts(rule: config.RuleInfo, member_id: int, now: datetime) -> bool:
@@ -172,11 +196,16 @@ def _counts(rule: config.RuleInfo, member_id: int, now: datetime) -> bool:
     start = cycle_start(rule, now)
     if start is None or rule.max_per_cycle == 0 and rule.cycle != CreditRule.Cycle.ONCE:
         return True
-    usage, _ = RuleUsage.objects.get_or_create(member_id=member_id, action=rule.action, cycle_start=start)
     limit = 1 if rule.cycle == CreditRule.Cycle.ONCE else rule.max_per_cycle
-    if usage.count >= limit:
+    # The member's lock is held: nobody else counts this member's uses now, so read-then-write is exact.
+    used = RuleUsage.objects.filter(member_id=member_id, action=rule.action, cycle_start=start).values_list(
+        "pk", "count").first()
+    if used is None:
+        RuleUsage.objects.create(member_id=member_id, action=rule.action, cycle_start=start, count=1)
+        return True
+    if used[1] >= limit:
         return False
-    RuleUsage.objects.filter(pk=usage.pk).update(count=F("count") + 1)
+    RuleUsage.objects.filter(pk=used[0]).update(count=F("count") + 1)
     return True
 
 
