@@ -126,6 +126,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite with writers queued by the kernel (see luntan.core.sqlite.base).
+    DATABASES["default"]["ENGINE"] = "luntan.core.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else 600
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing half-way;

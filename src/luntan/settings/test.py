@@ -24,7 +24,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "luntan.core.sqlite":  # noqa: F405
     # A file, not shared memory: concurrent writers then queue on SQLite's lock as in production, and the
     # browser tests' live server sees the same database.
     import tempfile
