@@ -6,6 +6,7 @@ from luntan.core.views import language
 urlpatterns = [
     path("", include("luntan.forum.urls")),
     path("", include("luntan.accounts.urls")),
+    path("", include("luntan.wheel.urls")),
     path("lang/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),
 ]

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "luntan.accounts",
     "luntan.forum",
     "luntan.credits",
+    "luntan.wheel",
     "luntan.protection",
     "luntan.bench",  # only the `luntan bench` command
 ]
