@@ -3,9 +3,8 @@
 import pytest
 from helpers import clear_cache
 
-from luntan.core import localcache
-
 from luntan.accounts.models import MemberGroup
+from luntan.core import localcache
 from luntan.credits.models import CreditType, Operation
 from luntan.credits.services import Change, credit_apply
 from luntan.wheel.models import Slot, WheelSettings

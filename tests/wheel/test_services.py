@@ -26,10 +26,12 @@ def test_a_spin_pays_the_cost_and_the_prize_in_the_ledger(member, give, coin, on
     slot = one_slot("小财神", amount=7)
     result = services.wheel_spin(member=member, submission_key="k" * 16)
     spin = result.spin
-    assert (spin.slot_id, spin.slot_name, spin.prize_amount, spin.cost_amount, spin.nonce) == (slot.pk, "小财神", 7, 10, 1)
+    assert (spin.slot_id, spin.slot_name, spin.prize_amount, spin.cost_amount, spin.nonce) == (
+        slot.pk, "小财神", 7, 10, 1)
     assert balance(member, coin) == 20 + 100 - 10 + 7
     wheel_rows = CreditEntry.objects.filter(member=member, subject_kind="wheel_spin", subject_id=spin.pk)
-    assert sorted(wheel_rows.values_list("operation", "delta")) == [(Operation.WHEEL_PRIZE, 7), (Operation.WHEEL_SPIN, -10)]
+    assert sorted(wheel_rows.values_list("operation", "delta")) == [
+        (Operation.WHEEL_PRIZE, 7), (Operation.WHEEL_SPIN, -10)]
     assert credits_audit() == []
 
 

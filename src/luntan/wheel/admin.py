@@ -45,8 +45,8 @@ class SpinAdmin(admin.ModelAdmin):
     search_fields = ["member__username", "=member__id"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-    fields = ["member", "seed", "nonce", "client_seed", "index", "roll", "slot_name", "prize_type", "prize_amount",
-              "cost_type", "cost_amount", "day", "created_at", "table"]
+    fields = ("member", "seed", "nonce", "client_seed", "index", "roll", "slot_name", "prize_type", "prize_amount",
+              "cost_type", "cost_amount", "day", "created_at", "table")
     readonly_fields = fields
     verbose_name = _("spin")
 

@@ -49,7 +49,8 @@ class Slot(models.Model):
         verbose_name = _("prize slot")
         verbose_name_plural = _("prize slots")
         constraints = [
-            models.CheckConstraint(condition=Q(stock__isnull=True) | Q(stock__gte=0), name="wheel_slot_stock_not_negative"),
+            models.CheckConstraint(condition=Q(stock__isnull=True) | Q(stock__gte=0),
+                                   name="wheel_slot_stock_not_negative"),
             models.CheckConstraint(condition=Q(weight__lte=MAX_WEIGHT), name="wheel_slot_weight_bounded"),
         ]
 

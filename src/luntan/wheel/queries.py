@@ -12,7 +12,7 @@ from luntan.credits import config
 from luntan.credits.models import Wallet
 from luntan.wheel import drawing, fairness
 from luntan.wheel.models import Seed, Slot, Spin, WheelSettings
-from luntan.wheel.services import prize_text, spins_today, wheel_settings
+from luntan.wheel.services import prize_text, spins_today
 
 SPINS_PER_PAGE = 20
 WINNERS_SHOWN = 12
@@ -69,11 +69,9 @@ def member_state(member, row: WheelSettings, seed: Seed) -> MemberState:
 
 
 def recent_winners(limit: int = WINNERS_SHOWN) -> list[dict]:
-    rows = list(Spin.objects.filter(prize_amount__gt=0).order_by("-id").values(
-        "id", "member_id", "member__username", "slot_name", "prize_type_id", "prize_amount", "created_at")[:limit])
-    for row in rows:
-        row["prize"] = prize_text(row["prize_type_id"], row["prize_amount"])
-    return rows
+    rows = Spin.objects.filter(prize_amount__gt=0).order_by("-id").values(
+        "id", "member_id", "member__username", "slot_name", "prize_type_id", "prize_amount", "created_at")[:limit]
+    return [{**row, "prize": prize_text(row["prize_type_id"], row["prize_amount"])} for row in rows]
 
 
 def own_spin(member, raw: str | None) -> Spin | None:

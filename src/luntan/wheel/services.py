@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from luntan.accounts.groups import rules_for
 from luntan.accounts.models import Member
 from luntan.credits import config
-from luntan.credits.services import Change, credit_apply, lock_members
 from luntan.credits.models import CreditType, Operation
+from luntan.credits.services import Change, credit_apply, lock_members
 from luntan.wheel import fairness
 from luntan.wheel.models import MAX_SLOTS, MAX_WEIGHT, Seed, Slot, Spin, WheelSettings
 
@@ -146,7 +146,8 @@ def wheel_spin(*, member: Member, submission_key: str = "", now: datetime | None
         spin = Spin.objects.create(
             member_id=member.pk, seed=seed, nonce=nonce, client_seed=seed.client_seed, table=table,
             index=result.index, roll=result.roll, slot=won, slot_name=won.name,
-            prize_type_id=won.prize_type_id if won.has_prize else None, prize_amount=won.prize_amount if won.has_prize else 0,
+            prize_type_id=won.prize_type_id if won.has_prize else None,
+            prize_amount=won.prize_amount if won.has_prize else 0,
             cost_type_id=cost_type_id, cost_amount=row.cost_amount if cost_type_id else 0,
             day=day, key=key, created_at=now)
         if cost_type_id:

@@ -91,7 +91,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     """Anyone may recompute a spin: from the fields, or from a spin whose seed is revealed (?spin=ID)."""
     status, notice, recorded = 200, "", None
-    data = request.GET if request.GET.get("server_seed") else None
+    data: dict | None = request.GET.dict() if request.GET.get("server_seed") else None
     if "spin" in request.GET and data is None:
         recorded = queries.public_spin(request.GET.get("spin"))
         if recorded is None:
