@@ -138,7 +138,8 @@ def wheel_spin(*, member: Member, submission_key: str = "", now: datetime | None
         if seed is None:
             server = fairness.new_server_seed()
             seed = Seed.objects.create(member_id=member.pk, server_seed=server,
-                                       server_hash=fairness.seed_hash(server), client_seed=fairness.new_client_seed())
+                                       server_hash=fairness.seed_hash(server), client_seed=fairness.new_client_seed(),
+                                       created_at=now)
         nonce = seed.spins + 1
         result = fairness.draw(seed.server_seed, seed.client_seed, nonce, [e["weight"] for e in table])
         won = slots[result.index]
