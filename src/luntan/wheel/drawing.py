@@ -30,14 +30,15 @@ class Slice:
 @dataclass(frozen=True)
 class Wheel:
     slices: list[Slice]
-    turn: float  # the angle the wheel rests at: 0, or the landing angle of a result
+    turn: float  # the angle the wheel is drawn at: at rest, or the landing angle of a result
     chosen: int | None  # the slot under the pointer, when showing a result
+    rest: float  # the angle of a wheel waiting for a spin: slot 1's middle under the pointer
 
     @property
     def spin_from(self) -> float:
-        """Where the animation starts, relative to the rest angle: whole turns back, and the landing angle
-        back, so that it starts where a wheel at rest (turn 0) is."""
-        return -(FULL_TURNS * 360 + self.turn)
+        """Where the turning starts, relative to `turn`: from the rest angle, whole turns back, so that
+        the wheel turns clockwise from where it waited to where it lands."""
+        return round((self.rest - self.turn) % 360 - 360 * (FULL_TURNS + 1), 3)
 
 
 def _point(angle: float, radius: float) -> tuple[float, float]:
@@ -84,9 +85,10 @@ def wheel(entries: list[tuple[str, bool]], *, chosen: int | None = None, jitter:
         slices.append(Slice(index=i, name=name, path="" if count == 1 else _path(start, end),
                             middle=round((start + end) / 2, 3), font=round(font, 2), colour=i % COLOURS,
                             empty=empty))
+    rest = landing_turn(0, count) if count else 0.0
     if chosen is None or not 0 <= chosen < count:
-        return Wheel(slices=slices, turn=0.0, chosen=None)
-    return Wheel(slices=slices, turn=landing_turn(chosen, count, jitter), chosen=chosen)
+        return Wheel(slices=slices, turn=rest, chosen=None, rest=rest)
+    return Wheel(slices=slices, turn=landing_turn(chosen, count, jitter), chosen=chosen, rest=rest)
 
 
 def jitter_of(roll: int) -> float:

@@ -58,7 +58,7 @@ def spin(request: HttpRequest) -> HttpResponse:
         return _page(request, error=str(refusal), status=403)
     except ValidationError as refusal:
         return _page(request, error=" ".join(refusal.messages), status=400)
-    return redirect(f"{reverse('wheel:home')}?spin={result.spin.pk}#result")
+    return redirect(f"{reverse('wheel:home')}?spin={result.spin.pk}#wheel")
 
 
 @require_http_methods(["GET", "POST"])
