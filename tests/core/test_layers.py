@@ -5,7 +5,8 @@ from pathlib import Path
 
 import luntan.core
 
-ABOVE_CORE = ("luntan.accounts", "luntan.forum", "luntan.credits", "luntan.wheel", "luntan.markup", "luntan.protection", "luntan.bench")
+ABOVE_CORE = ("luntan.accounts", "luntan.forum", "luntan.credits", "luntan.wheel", "luntan.markup", "luntan.protection",
+              "luntan.bench")
 
 
 def _imports(path: Path) -> list[str]:
