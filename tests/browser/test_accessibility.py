@@ -196,6 +196,13 @@ PAGES = [
     ("daily check-in", lambda f: "/checkin/", None, BOTH, "每日签到"),
     ("daily check-in refused", lambda f: "/checkin/", _checkin_badly, MEMBER, "每日签到"),
     ("daily check-in done", lambda f: "/checkin/", _checkin, MEMBER, "每日签到"),
+    ("lucky wheel", lambda f: "/wheel/", None, BOTH, "幸运大转盘"),
+    ("lucky wheel verify", lambda f: "/wheel/verify/", None, BOTH, "验证抽奖结果"),
+    ("lucky wheel verify worked", lambda f: "/wheel/verify/?server_seed=" + "ab" * 32
+     + "&client_seed=lucky&nonce=3&weights=260,220,200,140,100,40,38,2", None, ("guest",), "验证抽奖结果"),
+    ("lucky wheel verify with errors", lambda f: "/wheel/verify/?server_seed=xyz&client_seed=%E5%B9%B8&nonce=-1"
+     "&weights=0", None, ("guest",), "验证抽奖结果"),
+    ("my spins", lambda f: "/wheel/mine/", None, MEMBER, "我的抽奖记录"),
 ]
 
 SCREENSHOTS = {"home", "board", "thread", "register with errors", "reply with preview", "profile", "medals",

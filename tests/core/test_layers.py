@@ -5,8 +5,8 @@ from pathlib import Path
 
 import luntan.core
 
-ABOVE_CORE = ("luntan.accounts", "luntan.forum", "luntan.credits", "luntan.checkin", "luntan.medals", "luntan.items",
-              "luntan.stats", "luntan.markup", "luntan.protection", "luntan.bench")
+ABOVE_CORE = ("luntan.accounts", "luntan.forum", "luntan.credits", "luntan.checkin", "luntan.wheel", "luntan.medals",
+              "luntan.items", "luntan.stats", "luntan.markup", "luntan.protection", "luntan.bench")
 
 
 def _imports(path: Path) -> list[str]:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "luntan.items",
     "luntan.stats",
     "luntan.checkin",
+    "luntan.wheel",
     "luntan.protection",
     "luntan.bench",  # only the `luntan bench` command
 ]
