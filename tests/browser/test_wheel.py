@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 from luntan.accounts.models import MemberGroup
 from luntan.credits.models import CreditType, Operation
 from luntan.credits.services import Change, credit_apply
-from luntan.wheel.models import Seed, Spin
+from luntan.wheel import services
+from luntan.wheel.models import Spin
 
 # A transactional test empties every table afterwards, the migrations' data too; serialized_rollback cannot
 # put it back here (Playwright's event loop gives this thread another database connection object, without
@@ -70,7 +71,7 @@ def test_the_wheel_stops_on_the_slot_the_server_chose(browser, live_server, play
     try:
         page.goto("/wheel/")
         expect(page.get_by_role("heading", name="幸运大转盘")).to_be_visible()
-        shown_hash = Seed.objects.get(member=player).server_hash
+        shown_hash = services.seed_current(member=player).server_hash
         expect(page.locator(".wheel-seed")).to_contain_text(shown_hash)
         assert page.evaluate(UNDER_POINTER) == 0  # at rest before spinning: slot 1 at the top
         assert_accessible(page)

@@ -210,7 +210,7 @@ def test_rotating_reveals_the_old_seed_and_starts_counting_again(member, give, s
     shown = old.server_hash
     services.wheel_spin(member=member, submission_key="a" * 16)
     new = services.seed_rotate(member=member, client_seed="my-lucky-seed")
-    old.refresh_from_db()
+    old = Seed.objects.get(member=member, server_hash=shown)
     assert old.revealed and fairness.seed_hash(old.server_seed) == shown
     assert not new.revealed and new.client_seed == "my-lucky-seed" and new.server_hash != shown
     spin = services.wheel_spin(member=member, submission_key="b" * 16).spin
@@ -230,7 +230,8 @@ def test_bad_client_seeds_change_nothing(member, raw):
     before = services.seed_current(member=member)
     with pytest.raises(ValidationError):
         services.seed_rotate(member=member, client_seed=raw)
-    assert list(Seed.objects.filter(member=member).values_list("pk", "revealed_at")) == [(before.pk, None)]
+    assert not Seed.objects.filter(member=member).exists()  # nothing stored, nothing revealed
+    assert services.seed_current(member=member).server_hash == before.server_hash
 
 
 def test_only_administrators_edit_the_wheel(member, admin, coin):
@@ -265,3 +266,22 @@ def test_many_members_spinning_keep_the_books(give, spins_per_day):
     assert credits_audit() == []
     paid = CreditEntry.objects.filter(operation=Operation.WHEEL_SPIN).aggregate(s=Sum("delta"))["s"]
     assert paid == -10 * 12
+
+
+def test_rotating_before_any_spin_reveals_the_seed_that_was_shown(member):
+    shown = services.seed_current(member=member).server_hash
+    services.seed_rotate(member=member)
+    revealed = Seed.objects.get(member=member, revealed_at__isnull=False)
+    assert revealed.server_hash == shown and fairness.seed_hash(revealed.server_seed) == shown
+
+
+def test_opening_the_wheel_writes_nothing(member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from helpers import signed_in
+
+    client = signed_in(member)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/wheel/").status_code == 200
+    assert [q["sql"] for q in ctx.captured_queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))] == []
+    assert not Seed.objects.filter(member=member).exists()

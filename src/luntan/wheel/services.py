@@ -3,11 +3,14 @@ allowance), then the prize table's rows (the lock of the stock), decides the slo
 and writes the spin, the cost and the prize in one transaction: the cost and the prize through
 `credit_apply`, so that the ledger has both or neither. Lock order: member, then slots (by id)."""
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,19 +45,32 @@ def snapshot(slots: list[Slot]) -> list[dict]:
 
 # --- Seeds ---------------------------------------------------------------------------------------------
 
+def _first_seed(member_id: int) -> tuple[str, str]:
+    """A member's first server and client seed, derived from the site's secret key rather than stored: the
+    wheel page shows the server seed's hash before the first spin without writing anything (a page view
+    never writes). The first spin or a rotation stores it. An HMAC's output tells nothing of its key, so
+    revealing this seed later is as safe as revealing a random one."""
+    server = hmac.new(settings.SECRET_KEY.encode(), f"luntan-wheel-seed:{member_id}".encode(),
+                      hashlib.sha256).hexdigest()
+    client = hmac.new(settings.SECRET_KEY.encode(), f"luntan-wheel-client:{member_id}".encode(),
+                      hashlib.sha256).hexdigest()[:16]
+    return server, client
+
+
 def seed_current(*, member: Member) -> Seed:
-    """The member's active seed, made the first time they open the wheel (its hash must be shown before the
-    first spin). Safe against two first visits at once: the database keeps one active seed per member."""
+    """The member's active seed; before their first spin, the first seed (not stored yet, see _first_seed)."""
     found = Seed.objects.filter(member=member, revealed_at__isnull=True).first()
     if found is not None:
         return found
-    server = fairness.new_server_seed()
-    try:
-        with transaction.atomic():
-            return Seed.objects.create(member=member, server_seed=server, server_hash=fairness.seed_hash(server),
-                                       client_seed=fairness.new_client_seed())
-    except IntegrityError:
-        return Seed.objects.get(member=member, revealed_at__isnull=True)
+    server, client = _first_seed(member.pk)
+    return Seed(member=member, server_seed=server, server_hash=fairness.seed_hash(server), client_seed=client)
+
+
+def _store_first_seed(member_id: int, now: datetime, *, revealed: bool = False) -> Seed:
+    """Stores the member's first seed (member row locked by the caller)."""
+    server, client = _first_seed(member_id)
+    return Seed.objects.create(member_id=member_id, server_seed=server, server_hash=fairness.seed_hash(server),
+                               client_seed=client, created_at=now, revealed_at=now if revealed else None)
 
 
 def check_client_seed(raw: str) -> str:
@@ -80,7 +96,8 @@ def seed_rotate(*, member: Member, client_seed: str | None = None, now: datetime
     now = now or timezone.now()
     with transaction.atomic():
         lock_members([member.pk])
-        Seed.objects.filter(member=member, revealed_at__isnull=True).update(revealed_at=now)
+        if not Seed.objects.filter(member=member, revealed_at__isnull=True).update(revealed_at=now):
+            _store_first_seed(member.pk, now, revealed=True)  # never spun: its first seed is revealed all the same
         server = fairness.new_server_seed()
         return Seed.objects.create(member=member, server_seed=server, server_hash=fairness.seed_hash(server),
                                    client_seed=chosen, created_at=now)
@@ -136,10 +153,7 @@ def wheel_spin(*, member: Member, submission_key: str = "", now: datetime | None
             raise ValidationError(_("There is nothing left to win on the wheel right now."), code="empty_wheel")
         seed = Seed.objects.filter(member_id=member.pk, revealed_at__isnull=True).first()
         if seed is None:
-            server = fairness.new_server_seed()
-            seed = Seed.objects.create(member_id=member.pk, server_seed=server,
-                                       server_hash=fairness.seed_hash(server), client_seed=fairness.new_client_seed(),
-                                       created_at=now)
+            seed = _store_first_seed(member.pk, now)
         nonce = seed.spins + 1
         result = fairness.draw(seed.server_seed, seed.client_seed, nonce, [e["weight"] for e in table])
         won = slots[result.index]
