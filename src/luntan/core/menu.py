@@ -24,3 +24,16 @@ def register_menu(*, order: int, url_name: str, label: str | Promise) -> None:
 def site_menu() -> list[tuple[str, str]]:
     """[(address, label)] in menu order, the labels in the current language."""
     return [(reverse(item.url_name), str(item.label)) for item in sorted(_items.values(), key=lambda i: i.order)]
+
+
+_member_items: dict[str, MenuItem] = {}
+
+
+def register_member_menu(*, order: int, url_name: str, label: str | Promise) -> None:
+    """A link in a signed-in member's user box (我的积分 ...), registered as the site menu's are."""
+    _member_items[url_name] = MenuItem(order, url_name, label)
+
+
+def member_menu() -> list[tuple[str, str]]:
+    return [(reverse(item.url_name), str(item.label))
+            for item in sorted(_member_items.values(), key=lambda i: i.order)]

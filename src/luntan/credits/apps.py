@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy
 
-from luntan.core.menu import register_menu
+from luntan.core.menu import register_member_menu, register_menu
 
 
 class CreditsConfig(AppConfig):
@@ -16,4 +16,5 @@ class CreditsConfig(AppConfig):
 
         register_rows(credit_rows, annotate=annotate_balances)
         register_menu(order=40, url_name="credits:services", label=gettext_lazy("Community services"))
+        register_member_menu(order=10, url_name="credits:mine", label=gettext_lazy("My credits"))
         register_flusher("visits", visits_flush)
