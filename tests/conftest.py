@@ -6,7 +6,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 from factories import MemberFactory
-from helpers import clear_cache, signed_in
+from helpers import clear_cache, economy_defaults, signed_in
 
 from luntan.core import counters, localcache, presence
 from luntan.forum import services
@@ -24,6 +24,26 @@ def _fresh_cache():
     counters.forget_local()
     # The language a request activated stays active in this thread: each test starts in the site's own.
     translation.activate(settings.LANGUAGE_CODE)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _site_data(request):
+    """The rows the data migrations make (member groups, credit types, medals, items, the wheel), back in
+    place for every test that uses the database: a transactional test empties every table when it ends,
+    and the tests after it would find a site without them."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        yield
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(names & {"transactional_db",
+                                                                                        "live_server"})
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from luntan.credits.models import CreditType
+
+    if not CreditType.objects.exists():
+        economy_defaults()
     yield
 
 

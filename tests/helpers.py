@@ -38,6 +38,7 @@ def economy_defaults() -> None:
             ("luntan.accounts.migrations.0006_level_thresholds", "set_levels"),
             ("luntan.credits.migrations.0002_classic_economy", "create"),
             ("luntan.medals.migrations.0002_default_medals", "create"),
-            ("luntan.items.migrations.0002_default_items", "create")):
+            ("luntan.items.migrations.0002_default_items", "create"),
+            ("luntan.wheel.migrations.0002_default_wheel", "create")):
         getattr(importlib.import_module(module), function)(apps, None)
     clear_cache()

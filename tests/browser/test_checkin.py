@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from luntan.checkin.models import CheckIn
 
 # The member groups and credit types come from migrations: restored after an earlier test's flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -184,7 +184,7 @@ def _race(target, args_list) -> list[BaseException]:
     return errors
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twenty_simultaneous_check_ins_by_one_member_give_one():
     member = MemberFactory()
     now = timezone.now()
@@ -198,7 +198,7 @@ def test_twenty_simultaneous_check_ins_by_one_member_give_one():
     assert credits_audit() == []
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_many_members_at_once_get_ranks_without_gap_or_repeat():
     members = MemberFactory.create_batch(12)
     now = timezone.now()

@@ -162,7 +162,7 @@ def test_the_card_shows_each_card_credit_with_its_unit(member, client):
     assert "<dt>威望</dt>" not in client.get(f"/user/{member.pk}/").content.decode()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_changes_of_one_wallet_lose_nothing():
     member = MemberFactory()
     kind = coin()

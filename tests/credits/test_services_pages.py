@@ -140,7 +140,7 @@ def test_my_credits_page_lists_the_ledger_filtered_by_type_and_operation(member,
         assert client.get("/credits/?type=abc&op=evil&page=zz").status_code == 200
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_racing_transfers_never_overdraw_a_balance():
     sender, a, b = MemberFactory(), MemberFactory(), MemberFactory()
     EconomySettings.objects.filter(pk=1).update(transfer_min_kept=0, transfer_daily_cap=0)

@@ -212,3 +212,19 @@ def test_the_menu_links_to_the_statistics(db):
     html = Client().get("/").content.decode()
     assert '<a href="/stats/">统计排行</a>' in html
     assert html.index('href="/stats/"') < html.index('href="/members/"')
+
+
+def test_the_streak_ranking_shows_members_who_check_in(member, other_member):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from luntan.checkin import services as checkin
+    from luntan.stats import queries as stats_queries
+
+    now = timezone.now()
+    for days_ago in (2, 1, 0):
+        checkin.checkin_sign(member=member, mood="kx", now=now - timedelta(days=days_ago))
+    checkin.checkin_sign(member=other_member, mood="kx", now=now - timedelta(days=5))  # broken since
+    ranking = next(r for r in stats_queries.compute_figures().members_rankings if r.key == "streak")
+    assert [(row.pk, row.value) for row in ranking.rows] == [(member.pk, 3)]

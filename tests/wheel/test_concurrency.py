@@ -16,7 +16,7 @@ from luntan.wheel.models import Slot, Spin, WheelSettings
 
 # serialized_rollback: a transactional test empties the tables afterwards, the migrations' data (groups,
 # credit types, the default wheel) included; this puts it back for the tests that follow.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def race(calls) -> tuple[list, list[BaseException]]:

@@ -100,6 +100,9 @@ class Thread(models.Model):
     view_count = models.PositiveIntegerField(_("views"), default=0)
     # The highest floor number handed out; floors are never removed, so it is also the floor count.
     last_floor = models.PositiveIntegerField(default=0)
+    # When a 提升卡 last moved the thread to the top of its board: its last reply time is then the later
+    # of this and its last floor's (luntan recount keeps bumps).
+    bumped_at = models.DateTimeField(null=True, blank=True, editable=False)
     sticky = models.PositiveSmallIntegerField(_("sticky"), default=0)
     digest = models.PositiveSmallIntegerField(_("digest level"), default=0, choices=[(i, str(i)) for i in range(4)])
     is_locked = models.BooleanField(_("locked"), default=False)

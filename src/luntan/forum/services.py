@@ -270,6 +270,15 @@ def _locked_thread(thread: Thread) -> Thread:
     return Thread.objects.select_for_update(of=("self",)).select_related("board__parent").get(pk=thread.pk)
 
 
+def thread_bump(*, thread: Thread, now) -> None:
+    """Moves a thread to the top of its board's last-reply order (a 提升卡: the items app checks the card
+    and its owner, inside the transaction that spends it). The board's last post follows, as after a reply."""
+    Thread.objects.filter(pk=thread.pk).update(last_reply_at=now, bumped_at=now)
+    if not thread.is_deleted:
+        Board.objects.filter(pk=thread.board_id).update(**_board_last_post(thread.board_id))
+    _bump_caches(thread)
+
+
 def thread_delete(*, member: Member, thread: Thread) -> Thread:
     """Moves a thread to the recycle bin (a moderator's act): it leaves the board's, its author's and its
     repliers' counts, and the board's last post moves to the newest thread still there. Nothing is removed:
@@ -524,14 +533,15 @@ def thread_recount(*, threads=None) -> list[Correction]:
                 top_author=Subquery(floors.values("author_id")[:1]),
                 top_author_name=Subquery(floors.values("author__username")[:1]),
             ).values("pk", "title", "board_id", "reply_count", "last_floor", "last_reply_at", "last_replier_id",
-                     "last_replier_name", "true_replies", "top_number", "top_at", "top_author", "top_author_name")
+                     "last_replier_name", "true_replies", "top_number", "top_at", "top_author", "top_author_name",
+                     "bumped_at")
             changed = []
             for row in rows:
                 truth = {"reply_count": row["true_replies"],
                          "last_floor": max(row["last_floor"], row["top_number"] or 0)}
                 if row["top_number"]:
-                    truth |= {"last_reply_at": row["top_at"], "last_replier_id": row["top_author"],
-                              "last_replier_name": row["top_author_name"]}
+                    truth |= {"last_reply_at": max(row["top_at"], row["bumped_at"] or row["top_at"]),
+                              "last_replier_id": row["top_author"], "last_replier_name": row["top_author_name"]}
                 found = _apply(Thread, "thread", row["pk"], row["title"], row, truth)
                 corrections += found
                 if found:

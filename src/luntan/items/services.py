@@ -17,6 +17,7 @@ from luntan.core import pagecache
 from luntan.credits import config
 from luntan.credits.models import Operation
 from luntan.credits.services import Change, credit_apply, lock_members
+from luntan.forum import services as forum_services
 from luntan.forum.models import Thread
 from luntan.items.models import Effect, Inventory, Item, NameChange, Purchase, Use
 
@@ -172,7 +173,7 @@ def _apply(item: Item, member: Member, thread: Thread | None, *, colour: str, ne
     assert thread is not None  # noqa: S101 - item_use found it for a thread item
     _bump_thread(thread)
     if item.kind == Item.Kind.BUMP:
-        Thread.objects.filter(pk=thread.pk).update(last_reply_at=now)
+        forum_services.thread_bump(thread=thread, now=now)
         return None
     _running(thread, item.kind)
     if item.kind == Item.Kind.HIGHLIGHT:

@@ -5,7 +5,6 @@ kept in the cache; the page says when it was computed and when it will be again.
 What is kept holds no translated word (readers see the page in their own language): rankings carry a
 key whose title is looked up when the page is rendered."""
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -183,17 +182,13 @@ def checkin_models() -> tuple[Any, Any]:
 
 def _streak_ranking(record) -> Ranking:
     """The longest current streaks. The record's `streak` may still hold a streak broken since (it is
-    written at check-in); the check-in app's own streak_of(), when there, says what it is today."""
+    written at check-in); the check-in app's streak_of() says what it is today."""
+    from luntan.checkin.queries import streak_of
+
     candidates = list(record.objects.filter(member__is_active=True, streak__gt=0).order_by("-streak", "member_id")
                       .values_list("member_id", "member__username", "streak")[:TOP * 3])
-    try:
-        streak_of = getattr(importlib.import_module("luntan.checkin.queries"), "streak_of", None)
-    except ImportError:
-        streak_of = None
-    if streak_of is not None and candidates:
-        current = streak_of([pk for pk, _name, _streak in candidates])
-        if isinstance(current, dict):
-            candidates = [(pk, name, current.get(pk, 0)) for pk, name, _streak in candidates]
+    current = streak_of([pk for pk, _name, _streak in candidates]) if candidates else {}
+    candidates = [(pk, name, current.get(pk, (0, 0))[0]) for pk, name, _streak in candidates]
     candidates = sorted((c for c in candidates if c[2]), key=lambda c: (-c[2], c[0]))[:TOP]
     return Ranking(key="streak", kind="member", rows=_rows(candidates))
 
