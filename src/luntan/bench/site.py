@@ -22,9 +22,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from luntan.accounts.models import Member, MemberGroup, name_key, name_skeleton
+from luntan.credits.models import CreditEntry, CreditType, Operation, Wallet
 from luntan.forum.models import Board, Category, Floor, Thread
 from luntan.forum.services import board_moderators_set
 from luntan.markup.cooking import cook
+from luntan.medals.models import Medal, MedalShelf, MemberMedal
 
 # How a bench site is recognised again (and told apart from a real one).
 MEGATHREAD_TITLE = "【压测】十万楼水贴接龙，每人一楼"
@@ -308,6 +310,8 @@ def build_site(*, floors: int = 50_000, megathread: int = 100_000, members: int 
             if done % 20_000 < BATCH:
                 progress(f"floors {done:,} / {total:,}")
 
+        _economy(rng, member_ids, now)
+
         for b, last in enumerate(board_last):
             if last is not None:
                 Board.objects.filter(pk=board_rows[b].pk).update(
@@ -320,6 +324,31 @@ def build_site(*, floors: int = 50_000, megathread: int = 100_000, members: int 
     site = find_site()
     assert site is not None  # noqa: S101 - just built
     return site
+
+
+def _economy(rng: random.Random, member_ids: list[int], now: datetime) -> None:
+    """Every member's credits (wallets, with the ledger rows that add up to them) and medals for one in
+    three, so the bench's author cards carry everything a real site's do."""
+    types = list(CreditType.objects.filter(enabled=True))
+    wallets, entries = [], []
+    for uid in member_ids:
+        for kind in types:
+            balance = kind.initial + rng.randint(0, 250_000 if kind.slot == 1 else 3_000)
+            wallets.append(Wallet(member_id=uid, credit_type=kind, balance=balance, lower_limit=kind.lower_limit))
+            entries.append(CreditEntry(member_id=uid, credit_type=kind, delta=kind.initial,
+                                       balance_after=kind.initial, operation=Operation.INITIAL, created_at=now))
+            entries.append(CreditEntry(member_id=uid, credit_type=kind, delta=balance - kind.initial,
+                                       balance_after=balance, operation=Operation.ADJUST, created_at=now))
+    Wallet.objects.bulk_create(wallets, batch_size=BATCH)
+    CreditEntry.objects.bulk_create(entries, batch_size=BATCH)
+    medals = list(Medal.objects.values_list("pk", flat=True))
+    if medals:
+        held = {uid: rng.sample(medals, rng.randint(1, min(3, len(medals)))) for uid in member_ids[::3]}
+        MemberMedal.objects.bulk_create([MemberMedal(member_id=uid, medal_id=m, how=MemberMedal.How.HAND,
+                                                     reason="bench") for uid, ms in held.items() for m in ms],
+                                        batch_size=BATCH)
+        MedalShelf.objects.bulk_create([MedalShelf(member_id=uid, medal_ids=",".join(map(str, ms)))
+                                        for uid, ms in held.items()], batch_size=BATCH)
 
 
 def _floors(plans: list[_ThreadPlan], member_ids: list[int], bodies: list[tuple[str, str, str]]) -> Iterator[Floor]:
