@@ -94,7 +94,7 @@ endef
 
 # The browser tests drive Debian's chromium (with CJK fonts, or Chinese shows as boxes in screenshots).
 browser-deps:
-	$(call apt_missing,chromium fonts-noto-cjk,the browser tests)
+	$(call apt_missing,chromium fonts-noto-cjk fonts-noto-color-emoji,the browser tests)
 
 # tests/deploy/ starts Debian's nginx with deploy/nginx.conf, with a certificate made by openssl.
 proxy-deps:
