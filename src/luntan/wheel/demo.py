@@ -26,14 +26,14 @@ def fill_demo(*, members: list, rng: random.Random, now: datetime) -> None:
     players = [m for m in members if rules_for(m).wheel_spins_per_day > 0]
     if not players:
         return
-    keen = {m.pk: rng.uniform(0.2, 0.9) for m in players}  # how often each one comes to spin
+    keen = {m.pk: rng.uniform(0.1, 0.5) for m in players}  # how often each one comes to spin
     rotators = rng.sample(players, k=min(len(players), len(CLIENT_SEEDS)))
     events: list[tuple[datetime, int, str, object]] = []
     for back in range(DAYS, -1, -1):
         day = now - timedelta(days=back)
         for member in players:
             if rng.random() < keen[member.pk]:
-                for _ in range(rng.randint(1, 3)):
+                for _ in range(rng.randint(1, 2)):
                     events.append((_moment(rng, day, now), member.pk, "spin", member))
     for i, member in enumerate(rotators):
         # an own client seed early in the month, then a rotation that reveals the seed used since
