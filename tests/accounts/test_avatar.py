@@ -18,7 +18,7 @@ from PIL import Image
 
 from luntan.accounts import avatars, services
 from luntan.accounts.models import Member, MemberGroup
-from luntan.core import localcache
+from luntan.core import localcache, presence
 from luntan.credits.models import CreditEntry, Operation
 from luntan.credits.services import credits_audit
 
@@ -361,6 +361,18 @@ def test_the_site_serves_the_avatar_as_an_inert_long_kept_picture(member, media)
     assert "immutable" in response["Cache-Control"] and "sandbox" in response["Content-Security-Policy"]
     body = b"".join(response.streaming_content)
     assert Image.open(io.BytesIO(body)).size == (192, 192)
+
+
+def test_fetching_avatars_is_not_a_visit(member, media):
+    """A page with twenty avatars is one visit: pictures do not mark their viewer online."""
+    (media / "avatars").mkdir(parents=True)
+    (media / "avatars" / "1-a.png").write_bytes(picture(size=(4, 4)))
+    reader = MemberFactory()
+    assert signed_in(reader).get("/media/avatars/1-a.png").status_code == 200
+    assert Client().get("/media/avatars/1-a.png").status_code == 200
+    assert presence.online() == ([], 0)
+    signed_in(reader).get("/")
+    assert [uid for uid, _name in presence.online()[0]] == [reader.pk]
 
 
 @pytest.mark.parametrize("path", ["/media/../secret_key", "/media/%2e%2e/secret_key", "/media/avatars/",

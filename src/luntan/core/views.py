@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,10 +12,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.views.static import serve
 
+from luntan.core.redirects import redirect_to_next, safe_next
+
 # Uploaded files are pictures, never pages: nothing in one may run or load anything, even when opened alone.
 MEDIA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-
-from luntan.core.redirects import redirect_to_next, safe_next
 
 
 def login_first(request: HttpRequest) -> HttpResponse:
@@ -66,12 +67,12 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded files (MEDIA_ROOT) when the site serves them itself (LUNTAN["SERVE_MEDIA"]: `make run` with
     no other web server; nginx serves them from disk in production). Django's `serve` keeps to MEDIA_ROOT
     (`..` and absolute paths are refused) and lists no folder. Avatars' names change with their picture,
     so a browser may keep them for good."""
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
     response.headers["Content-Security-Policy"] = MEDIA_POLICY
     response.headers["Cache-Control"] = ("public, max-age=31536000, immutable" if path.startswith("avatars/")
                                          else "public, max-age=3600")
