@@ -3,7 +3,6 @@ named .png is refused in words, a photo becomes their avatar, and the profile ca
 the site itself (/media/), 192 pixels square."""
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from factories import MemberFactory
 from PIL import Image, ImageDraw
