@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from factories import MemberFactory
-from helpers import clear_cache, economy_defaults, signed_in
+from helpers import clear_cache, signed_in
 from PIL import Image
 
 from luntan.accounts import avatars, services
@@ -391,15 +391,8 @@ def test_the_avatar_page_reads_a_constant_number_of_queries(member, django_asser
 
 # --- At the same time -------------------------------------------------------------------------------------
 
-@pytest.fixture
-def economy(transactional_db):
-    economy_defaults()
-    yield
-    economy_defaults()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_simultaneous_uploads_leave_one_avatar_one_file_and_one_reward(economy, media):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the migrations' groups and rules, kept
+def test_simultaneous_uploads_leave_one_avatar_one_file_and_one_reward(media):
     member = MemberFactory()
     barrier = threading.Barrier(4)
     errors = []
