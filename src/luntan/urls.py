@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from luntan.core.views import language
+from luntan.core.views import language, media
 
 urlpatterns = [
     path("", include("luntan.forum.urls")),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("lang/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),
 ]
+if settings.LUNTAN["SERVE_MEDIA"] and settings.MEDIA_URL.startswith("/") and settings.MEDIA_URL.strip("/"):
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media, name="media"))
 
 handler400 = "luntan.core.views.bad_request"
 handler403 = "luntan.core.views.permission_denied"

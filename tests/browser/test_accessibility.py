@@ -158,6 +158,32 @@ def _checkin(page) -> None:
         expect(page.locator(".flash")).to_be_visible()
 
 
+def _picture(name: str) -> str:
+    import tempfile
+    from pathlib import Path
+
+    from PIL import Image
+
+    path = Path(tempfile.mkdtemp()) / name
+    if name.endswith(".jpg"):
+        Image.new("RGB", (300, 200), (20, 120, 90)).save(path, quality=85)
+    else:
+        path.write_text("这不是图片", encoding="utf-8")
+    return str(path)
+
+
+def _avatar_badly(page) -> None:
+    page.get_by_label("图片").set_input_files(_picture("notes.png"))
+    page.get_by_role("button", name="上传头像").click()
+    expect(page.locator(".errors").first).to_be_visible()
+
+
+def _avatar_set(page) -> None:
+    page.get_by_label("图片").set_input_files(_picture("photo.jpg"))
+    page.get_by_role("button", name="上传头像").click()
+    expect(page.locator(".flash")).to_be_visible()
+
+
 # (name, path from the Forum, what to do there once it is open, who sees it, its h1: proof it is that page)
 BOTH, MEMBER = ("guest", "member"), ("member",)
 PAGES = [
@@ -190,6 +216,9 @@ PAGES = [
     ("delete confirm", lambda f: f"/floor/{f.own_floor_id}/delete/", None, MEMBER, "确定删除"),
     ("not allowed (reply to a locked thread)", lambda f: f"/thread/{f.locked.pk}/reply/", None, MEMBER, "没有权限"),
     ("password change", lambda f: "/password/change/", None, MEMBER, "修改密码"),
+    ("avatar", lambda f: "/settings/avatar/", None, MEMBER, "头像"),
+    ("avatar refused", lambda f: "/settings/avatar/", _avatar_badly, MEMBER, "头像"),
+    ("avatar set", lambda f: "/settings/avatar/", _avatar_set, MEMBER, "头像"),
     ("logout confirm", lambda f: "/logout/", None, MEMBER, "确定退出"),
     ("medals", lambda f: "/services/medals/", None, BOTH, "勋章"),
     ("item shop", lambda f: "/services/items/", None, BOTH, "道具商店"),
@@ -206,7 +235,7 @@ PAGES = [
 ]
 
 SCREENSHOTS = {"home", "board", "thread", "register with errors", "reply with preview", "profile", "medals",
-               "item shop", "statistics", "member list", "daily check-in done"}
+               "item shop", "statistics", "member list", "daily check-in done", "avatar set"}
 
 # The bones axe does not hold a page to (some are only "moderate" there), checked on every page.
 STRUCTURE = """() => {

@@ -23,6 +23,9 @@ from luntan.core import buffering_worker, slowprobe
 REPO = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
 OPENSSL = shutil.which("openssl")
+# The smallest PNG: one transparent pixel.
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+                    "0000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082")
 
 pytestmark = pytest.mark.skipif(
     not (NGINX and OPENSSL),
@@ -38,7 +41,8 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def _site_conf(*, http_port: int, https_port: int, app_port: int, cert: Path, key: Path, static: Path) -> str:
+def _site_conf(*, http_port: int, https_port: int, app_port: int, cert: Path, key: Path, static: Path,
+               media: Path) -> str:
     """deploy/nginx.conf with the names an operator changes, changed for this machine."""
     conf = (REPO / "deploy" / "nginx.conf").read_text()
     for old, new in [
@@ -47,6 +51,7 @@ def _site_conf(*, http_port: int, https_port: int, app_port: int, cert: Path, ke
         ("/etc/letsencrypt/live/bbs.example.com/fullchain.pem", str(cert)),
         ("/etc/letsencrypt/live/bbs.example.com/privkey.pem", str(key)),
         ("/srv/luntan/var/static/", f"{static}/"),
+        ("/srv/luntan/var/media/", f"{media}/"),
         ("127.0.0.1:8000", f"127.0.0.1:{app_port}"),
         ("bbs.example.com", "localhost"),
     ]:
@@ -75,7 +80,8 @@ def deployed(tmp_path_factory):
                            ALLOWED_HOSTS="localhost,127.0.0.1", CSRF_TRUSTED_ORIGINS=f"https://localhost:{https_port}")
     cert, key = _certificate(folder)
     (folder / "site.conf").write_text(_site_conf(http_port=http_port, https_port=https_port, app_port=site.port,
-                                                 cert=cert, key=key, static=site.var / "static"))
+                                                 cert=cert, key=key, static=site.var / "static",
+                                                 media=site.var / "media"))
     user = "user root;" if os.geteuid() == 0 else ""  # the workers must read the test's private folder
     (folder / "nginx.conf").write_text(f"""
 {user}
@@ -128,6 +134,23 @@ def test_a_page_loads_over_https_with_its_static_files(deployed):
     stylesheet = html.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
     css, data = _get(deployed, stylesheet)
     assert css.status == 200 and css.getheader("Content-Type") == "text/css" and data
+
+
+def test_uploads_are_served_from_disk_as_inert_files(deployed):
+    """An avatar under var/media/ comes from nginx itself: cached, never sniffed, and unable to run anything."""
+    folder = deployed["site"].var / "media" / "avatars"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "7-abc.png").write_bytes(PNG)
+    folder.chmod(0o755)
+
+    response, data = _get(deployed, "/media/avatars/7-abc.png")
+
+    assert response.status == 200 and data == PNG
+    assert response.getheader("Content-Type") == "image/png"
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert "sandbox" in response.getheader("Content-Security-Policy")
+    assert "max-age" in response.getheader("Cache-Control")
+    assert _get(deployed, "/media/../secret_key")[0].status in (400, 404)
 
 
 def test_plain_http_is_sent_to_https(deployed):

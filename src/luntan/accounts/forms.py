@@ -137,3 +137,13 @@ class PasswordChangeForm(SetPasswordForm):
         fields = {"old_password": "old_password", "new_password": "password1"}
         for key, errors in getattr(error, "error_dict", {None: error.error_list}).items():
             self.add_error(fields.get(key) if key else None, errors)
+
+
+class AvatarForm(forms.Form):
+    """The picture file; what it holds is checked by services.member_avatar_set (accounts.avatars)."""
+    image = forms.FileField(label=_("Picture"), error_messages={
+        "required": _("Please choose a picture to upload."),
+        "invalid": _("Please choose a picture to upload."),
+        "missing": _("Please choose a picture to upload."),
+        "empty": _("This file is empty. Please choose a picture."),
+    })

@@ -1,4 +1,4 @@
-"""Writes to members' records: registration, passwords, and the buffered online time."""
+"""Writes to members' records: registration, passwords, avatars, and the buffered online time."""
 
 import logging
 from collections.abc import Callable
@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -16,9 +18,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from luntan.accounts import avatars
 from luntan.accounts.models import Member, MemberGroup
 from luntan.accounts.names import name_key, name_skeleton, validate_username
 from luntan.core import pagecache, presence
+from luntan.credits.models import Operation
+from luntan.credits.services import rule_reward
 from luntan.protection import throttle
 
 logger = logging.getLogger(__name__)
@@ -347,3 +352,65 @@ def member_group_delete(*, by: Member, group: MemberGroup) -> None:
         raise ValidationError(
             _("The group “%(name)s” still has members; move them to another group first.") % {"name": group.name},
             code="group_has_members") from None
+
+
+# --- 头像: the member's own avatar ---------------------------------------------------------------------------
+
+def _locked_avatar(member: Member) -> str:
+    """The member's avatar as stored, with the member's row locked until the transaction ends."""
+    found = Member.objects.select_for_update().filter(pk=member.pk).values_list("avatar", flat=True).first()
+    if found is None:
+        raise PermissionDenied(_("Please log in first."))
+    return found or ""
+
+
+def _delete_avatar_file(name: str) -> None:
+    """Removes a former avatar's file (only ever one under avatars/); a file already gone is no error."""
+    if not name.startswith("avatars/"):
+        return
+    try:
+        default_storage.delete(name)
+    except OSError:
+        logger.warning("could not delete the former avatar %s", name, exc_info=True)
+
+
+def _check_member(member) -> None:
+    if not getattr(member, "is_authenticated", False) or not member.is_active:
+        raise PermissionDenied(_("Please log in first."))
+
+
+def member_avatar_set(*, member: Member, upload) -> Member:
+    """The member's new avatar from an uploaded file (accounts.avatars checks it and draws it anew: any
+    problem is a ValidationError the member reads, nothing changed). The file gets a name of its own, so
+    every cache sees the new picture at once; in one transaction the member row points to it, the member's
+    own card is refreshed (card_stamp) and the admin's "set an avatar" rule pays (once, by its default
+    cycle). The former file is deleted after the commit; on failure the new one is."""
+    _check_member(member)
+    picture = avatars.make_picture(avatars.check_upload(member=member, upload=upload))
+    # A name never used before (storage adds a suffix if it exists): no other row or request refers to it.
+    saved = default_storage.save(picture.name(member.pk), ContentFile(picture.data))
+    try:
+        with transaction.atomic():
+            old = _locked_avatar(member)
+            Member.objects.filter(pk=member.pk).update(avatar=saved, card_stamp=F("card_stamp") + 1)
+            rule_reward(member_id=member.pk, action=Operation.AVATAR, subject_kind="member", subject_id=member.pk)
+            if old and old != saved:
+                transaction.on_commit(lambda: _delete_avatar_file(old))
+    except BaseException:
+        _delete_avatar_file(saved)
+        raise
+    member.refresh_from_db(fields=["avatar", "card_stamp"])
+    return member
+
+
+def member_avatar_remove(*, member: Member) -> Member:
+    """Back to the letter avatar. Removing twice is no error; the reward stays earned, and a new avatar
+    later does not pay again while the rule's cycle is "once"."""
+    _check_member(member)
+    with transaction.atomic():
+        old = _locked_avatar(member)
+        if old:
+            Member.objects.filter(pk=member.pk).update(avatar="", card_stamp=F("card_stamp") + 1)
+            transaction.on_commit(lambda: _delete_avatar_file(old))
+    member.refresh_from_db(fields=["avatar", "card_stamp"])
+    return member

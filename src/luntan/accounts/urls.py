@@ -12,6 +12,8 @@ urlpatterns = [
     path("password/reset/sent/", views.password_reset_sent, name="password_reset_sent"),
     path("password/reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
     path("password/reset/done/", views.password_reset_done, name="password_reset_done"),
+    path("settings/avatar/", views.avatar, name="avatar"),
+    path("settings/avatar/remove/", views.avatar_remove, name="avatar_remove"),
     path("user/<str:uid>/", views.profile, name="profile"),
     path("members/", views.member_list, name="members"),
 ]

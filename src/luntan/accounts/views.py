@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,8 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from luntan.accounts import queries, services
+from luntan.accounts import avatars, queries, services
 from luntan.accounts.forms import (
+    AvatarForm,
     LoginForm,
     PasswordChangeForm,
     PasswordResetForm,
@@ -28,7 +29,7 @@ from luntan.accounts.forms import (
 )
 from luntan.core.presence import client_address
 from luntan.core.redirects import HOME, safe_next
-from luntan.core.views import form_status, login_first
+from luntan.core.views import error_page, form_status, login_first
 
 RESET_URL_TOKEN = "set-password"  # noqa: S105 - a placeholder in the URL, not a secret
 RESET_COOKIE = "luntan_reset"
@@ -183,6 +184,54 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
 @require_GET
 def password_reset_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_reset_done.html")
+
+
+def _log_in_to_change_avatar(request: HttpRequest) -> HttpResponse:
+    return error_page(request, status=403, title=_("Please log in first"),
+                      message=_("Please log in to change your avatar."),
+                      back=(f"{reverse('accounts:login')}?next={reverse('accounts:avatar')}", _("Log in")))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def avatar(request: HttpRequest) -> HttpResponse:
+    """头像: the current picture (or the card's letter), an upload form and a button to remove it."""
+    if not request.user.is_authenticated:
+        return login_first(request) if request.method == "GET" else _log_in_to_change_avatar(request)
+    posted = request.method == "POST"
+    form = AvatarForm(request.POST if posted else None, request.FILES if posted else None)
+    status = form_status(form)
+    if posted and form.is_valid():
+        try:
+            services.member_avatar_set(member=request.user, upload=form.cleaned_data["image"])
+        except PermissionDenied as refusal:
+            form.add_error("image", str(refusal))
+            status = 403
+        except ValidationError as error:
+            form.add_error("image", error)
+        else:
+            messages.success(request, _("Your new avatar is set."))
+            return redirect("accounts:avatar")
+    return render(request, "accounts/avatar.html", {
+        "form": form, "member": request.user, "limit_kb": avatars.limit_kb(request.user), "size": avatars.SIZE,
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def avatar_remove(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        response = error_page(request, status=405, title=_("Remove the avatar from its page"),
+                              message=_("An avatar is removed with the button on the avatar page."),
+                              back=(reverse("accounts:avatar"), _("To the avatar page")))
+        response["Allow"] = "POST"
+        return response
+    if not request.user.is_authenticated:
+        return _log_in_to_change_avatar(request)
+    had = bool(request.user.avatar)
+    services.member_avatar_remove(member=request.user)
+    if had:
+        messages.success(request, _("Your avatar has been removed; the first letter of your name stands in for it."))
+    return redirect("accounts:avatar")
 
 
 @require_GET

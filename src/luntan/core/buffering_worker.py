@@ -25,9 +25,10 @@ from collections import deque
 from gunicorn import http
 from gunicorn.workers.sync import SyncWorker
 
-# The largest request accepted, headers and body: the site's forms are far smaller (DATA_UPLOAD_MAX_MEMORY_SIZE
-# is 512 KB); deploy/nginx.conf says the same (client_max_body_size).
-MAX_REQUEST_BYTES = 1024 * 1024
+# The largest request accepted, headers and body: an avatar upload of up to LUNTAN["AVATAR_MAX_KB"] (2 MB) with
+# its form; the other forms are far smaller (DATA_UPLOAD_MAX_MEMORY_SIZE is 512 KB). deploy/nginx.conf says
+# the same (client_max_body_size).
+MAX_REQUEST_BYTES = 3 * 1024 * 1024
 MAX_HEADER_BYTES = 64 * 1024
 # The request line and headers must arrive this soon after connecting, the whole request this soon.
 HEADER_SECONDS = 20.0

@@ -64,10 +64,12 @@ class PresenceMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Files are not visits: a page with twenty avatars is one.
+        self.files = tuple(p for p in (settings.STATIC_URL, settings.MEDIA_URL) if p and p.startswith("/"))
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Noted before the page is made, so that the page a member opens already counts them online.
-        if request.method == "GET" and not request.path.startswith("/static/"):
+        if request.method == "GET" and not request.path.startswith(self.files):
             presence.seen(request)
         return self.get_response(request)
 

@@ -4,13 +4,18 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django.views.static import serve
 
 from luntan.core.redirects import redirect_to_next, safe_next
+
+# Uploaded files are pictures, never pages: nothing in one may run or load anything, even when opened alone.
+MEDIA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 def login_first(request: HttpRequest) -> HttpResponse:
@@ -58,6 +63,19 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
             secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]  # a settings str: Lax
         )
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Uploaded files (MEDIA_ROOT) when the site serves them itself (LUNTAN["SERVE_MEDIA"]: `make run` with
+    no other web server; nginx serves them from disk in production). Django's `serve` keeps to MEDIA_ROOT
+    (`..` and absolute paths are refused) and lists no folder. Avatars' names change with their picture,
+    so a browser may keep them for good."""
+    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    response.headers["Content-Security-Policy"] = MEDIA_POLICY
+    response.headers["Cache-Control"] = ("public, max-age=31536000, immutable" if path.startswith("avatars/")
+                                         else "public, max-age=3600")
     return response
 
 

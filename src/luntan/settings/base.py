@@ -242,6 +242,8 @@ class LuntanSettings(TypedDict):
     PAGE_CACHE_SECONDS: int
     FLUSH_SECONDS: int
     STATS_MINUTES: int
+    AVATAR_MAX_KB: int
+    SERVE_MEDIA: bool
     LIMITS: dict[str, Any]
 
 
@@ -264,6 +266,14 @@ LUNTAN: LuntanSettings = {
     "FLUSH_SECONDS": 30,
     # The statistics page's figures and rankings (/stats/) are computed at most this often.
     "STATS_MINUTES": int(os.environ.get("LUNTAN_STATS_MINUTES", "10")),
+    # An uploaded avatar may be as large as the member's group allows for attachments, and never larger
+    # than this (KB). Requests are cut at 3 MiB before the site sees them (luntan.core.buffering_worker,
+    # deploy/nginx.conf), so more than about 2900 here would not arrive anyway.
+    "AVATAR_MAX_KB": 2048,
+    # Uploaded files (MEDIA_URL, e.g. avatars) are served by the site itself, so that `make run` shows them
+    # with no other web server; behind nginx, which serves /media/ from disk (deploy/nginx.conf), the route
+    # is never reached, and LUNTAN_SERVE_MEDIA=0 removes it.
+    "SERVE_MEDIA": env_bool("LUNTAN_SERVE_MEDIA", True),
     # How often a visitor may try things (luntan.protection.throttle); (tries, seconds) is at most that
     # many tries per period of that length.
     "LIMITS": {

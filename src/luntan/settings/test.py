@@ -1,6 +1,8 @@
 """Test overlay: a fast password hasher, e-mail kept in memory, a private cache per run."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import REDIS_URL
@@ -27,11 +29,12 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "luntan.core.sqlite":  # noqa: F405
     # A file, not shared memory: concurrent writers then queue on SQLite's lock as in production, and the
     # browser tests' live server sees the same database.
-    import tempfile
-
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"luntan-test-{os.getpid()}.sqlite3")
     }
+
+# Uploads (avatars) of this run in a folder of its own, never among a real site's files in var/media/.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"luntan-test-media-{os.getpid()}"
 
 # Static files straight from the apps (no collectstatic before tests), also for the browser tests' live server.
 WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,418 @@
+"""头像: a member sets their own avatar. What arrives is decoded within limits and drawn again as a 192 × 192
+picture of our own (no metadata), shown on the member's cards at once, and the admin's "set an avatar" rule
+pays once. Every refusal says why, answers 400 (403 for a group that may not upload) and changes nothing:
+no file written, no member row changed, no ledger row."""
+
+import io
+import struct
+import threading
+import zlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from factories import MemberFactory
+from helpers import clear_cache, signed_in
+from PIL import Image
+
+from luntan.accounts import avatars, services
+from luntan.accounts.models import Member, MemberGroup
+from luntan.core import localcache, presence
+from luntan.credits.models import CreditEntry, Operation
+from luntan.credits.services import credits_audit
+
+from .conftest import english
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/settings/avatar/"
+REMOVE = "/settings/avatar/remove/"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Each test's uploads in a folder of its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def picture(fmt: str = "PNG", size=(300, 200), colour=(200, 30, 30), **save) -> bytes:
+    out = io.BytesIO()
+    mode = "P" if fmt == "GIF" else "RGB"
+    image = Image.new("RGB", size, colour)
+    (image.convert(mode) if mode != "RGB" else image).save(out, format=fmt, **save)
+    return out.getvalue()
+
+
+def upload(data: bytes, name: str = "我的头像.png", content_type: str = "image/png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def avatar_files(media) -> list[str]:
+    folder = media / "avatars"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def avatar_entries(member) -> list[int]:
+    return list(CreditEntry.objects.filter(member=member, operation=Operation.AVATAR).values_list("delta", flat=True))
+
+
+def kept(media, member) -> Image.Image:
+    member.refresh_from_db()
+    return Image.open(media / member.avatar.name)
+
+
+def set_limit(member, kb: int) -> None:
+    group = MemberGroup.objects.create(name=f"测试组 {kb} KB", kind=MemberGroup.Kind.SPECIAL, max_attachment_kb=kb)
+    Member.objects.filter(pk=member.pk).update(group=group)
+    member.refresh_from_db()
+    clear_cache()
+    localcache.fragments.clear()
+
+
+# --- The page ---------------------------------------------------------------------------------------------
+
+def test_the_page_shows_the_letter_avatar_and_the_form(member):
+    client = english(signed_in(member))
+    html = client.get(PAGE).content.decode()
+    assert f'avatar-letter avatar-big hue-{member.pk % 8}' in html and member.username[0] in html
+    assert 'enctype="multipart/form-data"' in html and 'type="file"' in html
+    assert "at most 512 KB" in html  # 新手上路's attachment size
+    assert REMOVE not in html  # nothing to remove yet
+
+
+def test_the_own_profile_links_to_the_avatar_page_and_another_member_s_does_not(member, other_member):
+    client = signed_in(member)
+    assert PAGE in client.get(f"/user/{member.pk}/").content.decode()
+    assert PAGE not in client.get(f"/user/{other_member.pk}/").content.decode()
+
+
+def test_a_guest_is_asked_to_log_in_and_changes_nothing(client, member, media):
+    response = client.get(PAGE)
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
+    response = client.post(PAGE, {"image": upload(picture())})
+    assert response.status_code == 403 and "/login/" in response.content.decode()
+    assert client.post(REMOVE).status_code == 403
+    assert avatar_files(media) == [] and not Member.objects.exclude(avatar="").exists()
+
+
+# --- Setting it -------------------------------------------------------------------------------------------
+
+def test_an_upload_becomes_a_192_square_on_the_cards_and_pays_the_rule(member, media,
+                                                                       django_capture_on_commit_callbacks):
+    client = english(signed_in(member))
+    stamp = member.card_stamp
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(PAGE, {"image": upload(picture("JPEG"), "photo.jpg", "image/jpeg")})
+    assert response.status_code == 302 and response["Location"] == PAGE
+    member.refresh_from_db()
+    assert member.avatar.name.startswith(f"avatars/{member.pk}-")
+    assert member.card_stamp > stamp
+    image = kept(media, member)
+    assert image.size == (192, 192) and image.format in ("WEBP", "PNG")
+    assert avatar_files(media) == [member.avatar.name.split("/")[1]]
+    page = client.get(PAGE).content.decode()
+    assert "Your new avatar is set." in page and f'src="/media/{member.avatar.name}"' in page
+    assert f'src="/media/{member.avatar.name}"' in client.get(f"/user/{member.pk}/").content.decode()
+    assert avatar_entries(member) == [5]  # the default rule: 财富 +5, once
+    assert credits_audit() == []
+
+
+def test_the_member_s_own_card_on_a_thread_shows_the_new_avatar_at_once(member, thread):
+    client = signed_in(member)
+    assert "/media/avatars/" not in client.get(f"/thread/{thread.pk}/").content.decode()  # kept for a minute
+    client.post(PAGE, {"image": upload(picture())})
+    member.refresh_from_db()
+    assert f"/media/{member.avatar.name}" in client.get(f"/thread/{thread.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "GIF", "WEBP"])
+def test_each_allowed_kind_is_accepted_whatever_its_name(member, media, fmt):
+    client = english(signed_in(member))
+    response = client.post(PAGE, {"image": upload(picture(fmt, size=(50, 80)), "no-extension",
+                                                  "application/octet-stream")})
+    assert response.status_code == 302
+    assert kept(media, member).size == (192, 192)
+
+
+def test_the_middle_of_a_wide_picture_is_kept(member, media):
+    wide = Image.new("RGB", (300, 100), (255, 0, 0))
+    wide.paste((0, 160, 0), (100, 0, 200, 100))  # red | green | red: the middle third is a square
+    out = io.BytesIO()
+    wide.save(out, format="PNG")
+    signed_in(member).post(PAGE, {"image": upload(out.getvalue())})
+    square = kept(media, member).convert("RGB")
+    for x, y in [(3, 3), (188, 3), (96, 96), (3, 188), (188, 188)]:
+        r, g, _b = square.getpixel((x, y))
+        assert g > 120 and r < 60, (x, y, square.getpixel((x, y)))
+
+
+def test_metadata_is_stripped_and_the_camera_s_orientation_followed(member, media):
+    photo = Image.new("RGB", (200, 200), (255, 0, 0))
+    photo.paste((0, 0, 255), (0, 100, 200, 200))  # red on top, blue below, as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: turn 90° clockwise to show
+    exif[0x010F] = "间谍相机"  # Make
+    exif[0x8825] = {2: (39.0, 54.0, 0.0)}  # GPS latitude
+    out = io.BytesIO()
+    photo.save(out, format="JPEG", exif=exif, comment=b"secret")
+    signed_in(member).post(PAGE, {"image": upload(out.getvalue(), "p.jpg", "image/jpeg")})
+    image = kept(media, member)
+    assert not image.getexif() and "exif" not in image.info and "comment" not in image.info
+    assert "icc_profile" not in image.info
+    rgb = image.convert("RGB")
+    # Turned clockwise: the top of the stored picture (red) is now on the right, blue on the left.
+    assert rgb.getpixel((170, 96))[0] > 150 and rgb.getpixel((20, 96))[2] > 150
+
+
+def test_a_transparent_picture_stays_transparent(member, media):
+    image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    image.paste((10, 200, 10, 255), (16, 16, 48, 48))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    signed_in(member).post(PAGE, {"image": upload(out.getvalue())})
+    square = kept(media, member).convert("RGBA")
+    assert square.getpixel((2, 2))[3] == 0 and square.getpixel((96, 96))[3] == 255
+
+
+def test_a_new_picture_gets_a_new_name_the_old_file_goes_and_the_rule_pays_once(
+        member, media, django_capture_on_commit_callbacks):
+    client = signed_in(member)
+    names = []
+    for colour in [(200, 0, 0), (0, 200, 0), (200, 0, 0)]:  # the third is the first again
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(PAGE, {"image": upload(picture(colour=colour))}).status_code == 302
+        member.refresh_from_db()
+        names.append(member.avatar.name)
+        assert avatar_files(media) == [member.avatar.name.split("/")[1]]  # only the current one is left
+    # The name follows the picture: another picture, another name; the same picture again, the same name.
+    assert names[0] != names[1] and names[2] == names[0]
+    assert avatar_entries(member) == [5]
+    assert credits_audit() == []
+
+
+def test_a_failed_write_leaves_no_file_and_the_old_avatar(member, media, monkeypatch,
+                                                          django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.member_avatar_set(member=member, upload=upload(picture()))
+    before = member.avatar.name
+
+    def broken(**kwargs):
+        raise RuntimeError("the ledger is down")
+
+    monkeypatch.setattr(services, "rule_reward", broken)
+    with pytest.raises(RuntimeError):
+        services.member_avatar_set(member=member, upload=upload(picture(colour=(1, 2, 3))))
+    member.refresh_from_db()
+    assert member.avatar.name == before and avatar_files(media) == [before.split("/")[1]]
+
+
+# --- Removing it ------------------------------------------------------------------------------------------
+
+def test_remove_goes_back_to_the_letter_and_a_new_avatar_does_not_pay_again(member, media,
+                                                                            django_capture_on_commit_callbacks):
+    client = english(signed_in(member))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(PAGE, {"image": upload(picture())})
+    member.refresh_from_db()
+    stamp = member.card_stamp
+    assert REMOVE in client.get(PAGE).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(REMOVE)
+    assert response.status_code == 302 and response["Location"] == PAGE
+    member.refresh_from_db()
+    assert member.avatar.name == "" and member.card_stamp > stamp and avatar_files(media) == []
+    page = client.get(PAGE).content.decode()
+    assert "Your avatar has been removed" in page and "avatar-letter" in page
+    assert client.post(REMOVE).status_code == 302  # twice: no error, nothing more
+    client.post(PAGE, {"image": upload(picture(colour=(9, 9, 9)))})
+    assert avatar_entries(member) == [5]
+    assert credits_audit() == []
+
+
+def test_a_get_on_the_remove_address_explains_and_removes_nothing(member, media):
+    client = english(signed_in(member))
+    client.post(PAGE, {"image": upload(picture())})
+    member.refresh_from_db()
+    response = client.get(REMOVE)
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert PAGE in response.content.decode()
+    assert client.get(PAGE, {"remove": "1", "image": "x"}).status_code == 200
+    assert Member.objects.get(pk=member.pk).avatar.name == member.avatar.name
+    assert len(avatar_files(media)) == 1
+
+
+# --- Refusals ---------------------------------------------------------------------------------------------
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A valid little PNG whose header claims another size (the pixels are never there)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    data = zlib.compress(b"\x00" + b"\x00\x00\x00" * 1)
+    idat = b"IDAT" + data
+    return (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + chunk + struct.pack(">I", zlib.crc32(chunk))
+            + struct.pack(">I", len(data)) + idat + struct.pack(">I", zlib.crc32(idat))
+            + b"\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def _gif_bomb() -> bytes:
+    """A GIF of a few bytes whose logical screen is 65535 × 65535 pixels."""
+    small = picture("GIF", size=(4, 4))
+    return small[:6] + struct.pack("<HH", 65535, 65535) + small[10:]
+
+
+def _truncated_jpeg() -> bytes:
+    data = picture("JPEG", size=(400, 400))
+    return data[: len(data) // 3]
+
+
+def _bmp() -> bytes:
+    return picture("BMP", size=(20, 20))
+
+
+REFUSALS = [
+    ("no file", lambda: {}, "Please choose a picture to upload."),
+    ("empty file", lambda: {"image": upload(b"")}, "This file is empty."),
+    ("text renamed to .png", lambda: {"image": upload("我是一段文字,不是图片。".encode() * 10, "cat.png")},
+     "not an image we can use"),
+    ("pdf", lambda: {"image": upload(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "a.jpg",
+                                     "image/jpeg")}, "not an image we can use"),
+    ("svg", lambda: {"image": upload(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+                                     "a.svg", "image/svg+xml")}, "not an image we can use"),
+    ("bmp (an image, not an allowed kind)", lambda: {"image": upload(_bmp(), "a.png")}, "not an image we can use"),
+    ("truncated jpeg", lambda: {"image": upload(_truncated_jpeg(), "a.jpg", "image/jpeg")},
+     "not an image we can use"),
+    ("too wide", lambda: {"image": upload(picture(size=(avatars.MAX_SIDE + 1, 2)))}, "This picture is too large"),
+    ("decompression bomb", lambda: {"image": upload(_png_claiming(30000, 30000))}, "This picture is too large"),
+    ("pillow's own bomb limit", lambda: {"image": upload(_png_claiming(20000, 20000))}, "This picture is too large"),
+    ("gif bomb", lambda: {"image": upload(_gif_bomb(), "a.gif", "image/gif")}, "This picture is too large"),
+    ("over the group's size", lambda: {"image": upload(b"\x89PNG" + b"\x00" * (513 * 1024))},
+     "This file is 514 KB; an avatar may be at most 512 KB."),
+]
+
+
+@pytest.mark.parametrize(("case", "data", "message"), REFUSALS, ids=[r[0] for r in REFUSALS])
+def test_a_refused_upload_says_why_and_changes_nothing(member, media, case, data, message):
+    client = english(signed_in(member))
+    stamp = member.card_stamp
+    response = client.post(PAGE, data())
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html and 'aria-invalid="true"' in html
+    member.refresh_from_db()
+    assert member.avatar.name == "" and member.card_stamp == stamp
+    assert avatar_files(media) == [] and avatar_entries(member) == []
+
+
+def test_a_refused_upload_keeps_the_avatar_one_had(member, media, django_capture_on_commit_callbacks):
+    client = signed_in(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(PAGE, {"image": upload(picture())})
+    member.refresh_from_db()
+    response = client.post(PAGE, {"image": upload(b"hello", "a.png")})
+    assert response.status_code == 400
+    assert Member.objects.get(pk=member.pk).avatar.name == member.avatar.name
+    assert avatar_files(media) == [member.avatar.name.split("/")[1]]
+
+
+def test_the_refusal_is_in_chinese_by_default(member):
+    response = signed_in(member).post(PAGE, {"image": upload(b"hello", "a.png")})
+    assert response.status_code == 400
+    assert "不是可用的图片" in response.content.decode()
+
+
+def test_the_size_limit_is_the_group_s_within_the_site_s_cap(member, media, settings):
+    set_limit(member, 10240)
+    settings.LUNTAN = {**settings.LUNTAN, "AVATAR_MAX_KB": 3}
+    client = english(signed_in(member))
+    assert "at most 3 KB" in client.get(PAGE).content.decode()
+    big = upload(b"\x89PNG" + b"\x00" * 4 * 1024)
+    assert "an avatar may be at most 3 KB" in client.post(PAGE, {"image": big}).content.decode()
+    settings.LUNTAN = {**settings.LUNTAN, "AVATAR_MAX_KB": 2048}
+    set_limit(member, 1)
+    response = client.post(PAGE, {"image": upload(picture("PNG", size=(400, 400), colour=(1, 2, 3)) + b"\x00" * 1024)})
+    assert response.status_code == 400 and "at most 1 KB" in response.content.decode()
+    assert avatar_files(media) == []
+
+
+@pytest.mark.parametrize("rule", ["silenced", "no attachments"])
+def test_a_group_that_may_not_upload_is_told_so(member, media, rule):
+    if rule == "silenced":  # 禁止发言: may not post, so may not change the picture beside the posts either
+        Member.objects.filter(pk=member.pk).update(group=MemberGroup.objects.get(role=MemberGroup.Role.SILENCED))
+    else:
+        set_limit(member, 0)
+    client = english(signed_in(member))
+    page = client.get(PAGE).content.decode()
+    assert "Your user group may not upload pictures." in page and 'type="file"' not in page
+    response = client.post(PAGE, {"image": upload(picture())})
+    assert response.status_code == 403 and "may not upload pictures" in response.content.decode()
+    assert avatar_files(media) == [] and Member.objects.get(pk=member.pk).avatar.name == ""
+
+
+# --- Serving the files ------------------------------------------------------------------------------------
+
+def test_the_site_serves_the_avatar_as_an_inert_long_kept_picture(member, media):
+    client = Client()
+    signed_in(member).post(PAGE, {"image": upload(picture())})
+    member.refresh_from_db()
+    response = client.get(member.avatar.url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("image/")
+    assert "immutable" in response["Cache-Control"] and "sandbox" in response["Content-Security-Policy"]
+    body = b"".join(response.streaming_content)
+    assert Image.open(io.BytesIO(body)).size == (192, 192)
+
+
+def test_fetching_avatars_is_not_a_visit(member, media):
+    """A page with twenty avatars is one visit: pictures do not mark their viewer online."""
+    (media / "avatars").mkdir(parents=True)
+    (media / "avatars" / "1-a.png").write_bytes(picture(size=(4, 4)))
+    reader = MemberFactory()
+    assert signed_in(reader).get("/media/avatars/1-a.png").status_code == 200
+    assert Client().get("/media/avatars/1-a.png").status_code == 200
+    assert presence.online() == ([], 0)
+    signed_in(reader).get("/")
+    assert [uid for uid, _name in presence.online()[0]] == [reader.pk]
+
+
+@pytest.mark.parametrize("path", ["/media/../secret_key", "/media/%2e%2e/secret_key", "/media/avatars/",
+                                  "/media/avatars/none.webp", "/media//etc/passwd"])
+def test_nothing_outside_the_uploads_is_served(client, media, path):
+    (media / "avatars").mkdir(parents=True)
+    assert client.get(path).status_code in (400, 404)  # 400: a path that leaves the folder
+
+
+def test_the_avatar_page_reads_a_constant_number_of_queries(member, django_assert_max_num_queries):
+    client = signed_in(member)
+    client.get(PAGE)
+    with django_assert_max_num_queries(6):
+        client.get(PAGE)
+
+
+# --- At the same time -------------------------------------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the migrations' groups and rules, kept
+def test_simultaneous_uploads_leave_one_avatar_one_file_and_one_reward(media):
+    member = MemberFactory()
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def send(colour):
+        try:
+            barrier.wait()
+            services.member_avatar_set(member=Member.objects.get(pk=member.pk), upload=upload(picture(colour=colour)))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=((40 * i, 0, 0),)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    member.refresh_from_db()
+    assert avatar_files(media) == [member.avatar.name.split("/")[1]]
+    assert avatar_entries(member) == [5]
+    assert credits_audit() == []
