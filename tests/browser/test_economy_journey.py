@@ -85,7 +85,8 @@ def test_member_checks_in_spins_and_sees_the_new_balance_on_their_card(browser_p
     expect(page.get_by_role("status").filter(has_text="转盘停在")).to_contain_text(f"“{spin.slot_name}”")
     assert_accessible(page)
     now = coins(member)
-    assert now == after_checkin - spin.cost_amount + (spin.prize_amount if spin.prize_type_id == 1 else 0)
+    coin_id = CreditType.objects.get(slot=1).pk
+    assert now == after_checkin - spin.cost_amount + (spin.prize_amount if spin.prize_type_id == coin_id else 0)
 
     page.goto(f"/thread/{thread.pk}/")
     expect(my_card(page, member)).to_contain_text(f"{now} 鼎币")
