@@ -391,7 +391,7 @@ def test_the_avatar_page_reads_a_constant_number_of_queries(member, django_asser
 
 # --- At the same time -------------------------------------------------------------------------------------
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the migrations' groups and rules, kept
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_uploads_leave_one_avatar_one_file_and_one_reward(media):
     member = MemberFactory()
     barrier = threading.Barrier(4)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from luntan.accounts.models import Member
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 LOADED = "img => img.complete && img.naturalWidth"
 

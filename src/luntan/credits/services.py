@@ -48,7 +48,13 @@ def lock_members(member_ids: Iterable[int]) -> dict[int, Member]:
     """Locks the members' rows, always in UID order so that two writers never wait for each other in a
     circle, and returns them as they are now."""
     ids = sorted(set(member_ids))
-    return {m.pk: m for m in Member.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    # Only what settling a member's level reads (luntan.credits.levels): the row is the lock, not a read.
+    rows = Member.objects.select_for_update().filter(pk__in=ids).order_by("pk").only(*LOCKED_FIELDS)
+    return {m.pk: m for m in rows}
+
+
+LOCKED_FIELDS = ("id", "group_id", "post_count", "thread_count", "digest_count", "online_seconds", "credit_total",
+                 "card_stamp", "username", "is_active")
 
 
 def _wallets(member_ids: Iterable[int]) -> dict[tuple[int, int], Wallet]:
@@ -82,14 +88,18 @@ def credit_apply(*, changes: Iterable[Change], operation: str, subject_kind: str
             return []
         wallets = _wallets(members)
         entries: list[CreditEntry] = []
-        touched: dict[int, Wallet] = {}
+        touched: dict[tuple[int, int], Wallet] = {}
+        new: dict[tuple[int, int], Wallet] = {}
         for change in changes:
             kind = econ.types.get(change.type_id)
             if kind is None or change.member_id not in members:
                 raise ValidationError(_("That credit type or member does not exist."), code="credit_unknown")
-            wallet = wallets.get((change.member_id, change.type_id))
+            key = (change.member_id, change.type_id)
+            wallet = wallets.get(key)
             if wallet is None:
-                wallet = wallets[(change.member_id, change.type_id)] = Wallet.objects.create(
+                # A first change opens the wallet at the type's initial value, written in the ledger too; the
+                # row is inserted below, with its balance after this change.
+                wallet = wallets[key] = new[key] = Wallet(
                     member_id=change.member_id, credit_type_id=kind.id, balance=kind.initial,
                     lower_limit=min(kind.lower_limit, kind.initial))
                 entries.append(CreditEntry(member_id=change.member_id, credit_type_id=kind.id, delta=kind.initial,
@@ -105,11 +115,14 @@ def credit_apply(*, changes: Iterable[Change], operation: str, subject_kind: str
                 if not delta:
                     continue
             wallet.balance += delta
-            touched[wallet.pk] = wallet
+            if key not in new:
+                touched[key] = wallet
             entries.append(CreditEntry(
                 member_id=change.member_id, credit_type_id=kind.id, delta=delta, balance_after=wallet.balance,
                 operation=operation, subject_kind=subject_kind, subject_id=subject_id, note=note[:200],
                 created_at=now))
+        if new:
+            Wallet.objects.bulk_create(new.values())
         for wallet in touched.values():
             Wallet.objects.filter(pk=wallet.pk).update(balance=wallet.balance)
         CreditEntry.objects.bulk_create(entries)

@@ -148,7 +148,9 @@ def item_use(*, member: Member, item_id: int, submission_key: str, thread_id: in
                 raise PermissionDenied(_("Please log in first."))
             if Use.objects.filter(member_id=member.pk, key=key).exists():  # a twin request got here first
                 return Used(use=Use.objects.get(member_id=member.pk, key=key), effect=None, replayed=True)
-            effect = _apply(item, locked, thread, colour=colour or DEFAULT_COLOUR, new_name=new_name, now=now)
+            # The whole member row (the lock loads only a few fields): a rename saves it.
+            effect = _apply(item, Member.objects.get(pk=member.pk), thread, colour=colour or DEFAULT_COLOUR,
+                            new_name=new_name, now=now)
             _take_one(member.pk, item)
             use = Use.objects.create(member_id=member.pk, item=item, thread=thread, key=key, created_at=now)
             return Used(use=use, effect=effect)
