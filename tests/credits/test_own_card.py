@@ -24,7 +24,7 @@ def test_my_card_on_a_kept_thread_page_shows_my_new_balance_at_once(board, membe
     assert "<dd>23 鼎币</dd>" in theirs.get(url).content.decode()
 
 
-def test_the_block_markers_never_reach_the_reader(board, member):
+def test_the_readers_own_card_block_is_filled_and_leaves_no_marker(board, member):
     floor = forum.thread_create(author=member, board=board, title="标记", source="正文", fmt="bbcode")
     html = signed_in(member).get(f"/thread/{floor.thread_id}/").content.decode()
     assert "<!--block:" not in html and "<!--/block-->" not in html

@@ -118,7 +118,8 @@ def add_fillers(response: HttpResponse, **fillers: Filler) -> HttpResponse:
 
 
 def add_block_fillers(response: HttpResponse, **fillers: BlockFiller) -> HttpResponse:
-    """Fillers for the blocks a particular page leaves; a block without one keeps its content."""
+    """Fillers for the blocks a particular page leaves; a block without one keeps its content. A page whose
+    response gets no block filler is not searched for blocks at all."""
     _block_fillers[response] = {**_block_fillers.get(response, {}), **fillers}
     return response
 
@@ -146,8 +147,9 @@ class HoleMiddleware:
         response = self.get_response(request)
         if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
             return response
-        if b"<!--block:" in response.content:
-            response.content = _fill_blocks(request, response.content, _block_fillers.pop(response, {}))
+        blocks = _block_fillers.pop(response, None)
+        if blocks:  # a block without a filler keeps its content (and its markers, which are comments)
+            response.content = _fill_blocks(request, response.content, blocks)
         if b"<!--hole:" not in response.content:
             return response
         fillers = {**SITE_FILLERS, **_page_fillers.pop(response, {})}

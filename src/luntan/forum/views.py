@@ -96,8 +96,11 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
         can_reply = permissions.can(permissions.check_reply, request.user, found)
         response = pagecache.kept_page(request, scopes, lambda: build(moderator), params=view.params(),
                                        variant="moderator" if moderator else "member", version=version)
-        add_block_fillers(response, own_card=lambda req, args: own_card(req.user) if int(args[0]) == req.user.pk
-                          else None)
+        # Only a reader with a floor on this page has a card to refresh; for the others the blocks' markers
+        # stay as they are (comments naming public UIDs) and no time goes into them.
+        if f"<!--block:own_card:{request.user.pk}-->".encode() in response.content:
+            add_block_fillers(response, own_card=lambda req, args: own_card(req.user) if int(args[0]) == req.user.pk
+                              else None)
         add_fillers(
             response,
             actions=floor_actions(request.user, found, moderator=moderator, can_reply=can_reply),
