@@ -109,6 +109,20 @@ _page_fillers: WeakKeyDictionary[HttpResponse, dict[str, Filler]] = WeakKeyDicti
 
 
 _block_fillers: WeakKeyDictionary[HttpResponse, dict[str, BlockFiller]] = WeakKeyDictionary()
+# A kept page's content already split at its holes (luntan.core.pagecache keeps the split with the page), so
+# a request fills the holes without searching the page for them again.
+_kept_parts: WeakKeyDictionary[HttpResponse, list[bytes]] = WeakKeyDictionary()
+
+
+def split_holes(content: bytes) -> list[bytes]:
+    """[text, name, args, text, name, args, ..., text]: the content cut at its holes' markers."""
+    return _MARK.split(content)
+
+
+def add_kept_parts(response: HttpResponse, parts: list[bytes]) -> HttpResponse:
+    """Tells the hole filler that `parts` (split_holes of the response's content) describe it."""
+    _kept_parts[response] = parts
+    return response
 
 
 def add_fillers(response: HttpResponse, **fillers: Filler) -> HttpResponse:
@@ -148,18 +162,23 @@ class HoleMiddleware:
         if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
             return response
         blocks = _block_fillers.pop(response, None)
+        parts = _kept_parts.pop(response, None)
         if blocks:  # a block without a filler keeps its content (and its markers, which are comments)
             response.content = _fill_blocks(request, response.content, blocks)
-        if b"<!--hole:" not in response.content:
-            return response
+            parts = None  # the content changed: the kept page's parts no longer describe it
+        if parts is None:
+            if b"<!--hole:" not in response.content:
+                return response
+            parts = split_holes(response.content)
         fillers = {**SITE_FILLERS, **_page_fillers.pop(response, {})}
-
-        def fill(match: re.Match) -> bytes:
-            filler = fillers.get(match.group(1).decode())
-            if filler is None:
-                return b""
-            args = match.group(2).decode().split(",") if match.group(2) else []
-            return filler(request, args).encode()
-
-        response.content = _MARK.sub(fill, response.content)
+        out = []
+        for i, part in enumerate(parts):
+            if i % 3 == 0:
+                out.append(part)
+            elif i % 3 == 1:
+                filler = fillers.get(part.decode())
+                if filler is not None:
+                    args = parts[i + 1].decode().split(",") if parts[i + 1] else []
+                    out.append(filler(request, args).encode())
+        response.content = b"".join(out)
         return response

@@ -18,7 +18,7 @@ from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from luntan.core import localcache
+from luntan.core import holes, localcache
 
 
 def _version_key(scope: str) -> str:
@@ -91,18 +91,21 @@ def kept_page(request: HttpRequest, scopes: tuple[str, ...], render, *, params: 
     bucket = time_bucket(request.path)
     key = (f"page:{release()}:{get_language()}:{version or versions(*scopes)}:{bucket}:{variant}:"
            f"{request.path}?{query}")
-    hit = localcache.pages.get(key)
-    if hit is None:
+    kept = localcache.pages.get(key)  # (content, the content split at its holes)
+    if kept is None:
         hit = cache.get(key)
         if hit is not None:
-            localcache.pages.set(key, hit, len(hit))
-    if hit is not None:
-        response = HttpResponse(hit, content_type="text/html; charset=utf-8")
+            kept = (hit, holes.split_holes(hit))
+            localcache.pages.set(key, kept, len(hit) * 2)
+    if kept is not None:
+        response = HttpResponse(kept[0], content_type="text/html; charset=utf-8")
+        holes.add_kept_parts(response, kept[1])
     else:
         response = render()
         if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
             cache.set(key, response.content, ttl())
-            localcache.pages.set(key, response.content, len(response.content))
+            localcache.pages.set(key, (response.content, holes.split_holes(response.content)),
+                                 len(response.content) * 2)
     patch_vary_headers(response, ["Cookie"])
     return response
 
