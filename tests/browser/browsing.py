@@ -64,3 +64,17 @@ def axe_problems(page) -> list[str]:
         problems.append(f"{violation['id']} ({violation['impact']}) on {len(nodes)} element(s): {where}\n"
                         f"      first: {why}")
     return problems
+
+
+# The lucky wheel's slice just below the pointer's tip (drawn at the top of the 200×200 SVG, tip at y=20),
+# found as a reader's eye would: what the browser paints at that point.
+UNDER_POINTER = """() => {
+  const svg = document.querySelector("svg[data-wheel]");
+  svg.scrollIntoView({block: "center"});
+  const point = svg.createSVGPoint();
+  point.x = 100; point.y = 30;  // just below the pointer's tip (drawn at the top, tip at y=20)
+  const at = point.matrixTransform(svg.getScreenCTM());
+  const hit = document.elementFromPoint(at.x, at.y);
+  const slice = hit && hit.closest(".slice");
+  return slice ? Number(slice.dataset.index) : null;
+}"""

@@ -5,6 +5,7 @@ one's own author card in a thread (a kept page: the card is the reader's own, fi
 import importlib
 
 import pytest
+from browsing import UNDER_POINTER
 from django.apps import apps as django_apps
 from factories import PASSWORD, MemberFactory
 from helpers import economy_defaults
@@ -17,17 +18,6 @@ from luntan.credits.services import Change, credit_apply
 from luntan.forum import services as forum
 from luntan.forum.models import Board, Category
 from luntan.wheel.models import Spin
-
-UNDER_POINTER = """() => {
-  const svg = document.querySelector("svg[data-wheel]");
-  svg.scrollIntoView({block: "center"});
-  const point = svg.createSVGPoint();
-  point.x = 100; point.y = 30;
-  const at = point.matrixTransform(svg.getScreenCTM());
-  const hit = document.elementFromPoint(at.x, at.y);
-  const slice = hit && hit.closest(".slice");
-  return slice ? Number(slice.dataset.index) : null;
-}"""
 
 
 @pytest.fixture

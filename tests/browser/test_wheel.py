@@ -5,7 +5,7 @@ With reduced motion the wheel does not turn: it is at rest on the result at once
 import importlib
 
 import pytest
-from browsing import new_context, watch_errors
+from browsing import UNDER_POINTER, new_context, watch_errors
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.test import Client
@@ -28,16 +28,6 @@ DATA_MIGRATIONS = [
     ("wheel", "0002_default_wheel", "create"),
 ]
 
-UNDER_POINTER = """() => {
-  const svg = document.querySelector("svg[data-wheel]");
-  svg.scrollIntoView({block: "center"});
-  const point = svg.createSVGPoint();
-  point.x = 100; point.y = 30;  // just below the pointer's tip (drawn at the top, tip at y=20)
-  const at = point.matrixTransform(svg.getScreenCTM());
-  const hit = document.elementFromPoint(at.x, at.y);
-  const slice = hit && hit.closest(".slice");
-  return slice ? Number(slice.dataset.index) : null;
-}"""
 
 
 @pytest.fixture
