@@ -166,3 +166,10 @@ def test_racing_transfers_never_overdraw_a_balance():
     assert sorted(outcomes) == ["refused", "refused", "refused", "sent"]
     assert balance(sender) == 40
     assert services.credits_audit() == []
+
+
+def test_a_fresh_exchange_form_proposes_two_different_types(member):
+    html = signed_in(member).get("/services/exchange/").content.decode()
+    coin, gold = CreditType.objects.get(slot=1), CreditType.objects.get(slot=4)
+    assert f'<option value="{coin.pk}" selected>' in html.split('name="source"')[1].split("</select>")[0]
+    assert f'<option value="{gold.pk}" selected>' in html.split('name="target"')[1].split("</select>")[0]

@@ -48,6 +48,11 @@ class ExchangeForm(forms.Form):
         choices = [(t.id, t.name) for t in config.credit_types().values() if t.enabled]
         for name in ("source", "target"):
             cast(forms.ChoiceField, self.fields[name]).choices = choices
+        # A fresh form proposes the first two types that can be exchanged, not one type for itself.
+        rates = [t.id for t in config.credit_types().values() if t.enabled and t.exchange_ratio]
+        if len(rates) >= 2 and not self.is_bound:
+            self.initial.setdefault("source", rates[0])
+            self.initial.setdefault("target", rates[1])
 
 
 FIELD_OF_CODE = {
