@@ -27,19 +27,36 @@ def _fresh_cache():
     yield
 
 
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        set(getattr(item, "fixturenames", ())) & {"transactional_db", "live_server"})
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test empties every table when it ends, the migrations' rows too: they are put back at
+    once, for good, so the tests after it start from the site the migrations made (restoring them inside
+    each later test's own transaction would be rolled back and paid again by every test)."""
+    yield
+    if _transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            economy_defaults()
+
+
 @pytest.fixture(autouse=True)
 def _site_data(request):
-    """The rows the data migrations make (member groups, credit types, medals, items, the wheel), back in
-    place for every test that uses the database: a transactional test empties every table when it ends,
-    and the tests after it would find a site without them."""
+    """The rows the data migrations make (member groups, credit types, medals, items, the wheel), there for
+    every test that uses the database. pytest_runtest_teardown puts them back after a transactional test;
+    this catches whatever emptied them otherwise."""
     names = set(request.fixturenames)
     marker = request.node.get_closest_marker("django_db")
     if marker is None and not names & {"db", "transactional_db", "live_server"}:
         yield
         return
-    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(names & {"transactional_db",
-                                                                                        "live_server"})
-    request.getfixturevalue("transactional_db" if transactional else "db")
+    request.getfixturevalue("transactional_db" if _transactional(request.node) else "db")
     from luntan.credits.models import CreditType
 
     if not CreditType.objects.exists():
