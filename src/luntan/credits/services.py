@@ -147,15 +147,6 @@ def _settle(member: Member, balances: dict[int, int], econ: config.Economy, *, c
         Member.objects.filter(pk=member.pk).update(**updates)
 
 
-def member_settle(*, member_id: int) -> None:
-    """Recomputes one member's total and level after a figure of the formula changed (a post, a digest)."""
-    with transaction.atomic():
-        member = lock_members([member_id]).get(member_id)
-        if member is not None:
-            balances = {w.credit_type_id: w.balance for w in Wallet.objects.filter(member_id=member_id)}
-            _settle(member, balances, config.economy(), changed=False)
-
-
 def cycle_start(rule: config.RuleInfo, now: datetime) -> datetime | None:
     """The start of the rule's current cycle in the site's time zone; None for an unlimited rule."""
     if rule.cycle == CreditRule.Cycle.UNLIMITED:
@@ -485,10 +476,11 @@ def credit_transfer(*, sender: Member, recipient_name: str, credit_type_id: int,
             raise NotEnoughCredits(
                 _("You have %(have)s; after this transfer at least %(keep)s must remain.") % {
                     "have": kind.amount(balance), "keep": kind.amount(keep)}, code="not_enough")
-        if econ.transfer_daily_cap and transferred_today(sender.pk, kind.id, now) + value > econ.transfer_daily_cap:
+        sent = transferred_today(sender.pk, kind.id, now) if econ.transfer_daily_cap else 0
+        if econ.transfer_daily_cap and sent + value > econ.transfer_daily_cap:
             raise ValidationError(_("You may transfer at most %(cap)s a day; %(left)s is left for today.") % {
                 "cap": kind.amount(econ.transfer_daily_cap),
-                "left": kind.amount(max(econ.transfer_daily_cap - transferred_today(sender.pk, kind.id, now), 0))},
+                "left": kind.amount(max(econ.transfer_daily_cap - sent, 0))},
                 code="daily_cap")
         note = note.strip()[:100]
         entries = credit_apply(changes=[Change(sender.pk, kind.id, -(value - tax))], operation=Operation.TRANSFER_OUT,
