@@ -100,9 +100,6 @@ def forum(transactional_db, settings) -> Forum:
         Thread.objects.filter(pk=t.pk).update(highlight=colour, digest=2 if colour == "red" else 0,
                                                 sticky=1 if colour == "orange" else 0)  # orange on the sticky tint
         highlighted.append(t)
-    from helpers import economy_defaults
-
-    economy_defaults()  # a transactional test before may have flushed the migrations' rows
     # Medals on the opener's card, and items in the opener's bag with one working (the 社区服务 pages).
     from luntan.credits.models import Operation
     from luntan.credits.services import Change, credit_apply

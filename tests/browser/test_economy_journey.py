@@ -2,13 +2,10 @@
 spin the lucky wheel and see it stop on the slot the server chose, then find the new balance at once on
 one's own author card in a thread (a kept page: the card is the reader's own, filled in fresh)."""
 
-import importlib
 
 import pytest
 from browsing import UNDER_POINTER
-from django.apps import apps as django_apps
 from factories import PASSWORD, MemberFactory
-from helpers import economy_defaults
 from playwright.sync_api import expect
 
 from luntan.accounts.models import MemberGroup
@@ -22,10 +19,7 @@ from luntan.wheel.models import Spin
 
 @pytest.fixture
 def scene(transactional_db):
-    """A member with a reply in a thread, and the site's economy as the migrations make it (a transactional
-    test before this one may have emptied those tables)."""
-    economy_defaults()
-    importlib.import_module("luntan.wheel.migrations.0002_default_wheel").create(django_apps, None)
+    """A member with a reply in a thread, on the site's economy as the migrations make it."""
     MemberGroup.objects.update(wheel_spins_per_day=3)
     member = MemberFactory(username="爱签到的阿福")
     author = MemberFactory(username="楼主大人")

@@ -2,11 +2,9 @@
 the server chose under the pointer, the result is read out from a live region, and the new balance shows.
 With reduced motion the wheel does not turn: it is at rest on the result at once."""
 
-import importlib
 
 import pytest
 from browsing import UNDER_POINTER, new_context, watch_errors
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.test import Client
 from factories import MemberFactory
@@ -18,22 +16,14 @@ from luntan.credits.services import Change, credit_apply
 from luntan.wheel import services
 from luntan.wheel.models import Spin
 
-# A transactional test empties every table afterwards, the migrations' data too; serialized_rollback cannot
-# put it back here (Playwright's event loop gives this thread another database connection object, without
-# the saved contents), so `player` runs the data migrations again.
+# The migrations' rows (groups, credit types, the default wheel) are there: tests/conftest.py puts them back
+# after every transactional test.
 pytestmark = pytest.mark.django_db(transaction=True)
-DATA_MIGRATIONS = [
-    ("accounts", "0002_default_groups", "create_groups"), ("accounts", "0004_membergroup_role", "set_roles"),
-    ("accounts", "0006_level_thresholds", "set_levels"), ("credits", "0002_classic_economy", "create"),
-    ("wheel", "0002_default_wheel", "create"),
-]
 
 
 
 @pytest.fixture
 def player(transactional_db):
-    for app, module, function in DATA_MIGRATIONS:
-        getattr(importlib.import_module(f"luntan.{app}.migrations.{module}"), function)(django_apps, None)
     MemberGroup.objects.update(wheel_spins_per_day=3)
     member = MemberFactory(username="转盘达人")
     coin = CreditType.objects.get(slot=1)

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from helpers import economy_defaults, signed_in
+from helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -13,11 +13,6 @@ PAGES = ["/stats/", "/stats/?period=today", "/members/", "/members/?q=wang&sort=
          "/services/", "/services/transfer/", "/services/exchange/", "/services/medals/", "/services/items/",
          "/checkin/", "/wheel/", "/wheel/verify/", "/wheel/mine/"]
 MEMBERS_ONLY = {"/credits/", "/services/", "/services/transfer/", "/services/exchange/", "/wheel/mine/"}
-
-
-@pytest.fixture(autouse=True)
-def _defaults(db):
-    economy_defaults()
 
 
 @pytest.mark.parametrize("reader", ["guest", "member"])

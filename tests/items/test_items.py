@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from factories import MemberFactory
-from helpers import economy_defaults, signed_in
+from helpers import signed_in
 
 from luntan.accounts.models import Member
 from luntan.core import buffers
@@ -25,12 +25,6 @@ from luntan.items import services
 from luntan.items.models import Effect, Inventory, Item, NameChange, Purchase, Use
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _defaults(db):
-    """The site's default credit types, medals and items, even after a transactional test flushed them."""
-    economy_defaults()
 
 
 def coin() -> int:

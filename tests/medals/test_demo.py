@@ -4,7 +4,6 @@ import random
 
 import pytest
 from factories import MemberFactory
-from helpers import economy_defaults
 
 from luntan.credits.services import credits_audit
 from luntan.forum import services as forum
@@ -17,7 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_fill_demo_makes_medals_and_items_alive(board):
-    economy_defaults()
     members = MemberFactory.create_batch(8)
     for i, m in enumerate(members):
         forum.thread_create(author=m, board=board, title=f"演示主题{i}", source="内容", fmt="bbcode")

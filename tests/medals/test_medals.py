@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from factories import MemberFactory
-from helpers import clear_cache, economy_defaults, signed_in
+from helpers import clear_cache, signed_in
 
 from luntan.accounts.models import Member
 from luntan.core import localcache
@@ -22,12 +22,6 @@ from luntan.medals import services
 from luntan.medals.models import Medal, MedalShelf, MemberMedal
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _defaults(db):
-    """The site's default credit types, medals and items, even after a transactional test flushed them."""
-    economy_defaults()
 
 
 def reload_medals() -> None:

@@ -14,8 +14,6 @@ from luntan.credits.services import credits_audit
 from luntan.wheel import services
 from luntan.wheel.models import Slot, Spin, WheelSettings
 
-# serialized_rollback: a transactional test empties the tables afterwards, the migrations' data (groups,
-# credit types, the default wheel) included; this puts it back for the tests that follow.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
