@@ -6,7 +6,8 @@ from pathlib import Path
 import luntan.core
 
 ABOVE_CORE = ("luntan.accounts", "luntan.forum", "luntan.credits", "luntan.checkin", "luntan.wheel", "luntan.medals",
-              "luntan.items", "luntan.stats", "luntan.markup", "luntan.protection", "luntan.bench")
+              "luntan.items", "luntan.stats", "luntan.markup", "luntan.protection", "luntan.bench",
+              "luntan.moderation", "luntan.notices")
 
 
 def _imports(path: Path) -> list[str]:

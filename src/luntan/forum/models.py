@@ -45,6 +45,8 @@ class Board(models.Model):
     last_thread_title = models.CharField(max_length=MAX_TITLE_CHARS, blank=True)
     last_post_at = models.DateTimeField(null=True, blank=True)
     last_poster_name = models.CharField(max_length=30, blank=True)
+    # Thread types (分类): whether a new thread must choose one.
+    types_required = models.BooleanField(_("thread type required"), default=False)
 
     class Meta:
         ordering = ["order", "id"]
@@ -78,6 +80,45 @@ class Board(models.Model):
         return self.today_posts if self.today_date == day else 0
 
 
+class BoardAccess(models.Model):
+    """What one group may do on one board. A board without a row for a group lets it see, read, post
+    threads and reply, unchecked; read only through luntan.forum.permissions."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="access_rules", verbose_name=_("board"))
+    group = models.ForeignKey("accounts.MemberGroup", on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("member group"))
+    can_see = models.BooleanField(_("may see the board"), default=True)
+    can_read = models.BooleanField(_("may read threads"), default=True)
+    can_post = models.BooleanField(_("may post threads"), default=True)
+    can_reply = models.BooleanField(_("may reply"), default=True)
+    needs_approval = models.BooleanField(_("new posts wait for approval"), default=False)
+
+    class Meta:
+        verbose_name = _("board permission")
+        verbose_name_plural = _("board permissions")
+        constraints = [models.UniqueConstraint(fields=["board", "group"], name="boardaccess_once")]
+
+    def __str__(self) -> str:
+        return f"{self.board_id}/{self.group_id}"
+
+
+class ThreadType(models.Model):
+    """分类: a board's kinds of thread, shown as a [prefix] before the title and filterable."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="thread_types", verbose_name=_("board"))
+    name = models.CharField(_("name"), max_length=20)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("thread type")
+        verbose_name_plural = _("thread types")
+        constraints = [models.UniqueConstraint(fields=["board", "name"], name="threadtype_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Thread(models.Model):
     class Highlight(models.TextChoices):
         NONE = "", _("none")
@@ -108,6 +149,24 @@ class Thread(models.Model):
     is_locked = models.BooleanField(_("locked"), default=False)
     highlight = models.CharField(_("highlight"), max_length=10, blank=True, choices=Highlight.choices)
     is_deleted = models.BooleanField(_("deleted"), default=False)
+    # Thread life (#7). Sticky: 1 this board, 2 its category, 3 the whole site; until a time, or for ever.
+    sticky_until = models.DateTimeField(_("sticky until"), null=True, blank=True)
+    highlight_bold = models.BooleanField(_("bold title"), default=False)
+    # Closed: hidden from members (moderators still see it); locked only stops replies and author edits.
+    is_closed = models.BooleanField(_("closed"), default=False)
+    # Waiting for a moderator's approval (boards whose new posts are checked first): seen by its author
+    # and the board's moderators only, and in no count until approved.
+    is_waiting = models.BooleanField(_("waiting for approval"), default=False)
+    thread_type = models.ForeignKey("ThreadType", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="threads", verbose_name=_("thread type"))
+    # A 已移动 stub left in the old board points to the moved thread.
+    moved_to = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="stubs",
+                                 verbose_name=_("moved to"))
+    # A reply stuck to the top of its thread (置顶回复), by floor number.
+    pinned_floor = models.PositiveIntegerField(_("stuck reply"), null=True, blank=True)
+    # Denormalized reactions, written in the transaction of the vote or like itself.
+    mood_count = models.PositiveIntegerField(_("mood votes"), default=0)
+    like_count = models.PositiveIntegerField(_("likes"), default=0)
 
     class Meta:
         verbose_name = _("thread")
@@ -151,6 +210,9 @@ class Floor(models.Model):
     edited_by_name = models.CharField(max_length=30, blank=True)
     author_ip = models.GenericIPAddressField(null=True, blank=True)
     is_deleted = models.BooleanField(_("deleted"), default=False)
+    # A reply waiting for a moderator's approval: shown to its author and the board's moderators only.
+    is_waiting = models.BooleanField(_("waiting for approval"), default=False)
+    like_count = models.PositiveIntegerField(_("likes"), default=0)
 
     class Meta:
         verbose_name = _("floor")

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "luntan.accounts",
     "luntan.forum",
     "luntan.credits",
+    "luntan.moderation",
+    "luntan.notices",
     "luntan.medals",
     "luntan.items",
     "luntan.stats",
