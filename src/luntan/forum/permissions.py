@@ -2,6 +2,8 @@
 templates (which show or hide the button) and later by the API. Each check raises a PermissionDenied
 whose message the member reads."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -88,3 +90,50 @@ def can(check, *args) -> bool:
     except PermissionDenied:
         return False
     return True
+
+
+# --- Board permissions (per board and member group) ---------------------------------------------------------
+# The interface every page, feed and list uses; the rules come from BoardAccess rows, kept in memory.
+# (#7: issue work in progress fills in roles and the checks above with these.)
+
+ACCESS_SCOPE = "board_access"
+
+
+@dataclass(frozen=True)
+class Access:
+    can_see: bool = True
+    can_read: bool = True
+    can_post: bool = True
+    can_reply: bool = True
+    needs_approval: bool = False
+
+
+OPEN = Access()
+
+
+def _read_access() -> tuple[tuple[int, ...], dict[tuple[int, int], Access]]:
+    from luntan.forum.models import BoardAccess
+
+    boards = tuple(Board.objects.order_by("id").values_list("id", flat=True))
+    rules = {(r.board_id, r.group_id): Access(r.can_see, r.can_read, r.can_post, r.can_reply, r.needs_approval)
+             for r in BoardAccess.objects.all()}
+    return boards, rules
+
+
+def _access_table() -> tuple[tuple[int, ...], dict[tuple[int, int], Access]]:
+    from luntan.core import pagecache
+
+    return pagecache.kept_table(ACCESS_SCOPE, _read_access, size=65536)
+
+
+def board_access(member, board_id: int) -> Access:
+    """What this reader's group may do on this board (no query: the table is kept in memory)."""
+    group_id = rules_for(member).group_id
+    return _access_table()[1].get((board_id, group_id), OPEN) if group_id is not None else OPEN
+
+
+def visible_board_ids(member) -> frozenset[int]:
+    """The boards this reader may see: lists, feeds, counts and neighbours show nothing from the others."""
+    boards, rules = _access_table()
+    group_id = rules_for(member).group_id
+    return frozenset(b for b in boards if rules.get((b, group_id), OPEN).can_see)
