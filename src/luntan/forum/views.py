@@ -16,7 +16,7 @@ from luntan.core import counters, pagecache, presence
 from luntan.core.holes import add_block_fillers, add_fillers, kept_form
 from luntan.core.jinja import url
 from luntan.core.views import error_page, form_status, login_first
-from luntan.forum import permissions, queries, services
+from luntan.forum import extensions, permissions, queries, services
 from luntan.forum.forms import EditForm, PostForm, ThreadForm, apply_service_error, new_submission_key
 from luntan.forum.fragments import author_cards, floor_bodies, own_card
 from luntan.forum.models import Floor
@@ -101,8 +101,11 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
         if f"<!--block:own_card:{request.user.pk}-->".encode() in response.content:
             add_block_fillers(response, own_card=lambda req, args: own_card(req.user) if int(args[0]) == req.user.pk
                               else None)
+        extra = {name: filler for name, provider in extensions.THREAD_FILLERS.items()
+                 if (filler := provider(request, found, moderator)) is not None}
         add_fillers(
             response,
+            **extra,
             actions=floor_actions(request.user, found, moderator=moderator, can_reply=can_reply),
             reply=lambda req, args: kept_form(
                 req, f"quickreply:{get_language()}:{found.pk}:{int(can_reply)}:{int(found.is_locked)}",
@@ -124,24 +127,29 @@ def _thread_page(request: HttpRequest, found, floor_page, *, moderator: bool) ->
         "floors_html": floor_bodies(found, floor_page.floors, moderator_view=moderator,
                                     author_filtered=floor_page.author_id is not None),
         "cards_html": author_cards({f.author_id for f in floor_page.floors}), "can_reply": False,
-        "own_card_blocks": request.user.is_authenticated,
+        "own_card_blocks": request.user.is_authenticated, "parts": extensions.THREAD_PARTS,
     })
 
 
 def floor_actions(viewer, thread, *, moderator: bool, can_reply: bool):
     """The filler of a floor's action links: quote for whoever may reply, edit and delete for its author
-    and the board's moderators (the services check again when the member acts)."""
+    and the board's moderators (the services check again when the member acts), then the links other apps
+    register (luntan.forum.extensions.FLOOR_LINKS)."""
     if not viewer.is_authenticated:
         return lambda request, args: ""
     reply_url = url("forum:reply", thread.pk)
     quote, edit, delete = escape(_("Quote")), escape(_("Edit")), escape(_("Delete"))
+    others = [link for _order, provider in extensions.FLOOR_LINKS
+              if (link := provider(viewer, thread, moderator=moderator)) is not None]
 
     def fill(request: HttpRequest, args: list[str]) -> str:
         floor_id, author_id = int(args[0]), int(args[1])
+        number = int(args[2]) if len(args) > 2 else 0
         links = [f'<a href="{reply_url}?quote={floor_id}">{quote}</a>'] if can_reply else []
         if author_id == viewer.pk or moderator:
             links.append(f'<a href="{url("forum:floor_edit", floor_id)}">{edit}</a>')
             links.append(f'<a href="{url("forum:floor_delete", floor_id)}">{delete}</a>')
+        links += [html for link in others if (html := link(floor_id, author_id, number))]
         return f'<footer class="post-actions">{"".join(links)}</footer>' if links else ""
 
     return fill

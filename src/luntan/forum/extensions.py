@@ -1,0 +1,39 @@
+"""Where other apps add to a thread page without the forum importing them: parts of the page (templates
+rendered with the page's context, kept with it), the per-reader holes those parts leave, and links under
+each floor. Apps register from their AppConfig.ready().
+
+A part that differs per reader leaves a hole (luntan.core.holes.hole) and registers a filler for it; the
+kept page is shared, the filler runs for each request."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest
+
+# Slots of the thread page: "head" under the thread's title, "below_floors" after the last floor and its
+# pager, "foot" after the quick reply.
+THREAD_PARTS: dict[str, list[str]] = {"head": [], "below_floors": [], "foot": []}
+
+# name -> provider(request, thread, moderator) -> filler(request, args) -> HTML, or None for no filler.
+ThreadFiller = Callable[[HttpRequest, list[str]], str]
+THREAD_FILLERS: dict[str, Callable[..., ThreadFiller | None]] = {}
+
+# provider(viewer, thread, moderator) -> link(floor_id, author_id, number) -> HTML (or ""), or None when the
+# provider has nothing for this reader. Called for signed-in readers only; links sit in a floor's footer.
+FloorLink = Callable[[int, int, int], str]
+FLOOR_LINKS: list[tuple[int, Callable[..., FloorLink | None]]] = []
+
+
+def register_thread_part(slot: str, template: str) -> None:
+    if template not in THREAD_PARTS[slot]:
+        THREAD_PARTS[slot].append(template)
+
+
+def register_thread_filler(name: str, provider: Callable[..., ThreadFiller | None]) -> None:
+    THREAD_FILLERS[name] = provider
+
+
+def register_floor_link(order: int, provider: Callable[..., FloorLink | None]) -> None:
+    """`order` places the link among the others (quote 10, edit 20, delete 30 are the forum's own)."""
+    if all(p is not provider for _, p in FLOOR_LINKS):
+        FLOOR_LINKS.append((order, provider))
+        FLOOR_LINKS.sort(key=lambda pair: pair[0])
