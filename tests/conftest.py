@@ -96,6 +96,37 @@ def admin(db):
 
 
 @pytest.fixture
+def super_moderator(db):
+    """A member of the 超级版主 group: a moderator of every board, without the site's settings."""
+    from luntan.accounts.models import MemberGroup
+
+    return MemberFactory(group=MemberGroup.for_role(MemberGroup.Role.SUPER_MODERATOR))
+
+
+@pytest.fixture
+def silenced_member(db):
+    """A member of the 禁止发言 group: may read, may not post."""
+    from luntan.accounts.models import MemberGroup
+
+    return MemberFactory(group=MemberGroup.for_role(MemberGroup.Role.SILENCED))
+
+
+@pytest.fixture
+def other_board(db) -> Board:
+    """A board in another category, moderated by nobody."""
+    category = Category.objects.create(name="技术交流区")
+    return Board.objects.create(category=category, name="电脑硬件", description="装机、选购、维修")
+
+
+@pytest.fixture
+def roles(member, silenced_member, moderator, super_moderator, admin, other_board):
+    """The role matrix, by name: each action is tried by all of them. `moderator` moderates `board` only;
+    "moderator_elsewhere" is the same member acting on `other_board`. None stands for a guest."""
+    return {"guest": None, "member": member, "silenced": silenced_member, "moderator": moderator,
+            "super_moderator": super_moderator, "admin": admin}
+
+
+@pytest.fixture
 def member_client(member) -> Client:
     return signed_in(member)
 

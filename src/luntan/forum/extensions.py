@@ -37,3 +37,13 @@ def register_floor_link(order: int, provider: Callable[..., FloorLink | None]) -
     if all(p is not provider for _, p in FLOOR_LINKS):
         FLOOR_LINKS.append((order, provider))
         FLOOR_LINKS.sort(key=lambda pair: pair[0])
+
+
+# check(member) -> a message saying why this member may not post now (a ban, warnings), or None. Every
+# posting permission (thread, reply, edit) asks them all, after the group's own rule.
+POSTING_CHECKS: list[Callable[..., str | None]] = []
+
+
+def register_posting_check(check: Callable[..., str | None]) -> None:
+    if check not in POSTING_CHECKS:
+        POSTING_CHECKS.append(check)

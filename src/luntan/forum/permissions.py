@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from luntan.accounts.groups import rules_for
+from luntan.forum.extensions import POSTING_CHECKS
 from luntan.forum.models import Board, Floor, Thread
 from luntan.forum.moderators import board_moderators
 
@@ -31,6 +32,9 @@ def _require_member(member) -> None:
         raise PermissionDenied(_("Your account is disabled and cannot post."))
     if not rules_for(member).can_post:
         raise PermissionDenied(_("Your user group may not post."))
+    for check in POSTING_CHECKS:
+        if (refusal := check(member)) is not None:
+            raise PermissionDenied(refusal)
 
 
 def check_view_thread(member, thread: Thread) -> None:
