@@ -39,7 +39,8 @@ def pytest_runtest_teardown(item, nextitem):
     once, for good, so the tests after it start from the site the migrations made (restoring them inside
     each later test's own transaction would be rolled back and paid again by every test)."""
     yield
-    if _transactional(item):
+    # After the run's last test the test database is already gone (its session fixture ends with that test).
+    if _transactional(item) and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
