@@ -39,6 +39,7 @@ def economy_defaults() -> None:
             ("luntan.credits.migrations.0002_classic_economy", "create"),
             ("luntan.medals.migrations.0002_default_medals", "create"),
             ("luntan.items.migrations.0002_default_items", "create"),
-            ("luntan.wheel.migrations.0002_default_wheel", "create")):
+            ("luntan.wheel.migrations.0002_default_wheel", "create"),
+            ("luntan.reactions.migrations.0002_default_moods", "create")):
         getattr(importlib.import_module(module), function)(apps, None)
     clear_cache()

@@ -71,6 +71,7 @@ class Operation(models.TextChoices):
     CHECKIN = "checkin", _("Daily check-in")
     MOOD_RECEIVED = "mood", _("Received a mood vote")
     LIKE_RECEIVED = "like", _("Received a like")
+    MOOD_GIVEN = "mood_given", _("Gave a mood vote")
     AVATAR = "avatar", _("Set an avatar")
     THREAD_DELETED = "thread_deleted", _("Thread deleted")
     REPLY_DELETED = "reply_deleted", _("Reply deleted")

@@ -158,7 +158,8 @@ def _floor_query(thread: Thread):
     # Only what places a floor and names its version: the text and the author's card come from
     # luntan.forum.fragments, which reads them only when it has not kept them already.
     return Floor.objects.filter(thread=thread).only(
-        "id", "thread_id", "number", "author_id", "created_at", "edited_at", "edited_by_name", "is_deleted")
+        "id", "thread_id", "number", "author_id", "created_at", "edited_at", "edited_by_name", "is_deleted",
+        "like_count")
 
 
 NO_AUTHOR = -1  # "only this author" for someone who has not posted here: an empty list, not an error
