@@ -16,6 +16,10 @@ from luntan.forum.views import floor_url
 from luntan.reactions import page, queries, services
 
 
+def _htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))  # django_htmx's middleware
+
+
 def _number(raw) -> int | None:
     text = str(raw or "")
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
@@ -42,13 +46,13 @@ def vote(request: HttpRequest, thread_id: str) -> HttpResponse:
         result = services.mood_vote(member=request.user, thread_id=thread.pk, mood_id=mood_id)
     except (PermissionDenied, ValidationError) as error:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        if request.htmx:
+        if _htmx(request):
             return _box(request, thread.pk, text)
         return error_page(request, status=403 if isinstance(error, PermissionDenied) else 400,
                           title=_("Your vote was not counted"), message=text, back=(back, _("Back to the thread")))
     text = (_("Your mood has been changed.") if result.previous is not None else _("Thank you for your vote.")
             ) if result.changed else _("You had already chosen this mood.")
-    if request.htmx:
+    if _htmx(request):
         return _box(request, thread.pk, text)
     messages.success(request, text)
     return redirect(back)
