@@ -229,6 +229,7 @@ PAGES = [
     ("lucky wheel verify with errors", lambda f: "/wheel/verify/?server_seed=xyz&client_seed=%E5%B9%B8&nonce=-1"
      "&weights=0", None, ("guest",), "验证抽奖结果"),
     ("my spins", lambda f: "/wheel/mine/", None, MEMBER, "我的抽奖记录"),
+    ("weekly most-rated threads", lambda f: "/moods/week/", None, BOTH, "本周帖子评价之最"),
 ]
 
 SCREENSHOTS = {"home", "board", "thread", "register with errors", "reply with preview", "profile", "medals",
