@@ -3,12 +3,12 @@ is brought back to the thread's moods, where the bars and 共有 1 人参与 sho
 works without JavaScript, and at phone width."""
 
 import pytest
+from browsing import PHONE
 from django.conf import settings
 from django.test import Client
 from factories import MemberFactory
 from playwright.sync_api import expect
 
-from browsing import PHONE
 from luntan.forum import services as forum
 from luntan.forum.models import Floor
 from luntan.reactions.models import FloorLike, MoodVote
