@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "luntan.credits",
     "luntan.moderation",
     "luntan.notices",
+    "luntan.latest",
     "luntan.medals",
     "luntan.items",
     "luntan.stats",
