@@ -13,9 +13,10 @@ def post(board, member):
     through the services, then given `fields` (digest, is_closed, view_count ...) as moderators and the
     counters would."""
 
-    def make(title: str, *, ago: float = 0, replies: int = 0, on=None, by=None, **fields) -> Thread:
+    def make(title: str, *, ago: float = 0, replies: int = 0, on=None, by=None, source: str = "",
+             **fields) -> Thread:
         floor = services.thread_create(author=by or member, board=on or board, title=title,
-                                       source=f"{title}的正文", fmt="bbcode")
+                                       source=source or f"{title}的正文", fmt="bbcode")
         thread = floor.thread
         for i in range(replies):
             services.post_reply(author=by or member, thread=thread, source=f"第{i + 1}条回复", fmt="bbcode")

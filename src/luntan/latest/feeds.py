@@ -25,9 +25,6 @@ class _ThreadFeed(Feed):
     def item_link(self, item: Thread) -> str:
         return reverse("forum:thread", args=[item.pk])
 
-    def item_guid(self, item: Thread) -> str:
-        return self.item_link(item)
-
     def item_author_name(self, item: Thread) -> str:
         return item.author.username
 
