@@ -229,9 +229,17 @@ PAGES = [
     ("lucky wheel verify with errors", lambda f: "/wheel/verify/?server_seed=xyz&client_seed=%E5%B9%B8&nonce=-1"
      "&weights=0", None, ("guest",), "验证抽奖结果"),
     ("my spins", lambda f: "/wheel/mine/", None, MEMBER, "我的抽奖记录"),
+    ("latest posts", lambda f: "/latest/", None, BOTH, "最新帖子"),
+    ("latest replies", lambda f: "/latest/?tab=reply", None, BOTH, "最新帖子"),
+    ("hot threads", lambda f: "/latest/?tab=hot", None, BOTH, "最新帖子"),
+    ("grab the sofa", lambda f: "/latest/?tab=sofa", None, BOTH, "最新帖子"),
+    ("my threads", lambda f: "/latest/?tab=mine", None, BOTH, "最新帖子"),
+    ("digest area", lambda f: "/digest/", None, BOTH, "精华区"),
+    ("digest area filtered", lambda f: f"/digest/?board={f.board.pk}&level=2", None, BOTH, "精华区"),
+    ("digest area unknown level", lambda f: "/digest/?level=9", None, ("guest",), "没有这个筛选"),
 ]
 
-SCREENSHOTS = {"home", "board", "thread", "register with errors", "reply with preview", "profile", "medals",
+SCREENSHOTS = {"home", "board", "thread", "latest posts", "digest area", "register with errors", "reply with preview", "profile", "medals",
                "item shop", "statistics", "member list", "daily check-in done", "avatar set"}
 
 # The bones axe does not hold a page to (some are only "moderate" there), checked on every page.
