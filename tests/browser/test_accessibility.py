@@ -239,7 +239,8 @@ PAGES = [
     ("digest area unknown level", lambda f: "/digest/?level=9", None, ("guest",), "没有这个筛选"),
 ]
 
-SCREENSHOTS = {"home", "board", "thread", "latest posts", "digest area", "register with errors", "reply with preview", "profile", "medals",
+SCREENSHOTS = {"home", "board", "thread", "latest posts", "digest area",
+               "register with errors", "reply with preview", "profile", "medals",
                "item shop", "statistics", "member list", "daily check-in done", "avatar set"}
 
 # The bones axe does not hold a page to (some are only "moderate" there), checked on every page.

@@ -15,13 +15,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import F, Func, OuterRef, QuerySet, Subquery, Value
 from django.db.models.fields import DateTimeField, FloatField
-from django.db.models.functions import Power
+from django.db.models.functions import Cast, Power
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luntan.core import localcache, pagecache
 from luntan.core.paging import Pages, page_count, page_number
 from luntan.forum.models import LISTED, Board, Floor, Thread
-from luntan.forum.permissions import board_access, visible_board_ids
+from luntan.forum.permissions import ACCESS_SCOPE, board_access, visible_board_ids
 
 # The tabs of 最新帖子, in the order they are shown; the first is the default.
 TABS = {
@@ -50,12 +51,14 @@ FEED_ITEMS = 20
 # one to stand level with it, after a week about 180 times. So only threads posted in the last HOT_DAYS are
 # ranked (older ones could not place anyway), and only those with HOT_MIN_POINTS (Discuz!'s "heat ≥ 3").
 #
-# Measured on PostgreSQL with 300,000 threads, 30,000 of them in the window: the ranking is one statement
-# over the window's index entries that takes tens of milliseconds, so it is not run per request but kept per
-# set of visible boards for HOT_SECONDS; the counters it reads are themselves written in batches (views
-# every FLUSH_SECONDS). A page of 热门 then costs one query by primary key. A stored, flusher-refreshed score
-# would instead rewrite every recent thread's row every round, under the writers' row locks, to save a
-# query that runs once every few minutes.
+# Measured on PostgreSQL with 300,000 threads, 30,000 of them in the window (/tmp bench, 2 shared cores):
+# the ranking is one statement over the window's index entries and rows, about 160 ms (in floating point;
+# in PostgreSQL's numeric arithmetic it took 1.2 s). So it is not run per request but kept per set of
+# visible boards for HOT_SECONDS, as the counters it reads are themselves written in batches (views every
+# FLUSH_SECONDS); a page of 热门 then costs one query by primary key (0.1 ms). A stored score refreshed by a
+# buffer flusher would instead rewrite every recent thread's row each round, under the writers' row locks,
+# to save a statement that runs once every few minutes. The other lists read their partial index: under
+# 1 ms for a page, a few ms for the count (at most MAX_LISTED entries).
 HOT_DAYS = 7
 HOT_MIN_POINTS = 3
 HOT_LIMIT = 200  # ten pages
@@ -73,15 +76,17 @@ class HoursSince(Func):
     def as_sql(self, compiler, connection, **extra):  # type: ignore[override]
         then_sql, then_params = compiler.compile(self.source_expressions[0])
         now_sql, now_params = compiler.compile(self.source_expressions[1])
-        if connection.vendor == "postgresql":
-            return (f"(EXTRACT(EPOCH FROM ({now_sql} - {then_sql})) / 3600.0)",
+        if connection.vendor == "postgresql":  # EXTRACT gives a numeric: in double precision it is much faster
+            return (f"(EXTRACT(EPOCH FROM ({now_sql} - {then_sql}))::double precision / 3600.0)",
                     (*now_params, *then_params))
         # SQLite keeps datetimes as ISO text in UTC, which julianday() reads.
         return f"((julianday({now_sql}) - julianday({then_sql})) * 24.0)", (*now_params, *then_params)
 
 
 def heat_points():
-    return (F("reply_count") * 3.0 + F("mood_count") * 2.0 + F("like_count") * 1.0 + F("view_count") / 10.0)
+    # In floating point: PostgreSQL would do numeric (decimal) arithmetic, and its numeric POWER() is slow.
+    return Cast(F("reply_count") * 3 + F("mood_count") * 2 + F("like_count"), FloatField()) \
+        + Cast(F("view_count"), FloatField()) / 10.0
 
 
 def heat(now: datetime):
@@ -97,9 +102,15 @@ def board_set_key(boards: frozenset[int]) -> str:
 
 
 def guest_readable_board_ids() -> frozenset[int]:
-    """What a feed may show: boards a guest may see and whose threads a guest may read."""
-    guest = AnonymousUser()
-    return frozenset(b for b in visible_board_ids(guest) if board_access(guest, b).can_read)
+    """What a feed may show: boards a guest may see and whose threads a guest may read. Worked out once per
+    version of the board permissions and kept in memory (each board_access() reads that version)."""
+    key = f"latest:guestboards:{pagecache.versions(ACCESS_SCOPE)}"
+    found = localcache.fragments.get(key)
+    if found is None:
+        guest = AnonymousUser()
+        found = frozenset(b for b in visible_board_ids(guest) if board_access(guest, b).can_read)
+        localcache.fragments.set(key, found, 64 + 8 * len(found))
+    return found
 
 
 def listed(boards: frozenset[int]) -> QuerySet[Thread]:
