@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("luntan.checkin.urls")),
     path("", include("luntan.wheel.urls")),
     path("", include("luntan.reactions.urls")),
+    path("", include("luntan.latest.urls")),
     path("lang/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),
 ]

@@ -230,9 +230,18 @@ PAGES = [
      "&weights=0", None, ("guest",), "验证抽奖结果"),
     ("my spins", lambda f: "/wheel/mine/", None, MEMBER, "我的抽奖记录"),
     ("weekly most-rated threads", lambda f: "/moods/week/", None, BOTH, "本周帖子评价之最"),
+    ("latest posts", lambda f: "/latest/", None, BOTH, "最新帖子"),
+    ("latest replies", lambda f: "/latest/?tab=reply", None, BOTH, "最新帖子"),
+    ("hot threads", lambda f: "/latest/?tab=hot", None, BOTH, "最新帖子"),
+    ("grab the sofa", lambda f: "/latest/?tab=sofa", None, BOTH, "最新帖子"),
+    ("my threads", lambda f: "/latest/?tab=mine", None, BOTH, "最新帖子"),
+    ("digest area", lambda f: "/digest/", None, BOTH, "精华区"),
+    ("digest area filtered", lambda f: f"/digest/?board={f.board.pk}&level=2", None, BOTH, "精华区"),
+    ("digest area unknown level", lambda f: "/digest/?level=9", None, ("guest",), "没有这个筛选"),
 ]
 
-SCREENSHOTS = {"home", "board", "thread", "register with errors", "reply with preview", "profile", "medals",
+SCREENSHOTS = {"home", "board", "thread", "latest posts", "digest area",
+               "register with errors", "reply with preview", "profile", "medals",
                "item shop", "statistics", "member list", "daily check-in done", "avatar set"}
 
 # The bones axe does not hold a page to (some are only "moderate" there), checked on every page.

@@ -119,6 +119,10 @@ class ThreadType(models.Model):
         return self.name
 
 
+# A thread any reader of its board may see: not deleted, closed, waiting for approval, nor a 已移动 stub.
+LISTED = Q(is_deleted=False, is_closed=False, is_waiting=False, moved_to__isnull=True)
+
+
 class Thread(models.Model):
     class Highlight(models.TextChoices):
         NONE = "", _("none")
@@ -175,6 +179,12 @@ class Thread(models.Model):
             models.Index(fields=["board", "is_deleted", "-sticky", "-last_reply_at"], name="thread_board_list"),
             models.Index(fields=["board", "is_deleted", "-created_at"], name="thread_board_created"),
             models.Index(fields=["author", "-created_at"], name="thread_author_recent"),
+            # 最新帖子 and 精华区 (luntan.latest): only threads every reader of a board may see are listed.
+            models.Index(fields=["-created_at"], condition=LISTED, name="thread_listed_created"),
+            models.Index(fields=["-last_reply_at"], condition=LISTED & Q(reply_count__gt=0),
+                         name="thread_listed_replied"),
+            models.Index(fields=["-created_at"], condition=LISTED & Q(reply_count=0), name="thread_listed_sofa"),
+            models.Index(fields=["-created_at"], condition=LISTED & Q(digest__gt=0), name="thread_listed_digest"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(digest__gte=0) & Q(digest__lte=3), name="thread_digest_0_3"),

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "luntan.moderation",
     "luntan.notices",
     "luntan.reactions",
+    "luntan.latest",
     "luntan.medals",
     "luntan.items",
     "luntan.stats",
