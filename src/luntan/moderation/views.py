@@ -54,7 +54,7 @@ def thread_manage(request: HttpRequest, thread_id: str) -> HttpResponse:
         permissions.check_moderate_thread(request.user, thread)
     except PermissionDenied as error:
         return _refused(request, error)
-    form = ActionForm(request.POST or None, board=thread.board, initial={
+    form = ActionForm(request.POST if request.method == "POST" else None, board=thread.board, initial={
         "level": thread.sticky or 1, "digest": thread.digest or 1, "colour": thread.highlight,
         "bold": thread.highlight_bold, "thread_type": thread.thread_type_id})
     if request.method == "POST" and form.is_valid() and not form.needs_target():
