@@ -22,11 +22,11 @@ def is_moderator(member, board: Board) -> bool:
         return False
     if member.is_superuser or member.is_staff:
         return True
-    if rules_for(member).role in _EVERYWHERE:  # 管理员 and 超级版主 moderate every board
-        return True
     # A board's moderators also moderate its sub-boards. The map is kept in memory: no query here.
     appointed = board_moderators()
-    return any(member.pk in appointed.get(bid, _NOBODY)[0] for bid in (board.pk, board.parent_id) if bid)
+    if any(member.pk in appointed.get(bid, _NOBODY)[0] for bid in (board.pk, board.parent_id) if bid):
+        return True
+    return rules_for(member).role in _EVERYWHERE  # 管理员 and 超级版主 moderate every board (groups kept too)
 
 
 def _require_member(member) -> None:

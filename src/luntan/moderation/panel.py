@@ -1,11 +1,11 @@
 """The 管理 panel of a thread page: a hole in the kept page (every reader's copy has it), filled only for
-a moderator of the thread's board, with one query (the board's thread types)."""
+a moderator of the thread's board, with no query: the thread is the page's kept one, and the choices that
+need the database (the board to move to, the thread type) are made on the thread's full moderation page."""
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from luntan.forum import permissions
-from luntan.forum.models import ThreadType
 
 
 def thread_panel(request: HttpRequest, thread, moderator: bool):
@@ -13,9 +13,8 @@ def thread_panel(request: HttpRequest, thread, moderator: bool):
         return None
 
     def fill(req: HttpRequest, args: list[str]) -> str:
-        types = list(ThreadType.objects.filter(board_id=thread.board_id).only("id", "name"))
         return render_to_string("moderation/_panel.html", {
-            "thread": thread, "types": types, "sticky_limit": permissions.sticky_limit(req.user),
+            "thread": thread, "sticky_limit": permissions.sticky_limit(req.user),
             "next": req.get_full_path(),
         }, request=req)
 
