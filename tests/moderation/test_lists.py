@@ -105,7 +105,8 @@ def test_a_required_type_is_asked_for_and_the_input_kept(moderator, board, kinds
     body = refused.content.decode()
     assert "请选择" in body and "没选分类" in body
     assert not Thread.objects.filter(title="没选分类").exists()
-    wrong = member_client.post(address, {"title": "乱选分类", "source": "正文", "format": "bbcode", "thread_type": 99999})
+    wrong = member_client.post(address, {"title": "乱选分类", "source": "正文", "format": "bbcode",
+                                         "thread_type": 99999})
     assert wrong.status_code == 400 and not Thread.objects.filter(title="乱选分类").exists()
     done = member_client.post(address, {"title": "选了分类", "source": "正文", "format": "bbcode",
                                         "thread_type": kinds[1].pk})

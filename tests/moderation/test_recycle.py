@@ -75,8 +75,9 @@ def test_the_bin_lists_what_the_reader_moderates_and_admins_act_from_it(admin, m
     client = signed_in(admin)
     page = client.get(reverse("moderation:recycle")).content.decode()
     assert "本版删帖" in page and "别版删帖" in page and 'value="purge"' in page
-    assert client.post(reverse("moderation:recycle"), {"op": "restore", "kind": "thread", "id": mine.pk}).status_code == 302
-    assert client.post(reverse("moderation:recycle"), {"op": "purge", "kind": "thread", "id": elsewhere.pk}).status_code == 302
+    bin_url = reverse("moderation:recycle")
+    assert client.post(bin_url, {"op": "restore", "kind": "thread", "id": mine.pk}).status_code == 302
+    assert client.post(bin_url, {"op": "purge", "kind": "thread", "id": elsewhere.pk}).status_code == 302
     mine.refresh_from_db()
     assert not mine.is_deleted and not Thread.objects.filter(pk=elsewhere.pk).exists()
     for bad in ({"op": "burn", "kind": "thread", "id": mine.pk}, {"op": "restore", "kind": "thread", "id": "x"},

@@ -152,7 +152,8 @@ def test_the_log_shows_and_filters_what_the_reader_may_see(moderator, admin, boa
     today = timezone.localdate()
     assert "吵架" not in admin_client.get(reverse("moderation:log"),
                                         {"since": str(today + timedelta(days=1))}).content.decode()
-    bad = admin_client.get(reverse("moderation:log"), {"since": "昨天", "action": "explode", "board": "x", "thread": "-1"})
+    bad = admin_client.get(reverse("moderation:log"),
+                           {"since": "昨天", "action": "explode", "board": "x", "thread": "-1"})
     assert bad.status_code == 400 and "请填写日期" in bad.content.decode()
     # a fixed number of queries, however long the log
     with django_assert_max_num_queries(12) as few:

@@ -39,8 +39,8 @@ class ThreadForm(PostForm):
             del self.fields["thread_type"]
             return
         field = self.fields["thread_type"]
-        field.choices = [("", _("(choose a type)") if types_required else _("(no type)")),
-                         *[(t.pk, t.name) for t in types]]
+        field.choices = [  # type: ignore[attr-defined]
+            ("", _("(choose a type)") if types_required else _("(no type)")), *[(t.pk, t.name) for t in types]]
         field.error_messages["invalid_choice"] = _("Please choose one of this board's thread types.")
         self.types_required = types_required
 

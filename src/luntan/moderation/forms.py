@@ -48,7 +48,7 @@ class ActionForm(forms.Form):
         self.board = board
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         action = data.get("action")
         if action == "sticky" and data.get("level") is None:
             self.add_error("level", _("Please choose a sticky level."))
@@ -79,15 +79,17 @@ class BatchForm(ActionForm):
 
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, board=board, **kwargs)
-        self.fields["action"].choices = [(k, v) for k, v in ACTION_LABELS.items() if k in services.BATCH_ACTIONS]
+        self.fields["action"].choices = [  # type: ignore[attr-defined]
+            (k, v) for k, v in ACTION_LABELS.items() if k in services.BATCH_ACTIONS]
         # Any whole number is accepted here; the service refuses ids that are not this board's threads.
         raw = self.data.getlist("thread") if hasattr(self.data, "getlist") else []
-        self.fields["thread"].choices = [(v, v) for v in raw if v.isascii() and v.isdigit() and len(v) < 12]
+        self.fields["thread"].choices = [  # type: ignore[attr-defined]
+            (v, v) for v in raw if v.isascii() and v.isdigit() and len(v) < 12]
         self.fields["thread"].error_messages["invalid_choice"] = _(
             "Some of the selected threads are not in this board.")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("thread"):
             self.add_error(None, _("Please select at least one thread."))
         return data
@@ -120,4 +122,5 @@ class LogFilter(forms.Form):
 
     def __init__(self, *args, boards, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["board"].choices = [("", _("(any)")), *[(b.pk, b.name) for b in boards]]
+        self.fields["board"].choices = [  # type: ignore[attr-defined]
+            ("", _("(any)")), *[(b.pk, b.name) for b in boards]]

@@ -2,6 +2,7 @@
 Views parse the form, call one service and redirect with a message; a refused form comes back with its
 errors and what was typed (status 400)."""
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from luntan.accounts.models import Member
 from luntan.core.redirects import redirect_to_next, safe_next
 from luntan.core.views import error_page, login_first
 from luntan.forum import permissions
@@ -130,9 +132,9 @@ def board_types(request: HttpRequest, board_id: str) -> HttpResponse:
                 messages.success(request, _("The thread type “%(name)s” has been removed.") % {"name": found.name})
                 return redirect("moderation:board_types", board.pk)
             if op in ("add", "save") and form.is_valid():
-                found = _board_type(board, request.POST.get("type", "")) if op == "save" else None
+                existing = _board_type(board, request.POST.get("type", "")) if op == "save" else None
                 saved = services.thread_type_save(member=request.user, board=board, name=form.cleaned_data["name"],
-                                                  order=form.cleaned_data["order"] or 0, thread_type=found)
+                                                  order=form.cleaned_data["order"] or 0, thread_type=existing)
                 messages.success(request, _("The thread type “%(name)s” has been saved.") % {"name": saved.name})
                 return redirect("moderation:board_types", board.pk)
             if op not in ("add", "save"):
@@ -170,7 +172,7 @@ def recycle(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _recycle_act(request: HttpRequest) -> HttpResponse:
+def _recycle_act(request: HttpRequest) -> HttpResponse:  # the caller checked the reader is signed in
     op, kind, raw = request.POST.get("op", ""), request.POST.get("kind", ""), request.POST.get("id", "")
     reason = request.POST.get("reason", "")[:200]
     back = reverse("moderation:recycle")
@@ -178,21 +180,22 @@ def _recycle_act(request: HttpRequest) -> HttpResponse:
         ident = forum_queries.parse_id(raw)
     except Exception:  # noqa: BLE001 - parse_id raises Http404 for anything but an id
         ident = None
-    target = None
+    member = cast(Member, request.user)  # the caller sent guests to the login page
+    thread = floor = None
     if ident is not None and kind == "thread":
-        target = Thread.objects.select_related("board").filter(pk=ident, moved_to=None).first()
+        thread = Thread.objects.select_related("board").filter(pk=ident, moved_to=None).first()
     elif ident is not None and kind == "floor":
-        target = Floor.objects.select_related("thread__board").filter(pk=ident).first()
-    if target is None or op not in ("restore", "purge"):
+        floor = Floor.objects.select_related("thread__board").filter(pk=ident).first()
+    if (thread is None and floor is None) or op not in ("restore", "purge"):
         return error_page(request, status=400, title=_("Bad request"),
                           message=_("Unknown item or action in the recycle bin."), back=(back, _("Recycle bin")))
     try:
-        if kind == "thread":
-            changed = (services.thread_restore(member=request.user, thread=target, reason=reason) if op == "restore"
-                       else services.thread_purge(member=request.user, thread=target, reason=reason))
-        else:
-            changed = (services.floor_restore(member=request.user, floor=target, reason=reason) if op == "restore"
-                       else services.floor_purge(member=request.user, floor=target, reason=reason))
+        if thread is not None:
+            changed = (services.thread_restore(member=member, thread=thread, reason=reason) if op == "restore"
+                       else services.thread_purge(member=member, thread=thread, reason=reason))
+        elif floor is not None:
+            changed = (services.floor_restore(member=member, floor=floor, reason=reason) if op == "restore"
+                       else services.floor_purge(member=member, floor=floor, reason=reason))
     except PermissionDenied as error:
         return _refused(request, error)
     except ValidationError as error:
