@@ -112,3 +112,16 @@ def test_a_required_type_is_asked_for_and_the_input_kept(moderator, board, kinds
                                         "thread_type": kinds[1].pk})
     assert done.status_code == 302
     assert Thread.objects.get(title="选了分类").thread_type_id == kinds[1].pk
+
+
+def test_the_demo_moderates_through_the_services(moderator, make_thread):
+    import random
+
+    from luntan.moderation.demo import fill_demo
+    from luntan.moderation.models import ModerationLog
+
+    for i in range(7):
+        make_thread(title=f"演示帖{i}")
+    fill_demo(members=[moderator], rng=random.Random(7), now=timezone.now())
+    assert ModerationLog.objects.filter(actor=moderator).count() >= 4
+    assert Thread.objects.filter(digest__gt=0).exists()
