@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("luntan.medals.urls")),
     path("", include("luntan.items.urls")),
     path("stats/", include("luntan.stats.urls")),
+    path("moderation/", include("luntan.moderation.urls")),
     path("", include("luntan.checkin.urls")),
     path("", include("luntan.wheel.urls")),
     path("", include("luntan.reactions.urls")),

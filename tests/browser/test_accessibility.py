@@ -181,8 +181,18 @@ def _avatar_set(page) -> None:
     expect(page.locator(".flash")).to_be_visible()
 
 
+def _open_panel(page) -> None:
+    page.locator(".mod-panel summary").click()
+    expect(page.get_by_role("button", name="设置精华")).to_be_visible()
+
+
+def _batch_move(page) -> None:
+    page.locator("input[form=batch-form]").first.check()
+    page.locator("#batch-form").get_by_role("button", name="移动…").click()
+
+
 # (name, path from the Forum, what to do there once it is open, who sees it, its h1: proof it is that page)
-BOTH, MEMBER = ("guest", "member"), ("member",)
+BOTH, MEMBER, MODERATOR = ("guest", "member"), ("member",), ("moderator",)
 PAGES = [
     ("home", lambda f: "/", None, BOTH, "论坛"),
     ("board", lambda f: f"/board/{f.board.pk}/", None, BOTH, "灌水闲聊"),
@@ -238,6 +248,13 @@ PAGES = [
     ("digest area", lambda f: "/digest/", None, BOTH, "精华区"),
     ("digest area filtered", lambda f: f"/digest/?board={f.board.pk}&level=2", None, BOTH, "精华区"),
     ("digest area unknown level", lambda f: "/digest/?level=9", None, ("guest",), "没有这个筛选"),
+    ("board with the batch form", lambda f: f"/board/{f.board.pk}/", None, MODERATOR, "灌水闲聊"),
+    ("thread with the panel", lambda f: f"/thread/{f.thread.pk}/", _open_panel, MODERATOR, "周末去哪儿玩"),
+    ("moderate a thread", lambda f: f"/moderation/thread/{f.thread.pk}/", None, MODERATOR, "管理"),
+    ("thread types", lambda f: f"/moderation/board/{f.board.pk}/types/", None, MODERATOR, "主题分类"),
+    ("recycle bin", lambda f: "/moderation/recycle/", None, MODERATOR, "回收站"),
+    ("batch move", lambda f: f"/board/{f.board.pk}/", _batch_move, MODERATOR, "管理选中的主题"),
+    ("moderation log", lambda f: "/moderation/log/", None, MODERATOR, "管理日志"),
 ]
 
 SCREENSHOTS = {"home", "board", "thread", "latest posts", "digest area",
@@ -268,12 +285,14 @@ def _sign_in(context, member, base_url: str) -> None:
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
-@pytest.mark.parametrize("reader", ["guest", "member"])
+@pytest.mark.parametrize("reader", ["guest", "member", "moderator"])
 def test_every_page_passes_axe(browser, live_server, forum, reader, width):
     context = new_context(browser, live_server.url, viewport=DESKTOP if width == "desktop" else PHONE)
     preload_axe(context)
     if reader == "member":
         _sign_in(context, forum.opener, live_server.url)
+    elif reader == "moderator":
+        _sign_in(context, forum.board.moderators.get(), live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors = watch_errors(page)

@@ -75,6 +75,8 @@ class Operation(models.TextChoices):
     AVATAR = "avatar", _("Set an avatar")
     THREAD_DELETED = "thread_deleted", _("Thread deleted")
     REPLY_DELETED = "reply_deleted", _("Reply deleted")
+    THREAD_RESTORED = "thread_restored", _("Thread restored")
+    REPLY_RESTORED = "reply_restored", _("Reply restored")
     WHEEL_SPIN = "wheel_spin", _("Lucky wheel: spin")
     WHEEL_PRIZE = "wheel_prize", _("Lucky wheel: prize")
     TRANSFER_OUT = "transfer_out", _("Transfer sent")

@@ -13,6 +13,16 @@ from django.http import HttpRequest
 # pager, "foot" after the quick reply.
 THREAD_PARTS: dict[str, list[str]] = {"head": [], "below_floors": [], "foot": []}
 
+# Templates added to the board page, rendered with its context (board, threads, moderator...) and kept with
+# it: "below_list" after the thread list (the moderators' batch form lives there, in their variant only).
+BOARD_PARTS: dict[str, list[str]] = {"below_list": []}
+
+
+def register_board_part(slot: str, template: str) -> None:
+    if template not in BOARD_PARTS[slot]:
+        BOARD_PARTS[slot].append(template)
+
+
 # name -> provider(request, thread, moderator) -> filler(request, args) -> HTML, or None for no filler.
 ThreadFiller = Callable[[HttpRequest, list[str]], str]
 THREAD_FILLERS: dict[str, Callable[..., ThreadFiller | None]] = {}

@@ -27,7 +27,28 @@ class PostForm(forms.Form):
 
 class ThreadForm(PostForm):
     title = forms.CharField(label=_("Title"), required=False)
-    field_order = ["title", "source", "format", "submission_key"]
+    thread_type = forms.TypedChoiceField(label=_("Thread type"), required=False, coerce=int, empty_value=None)
+    field_order = ["thread_type", "title", "source", "format", "submission_key"]
+
+    def __init__(self, *args, types=(), types_required: bool = False, **kwargs):
+        """`types`: the board's thread types (分类), offered when it has some; `types_required`: one must be
+        chosen."""
+        super().__init__(*args, **kwargs)
+        self.types = {t.pk: t for t in types}
+        if not self.types:
+            del self.fields["thread_type"]
+            return
+        field = self.fields["thread_type"]
+        field.choices = [  # type: ignore[attr-defined]
+            ("", _("(choose a type)") if types_required else _("(no type)")), *[(t.pk, t.name) for t in types]]
+        field.error_messages["invalid_choice"] = _("Please choose one of this board's thread types.")
+        self.types_required = types_required
+
+    def clean_thread_type(self):
+        chosen = self.cleaned_data.get("thread_type")
+        if chosen is None and self.types_required:
+            raise ValidationError(_("Please choose a thread type: this board requires one."), code="type_required")
+        return self.types.get(chosen) if chosen is not None else None
 
     def clean_title(self) -> str:
         return services.clean_title(self.cleaned_data.get("title", ""))
@@ -38,11 +59,15 @@ class EditForm(forms.Form):
     source = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea)
     format = forms.ChoiceField(label=_("Format"), choices=Floor.Format.choices)
 
-    def __init__(self, *args, with_title: bool, **kwargs):
+    reason = forms.CharField(label=_("Reason (recorded in the moderation log)"), required=False, max_length=200)
+
+    def __init__(self, *args, with_title: bool, with_reason: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.with_title = with_title
         if not with_title:
             del self.fields["title"]
+        if not with_reason:
+            del self.fields["reason"]
 
     def clean_title(self) -> str:
         return services.clean_title(self.cleaned_data.get("title", ""))
@@ -54,5 +79,6 @@ class EditForm(forms.Form):
 def apply_service_error(form: forms.Form, error: ValidationError) -> None:
     """A rule broken inside the service (a race, a limit) shown on the form like any other error."""
     field = {"title_empty": "title", "title_long": "title", "body_empty": "source", "body_long": "source",
-             "format": "format"}.get(getattr(error, "code", None) or "")
+             "format": "format", "type_required": "thread_type", "thread_type": "thread_type",
+             }.get(getattr(error, "code", None) or "")
     form.add_error(field if field in form.fields else None, error)

@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from luntan.accounts.groups import rules_for
+from luntan.accounts.models import MemberGroup
 from luntan.forum.extensions import POSTING_CHECKS
 from luntan.forum.models import Board, Floor, Thread
 from luntan.forum.moderators import board_moderators
 
 _NOBODY: tuple[frozenset[int], tuple[str, ...]] = (frozenset(), ())
+_EVERYWHERE = (MemberGroup.Role.ADMIN, MemberGroup.Role.SUPER_MODERATOR)
 
 
 def is_moderator(member, board: Board) -> bool:
@@ -22,7 +24,9 @@ def is_moderator(member, board: Board) -> bool:
         return True
     # A board's moderators also moderate its sub-boards. The map is kept in memory: no query here.
     appointed = board_moderators()
-    return any(member.pk in appointed.get(bid, _NOBODY)[0] for bid in (board.pk, board.parent_id) if bid)
+    if any(member.pk in appointed.get(bid, _NOBODY)[0] for bid in (board.pk, board.parent_id) if bid):
+        return True
+    return rules_for(member).role in _EVERYWHERE  # 管理员 and 超级版主 moderate every board (groups kept too)
 
 
 def _require_member(member) -> None:
@@ -40,6 +44,8 @@ def _require_member(member) -> None:
 def check_view_thread(member, thread: Thread) -> None:
     if thread.is_deleted and not is_moderator(member, thread.board):
         raise PermissionDenied(_("This thread has been deleted."))
+    if thread.is_closed and not is_moderator(member, thread.board):
+        raise PermissionDenied(_("This thread has been closed by a moderator."))
 
 
 def check_new_thread(member, board: Board) -> None:
@@ -79,6 +85,31 @@ def check_moderate_thread(member, thread: Thread) -> None:
     _require_member(member)
     if not is_moderator(member, thread.board):
         raise PermissionDenied(_("Only a moderator of this board may do this."))
+
+
+def sticky_limit(member) -> int:
+    """How far this member may stick a thread, as Discuz's admin groups: 版主 1 (this board), 超级版主 2 (its
+    category), 管理员 3 (the whole site)."""
+    if not (member.is_authenticated and member.is_active):
+        return 0
+    role = rules_for(member).role
+    if member.is_superuser or member.is_staff or role == MemberGroup.Role.ADMIN:
+        return 3
+    return 2 if role == MemberGroup.Role.SUPER_MODERATOR else 1
+
+
+def check_sticky(member, thread: Thread, level: int) -> None:
+    check_moderate_thread(member, thread)
+    most = sticky_limit(member)
+    if level > most:
+        raise PermissionDenied(_("You may stick threads up to level %(max)s only.") % {"max": most})
+
+
+def check_move(member, thread: Thread, target: Board) -> None:
+    """Moving needs the right to moderate both boards (the site's staff and super moderators have it)."""
+    check_moderate_thread(member, thread)
+    if not is_moderator(member, target):
+        raise PermissionDenied(_("You may move threads only to a board you moderate."))
 
 
 def check_manage_forum(member) -> None:

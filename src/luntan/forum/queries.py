@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -34,7 +34,8 @@ def access_board(board_id) -> Board:
 def access_thread(member, thread_id) -> Thread:
     """The thread, or the same 404 whether it is missing or hidden from this member."""
     try:
-        thread = Thread.objects.select_related("board__category", "board__parent").get(pk=parse_id(thread_id))
+        thread = (Thread.objects.select_related("board__category", "board__parent", "thread_type")
+                  .get(pk=parse_id(thread_id)))
     except Thread.DoesNotExist:
         raise Http404 from None
     if not permissions.can(permissions.check_view_thread, member, thread):
@@ -99,6 +100,7 @@ def access_kept_board(board_id: int, *, version: str) -> Board:
     board = localcache.fragments.get(key)
     if board is None:
         board = access_board(board_id)
+        prefetch_related_objects([board], "thread_types")  # the 分类 shown and filtered by, kept with it
         localcache.fragments.set(key, board, 2048)
     return board
 
@@ -107,19 +109,48 @@ def board_page_number(board: Board, page_raw) -> int:
     return page_number(page_raw, last=page_count(board.thread_count, settings.LUNTAN["THREADS_PER_PAGE"]))
 
 
-def board_threads(member, board: Board, *, page_raw, sort: str) -> tuple[list[Thread], Pages]:
+THREAD_ROW_FIELDS = ("id", "title", "board_id", "author__id", "author__username", "created_at", "last_reply_at",
+                     "last_replier_name", "reply_count", "view_count", "sticky", "sticky_until", "digest",
+                     "is_locked", "is_closed", "highlight", "highlight_bold", "last_floor", "moved_to_id",
+                     "thread_type__id", "thread_type__name")
+
+
+def sticking(now) -> Q:
+    """A thread sticky now: a level, and no expiry or one still ahead (an expired one counts as not sticky
+    until the buffer flusher clears it)."""
+    return Q(sticky__gt=0) & (Q(sticky_until=None) | Q(sticky_until__gt=now))
+
+
+def board_threads(member, board: Board, *, page_raw, sort: str, moderator: bool = False,
+                  type_id: int | None = None) -> tuple[list[Thread], Pages]:
+    """A page of the board's threads. The first page starts with the stickies: the whole site's (3), the
+    board's category's (2), then the board's own (1), each once. Closed threads are shown to the board's
+    moderators only; `type_id` keeps one thread type (分类)."""
     per_page = settings.LUNTAN["THREADS_PER_PAGE"]
     pages = page_count(board.thread_count, per_page)
     number = page_number(page_raw, last=pages)
     order = BOARD_SORTS.get(sort, BOARD_SORTS["lastreply"])
-    qs = (Thread.objects.filter(board=board, is_deleted=False)
-          .select_related("author")
-          .only("id", "title", "board_id", "author__id", "author__username", "created_at", "last_reply_at",
-                "last_replier_name", "reply_count", "view_count", "sticky", "digest", "is_locked",
-                "highlight", "last_floor")
-          .order_by("-sticky", order, "-id"))
+    now = timezone.now()
+    rows = (Thread.objects.filter(is_deleted=False).select_related("author", "thread_type")
+            .only(*THREAD_ROW_FIELDS))
+    own = rows.filter(board=board)
+    if not moderator:
+        own = own.filter(is_closed=False)
+    if type_id is not None:
+        own = own.filter(thread_type_id=type_id)
+    sticking_now = sticking(now)
+    stickies: list[Thread] = []
+    if number == 1:
+        elsewhere = (Q(sticky=3) | Q(sticky=2, board__category_id=board.category_id)) & ~Q(board=board)
+        others = rows.filter(sticking_now & elsewhere, is_closed=False,
+                             board_id__in=permissions.visible_board_ids(member))
+        if type_id is not None:
+            others = others.none()
+        mine = own.filter(sticking_now)
+        stickies = sorted([*others, *mine], key=lambda t: (-t.sticky, -t.last_reply_at.timestamp(), -t.pk))
+    plain = own.exclude(sticking_now).order_by(order, "-id")
     start = (number - 1) * per_page
-    return list(qs[start:start + per_page]), Pages(number=number, count=pages)
+    return stickies + list(plain[start:start + per_page]), Pages(number=number, count=pages)
 
 
 # --- Thread ----------------------------------------------------------------------------------------------------
@@ -229,7 +260,7 @@ def access_kept_thread(member, thread_id: int, *, version: str) -> Thread:
     thread = localcache.fragments.get(key)
     if thread is None:
         try:
-            thread = Thread.objects.select_related("board__category", "board__parent").get(pk=thread_id)
+            thread = Thread.objects.select_related("board__category", "board__parent", "thread_type").get(pk=thread_id)
         except Thread.DoesNotExist:
             raise Http404 from None
         localcache.fragments.set(key, thread, 4096)

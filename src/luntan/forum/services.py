@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,11 +18,13 @@ from luntan.accounts.models import Member
 from luntan.core import counters, pagecache
 from luntan.core.text import clean_body, clean_line
 from luntan.credits import services as credits
-from luntan.credits.models import Operation
+from luntan.credits.models import CreditEntry, Operation
 from luntan.forum import moderators, permissions
 from luntan.forum.models import Board, Category, Floor, FloorRevision, Submission, Thread
 from luntan.markup.cooking import cook
 from luntan.medals import services as medals  # medals earned by posting or digests
+from luntan.moderation import log as modlog
+from luntan.moderation.models import ModerationLog
 
 
 def clean_title(raw: str) -> str:
@@ -114,16 +116,21 @@ def _idempotent(write):
 
 @_idempotent
 def thread_create(*, author: Member, board: Board, title: str, source: str, fmt: str,
-                  ip: str | None = None, submission_key: str | None = None) -> Floor:
-    """Opens a thread with its first floor (楼主); returns that floor."""
+                  ip: str | None = None, submission_key: str | None = None, thread_type=None) -> Floor:
+    """Opens a thread with its first floor (楼主); returns that floor. `thread_type` must be one of the
+    board's types (分类), and is needed when the board requires one."""
     permissions.check_new_thread(author, board)
     title, source, fmt = clean_title(title), clean_source(source), clean_format(fmt)
+    if thread_type is not None and thread_type.board_id != board.pk:
+        raise ValidationError(_("Please choose one of this board's thread types."), code="thread_type")
+    if thread_type is None and board.types_required and board.thread_types.exists():
+        raise ValidationError(_("Please choose a thread type: this board requires one."), code="type_required")
     html = cook(source, fmt=fmt)
     now = timezone.now()
     with transaction.atomic():
         thread = Thread.objects.create(
             board=board, title=title, author=author, created_at=now, last_reply_at=now,
-            last_replier=author, last_replier_name=author.username, last_floor=1,
+            last_replier=author, last_replier_name=author.username, last_floor=1, thread_type=thread_type,
         )
         floor = Floor.objects.create(
             thread=thread, number=1, author=author, source=source, format=fmt, html=html,
@@ -175,8 +182,10 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
     return floor
 
 
-def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: str | None = None) -> Floor:
-    """Changes a floor's text (and, on floor 1, the thread's title), keeping the old text as a revision."""
+def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: str | None = None,
+               reason: str = "") -> Floor:
+    """Changes a floor's text (and, on floor 1, the thread's title), keeping the old text as a revision. A
+    moderator's edit of someone else's floor goes to the moderation log, with its reason."""
     source, fmt = clean_source(source), clean_format(fmt)
     new_title = clean_title(title) if floor.number == 1 and title is not None else None
     html = cook(source, fmt=fmt)
@@ -196,14 +205,18 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
         if new_title is not None and new_title != thread.title:
             Thread.objects.filter(pk=thread.pk).update(title=new_title)
             Board.objects.filter(pk=thread.board_id, last_thread=thread).update(last_thread_title=new_title)
+        if current.author_id != editor.pk:
+            modlog.record(actor=editor, action=ModerationLog.Action.EDIT, thread=thread, floor_number=current.number,
+                          member=current.author, reason=clean_line(reason or ""))
         _bump_caches(thread)
     current.refresh_from_db()
     return current
 
 
-def floor_delete(*, member: Member, floor: Floor) -> Floor:
+def floor_delete(*, member: Member, floor: Floor, reason: str = "") -> Floor:
     """Soft-deletes a floor; deleting floor 1 deletes the whole thread. Nothing is removed from the
-    database, so floor numbers stay as they were and a moderator can still read it."""
+    database, so floor numbers stay as they were and a moderator can still read it. A moderator's delete of
+    someone else's floor goes to the moderation log, with its reason."""
     with transaction.atomic():
         current = Floor.objects.select_for_update(of=("self",)).select_related("thread__board__parent").get(pk=floor.pk)
         permissions.check_delete_floor(member, current)
@@ -218,6 +231,9 @@ def floor_delete(*, member: Member, floor: Floor) -> Floor:
                 Member.objects.filter(pk=current.author_id).update(post_count=F("post_count") - 1)
                 credits.rule_reward(member_id=current.author_id, action=Operation.REPLY_DELETED,
                                     subject_kind="floor", subject_id=current.pk)
+        if current.author_id != member.pk:
+            modlog.record(actor=member, action=ModerationLog.Action.DELETE, thread=thread,
+                          floor_number=current.number, member=current.author, reason=clean_line(reason or ""))
         _bump_caches(thread)
     current.refresh_from_db()
     return current
@@ -239,6 +255,43 @@ def _thread_restore(thread: Thread) -> None:
     Floor.objects.filter(thread=thread, number=1).update(is_deleted=False)
     per_author = Counter(thread.floors.filter(is_deleted=False).values_list("author_id", flat=True))
     _count_thread_floors(thread, per_author, sign=1)
+    pay_back(subject_kind="thread", subject_id=thread.pk, taken=Operation.THREAD_DELETED,
+             back=Operation.THREAD_RESTORED)
+
+
+def pay_back(*, subject_kind: str, subject_id: int, taken: str, back: str) -> None:
+    """Gives back, through the ledger, exactly what the `taken` entries (a delete's) took for this subject,
+    less what earlier `back` entries already gave back: a restore repays the delete before it, however
+    many times the thing went to the bin and came back."""
+    owed = (CreditEntry.objects.filter(subject_kind=subject_kind, subject_id=subject_id, operation__in=(taken, back))
+            .values("member_id", "credit_type_id").annotate(total=Sum("delta")).order_by("member_id", "credit_type_id"))
+    changes = [credits.Change(row["member_id"], row["credit_type_id"], -row["total"])
+               for row in owed if row["total"] < 0]
+    if changes:
+        credits.credit_apply(changes=changes, operation=back, subject_kind=subject_kind, subject_id=subject_id)
+
+
+def floor_restore(*, member: Member, floor: Floor) -> Floor:
+    """Brings a floor deleted on its own back (a moderator's act, from the recycle bin): counted again, and
+    the credits its delete took given back."""
+    with transaction.atomic():
+        current = Floor.objects.select_for_update(of=("self",)).select_related("thread__board__parent").get(pk=floor.pk)
+        thread = current.thread
+        permissions.check_moderate_thread(member, thread)
+        if current.number == 1:
+            raise ValidationError(_("The first floor comes back with its thread; restore the thread."),
+                                  code="first_floor")
+        if current.is_deleted:
+            Floor.objects.filter(pk=current.pk).update(is_deleted=False)
+            Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1)
+            if not thread.is_deleted:
+                Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1)
+                Member.objects.filter(pk=current.author_id).update(post_count=F("post_count") + 1)
+            pay_back(subject_kind="floor", subject_id=current.pk, taken=Operation.REPLY_DELETED,
+                     back=Operation.REPLY_RESTORED)
+            _bump_caches(thread)
+    current.refresh_from_db()
+    return current
 
 
 def _count_thread_floors(thread: Thread, per_author: Counter, *, sign: int) -> None:
@@ -256,7 +309,7 @@ def _count_thread_floors(thread: Thread, per_author: Counter, *, sign: int) -> N
 
 def _board_last_post(board_id: int) -> dict:
     """The board's last post: that of the thread still there with the latest reply."""
-    latest = (Thread.objects.filter(board_id=board_id, is_deleted=False)
+    latest = (Thread.objects.filter(board_id=board_id, is_deleted=False, moved_to=None, is_closed=False)
               .only("id", "title", "last_reply_at", "last_replier_name").order_by("-last_reply_at", "-id").first())
     return {
         "last_thread": latest,
@@ -556,13 +609,14 @@ def board_recount(*, boards=None) -> list[Correction]:
     """Rebuilds each board's thread and post counts and its last post from the threads still there (run
     after thread_recount: the last post is the thread with the latest reply). Today's and yesterday's
     post counts are a tally of the day, not rebuilt."""
-    live_threads = Thread.objects.filter(board=OuterRef("pk"), is_deleted=False).order_by("-last_reply_at", "-id")
+    live_threads = (Thread.objects.filter(board=OuterRef("pk"), is_deleted=False, moved_to=None, is_closed=False)
+                    .order_by("-last_reply_at", "-id"))
     corrections: list[Correction] = []
     for ids in _batches(boards if boards is not None else Board.objects.all()):
         with transaction.atomic():
             list(Board.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
             rows = list(Board.objects.filter(pk__in=ids).annotate(
-                true_threads=_counted(Thread.objects.filter(is_deleted=False), "board"),
+                true_threads=_counted(Thread.objects.filter(is_deleted=False, moved_to=None), "board"),
                 true_posts=_counted(Floor.objects.filter(is_deleted=False, thread__is_deleted=False), "thread__board"),
                 latest=Subquery(live_threads.values("pk")[:1]),
             ).values("pk", "name", "thread_count", "post_count", "last_thread_id", "last_thread_title",
@@ -596,7 +650,7 @@ def member_recount(*, members=None) -> list[Correction]:
             list(Member.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
             rows = Member.objects.filter(pk__in=ids).annotate(
                 true_posts=_counted(Floor.objects.filter(is_deleted=False, thread__is_deleted=False), "author"),
-                true_threads=_counted(Thread.objects.filter(is_deleted=False), "author"),
+                true_threads=_counted(Thread.objects.filter(is_deleted=False, moved_to=None), "author"),
                 true_digests=_counted(Thread.objects.filter(is_deleted=False, digest__gt=0), "author"),
             ).values("pk", "username", "post_count", "thread_count", "digest_count", "true_posts", "true_threads",
                      "true_digests")

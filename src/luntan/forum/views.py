@@ -56,21 +56,32 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def board(request: HttpRequest, board_id: str) -> HttpResponse:
     bid = queries.parse_id(board_id)
-    scopes = (f"board:{bid}",)
+    # "stickies": a thread stuck to the whole site or to a category shows at the top of other boards too.
+    scopes = (f"board:{bid}", "stickies")
     version = pagecache.versions(*scopes)
     found = queries.access_kept_board(bid, version=version)
     sort = request.GET.get("sort", "lastreply")
     sort = sort if sort in queries.BOARD_SORTS else "lastreply"
     page = queries.board_page_number(found, request.GET.get("page"))
+    types = {t.pk: t for t in found.thread_types.all()}
+    type_raw = request.GET.get("type", "")[:12]
+    type_id = int(type_raw) if type_raw.isascii() and type_raw.isdigit() and int(type_raw) in types else None
+    # Moderators see closed threads and the batch form: a page of their own, never served to members.
+    moderator = permissions.is_moderator(request.user, found)
 
     def build() -> HttpResponse:
-        threads, pages = queries.board_threads(request.user, found, page_raw=page, sort=sort)
+        threads, pages = queries.board_threads(request.user, found, page_raw=page, sort=sort, moderator=moderator,
+                                               type_id=type_id)
         return render(request, "forum/board.html", {
             "board": found, "threads": threads, "pages": pages, "sort": sort, "children": list(found.children.all()),
+            "types": list(types.values()), "type_id": type_id, "moderator": moderator,
+            "parts": extensions.BOARD_PARTS,
         })
 
-    params = {**({"page": page} if page > 1 else {}), **({"sort": sort} if sort != "lastreply" else {})}
-    return pagecache.kept_page(request, scopes, build, params=params, version=version)
+    params = {**({"page": page} if page > 1 else {}), **({"sort": sort} if sort != "lastreply" else {}),
+              **({"type": type_id} if type_id is not None else {})}
+    return pagecache.kept_page(request, scopes, build, params=params, version=version,
+                               variant="moderator" if moderator else "")
 
 
 @require_GET
@@ -197,13 +208,14 @@ def thread_new(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return login_first(request)
     target = queries.access_board(request.GET.get("board", ""))
-    form = ThreadForm(request.POST or None, initial={"submission_key": new_submission_key()})
+    form = ThreadForm(request.POST or None, initial={"submission_key": new_submission_key()},
+                      types=list(target.thread_types.all()), types_required=target.types_required)
     if request.method == "POST" and form.is_valid():
         try:
             floor = services.thread_create(
                 author=request.user, board=target, title=form.cleaned_data["title"],
                 source=form.cleaned_data["source"], fmt=form.cleaned_data["format"], ip=_ip(request),
-                submission_key=form.cleaned_data["submission_key"],
+                submission_key=form.cleaned_data["submission_key"], thread_type=form.cleaned_data.get("thread_type"),
             )
         except PermissionDenied as error:
             return _refused(request, error)
@@ -271,11 +283,13 @@ def floor_edit(request: HttpRequest, floor_id: str) -> HttpResponse:
         return _refused(request, error)
     with_title = floor.number == 1
     initial = {"source": floor.source, "format": floor.format, "title": floor.thread.title}
-    form = EditForm(request.POST or None, initial=initial, with_title=with_title)
+    form = EditForm(request.POST or None, initial=initial, with_title=with_title,
+                    with_reason=floor.author_id != request.user.pk)
     if request.method == "POST" and form.is_valid():
         try:
             services.floor_edit(editor=request.user, floor=floor, source=form.cleaned_data["source"],
-                                fmt=form.cleaned_data["format"], title=form.cleaned_data.get("title"))
+                                fmt=form.cleaned_data["format"], title=form.cleaned_data.get("title"),
+                                reason=form.cleaned_data.get("reason", ""))
         except PermissionDenied as error:
             return _refused(request, error)
         except ValidationError as error:
@@ -299,7 +313,8 @@ def floor_delete(request: HttpRequest, floor_id: str) -> HttpResponse:
         return _refused(request, error)
     if request.method == "POST":
         try:
-            services.floor_delete(member=request.user, floor=floor)
+            services.floor_delete(member=request.user, floor=floor,
+                                  reason=request.POST.get("reason", "")[:200])
         except PermissionDenied as error:
             return _refused(request, error)
         if floor.number == 1:
@@ -307,7 +322,8 @@ def floor_delete(request: HttpRequest, floor_id: str) -> HttpResponse:
             return redirect("forum:board", floor.thread.board_id)
         messages.success(request, _("The floor has been deleted."))
         return redirect(floor_url(floor.thread_id, floor.number, last_floor=floor.thread.last_floor))
-    return render(request, "forum/confirm_delete.html", {"floor": floor, "thread": floor.thread})
+    return render(request, "forum/confirm_delete.html", {"floor": floor, "thread": floor.thread,
+                                                         "with_reason": floor.author_id != request.user.pk})
 
 
 @require_POST
