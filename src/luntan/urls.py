@@ -13,6 +13,9 @@ urlpatterns = [
     path("stats/", include("luntan.stats.urls")),
     path("", include("luntan.checkin.urls")),
     path("", include("luntan.wheel.urls")),
+    path("", include("luntan.notices.urls")),
+    path("", include("luntan.reports.urls")),
+    path("", include("luntan.bans.urls")),
     path("lang/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from markupsafe import Markup
 
 from luntan.core import localcache
+from luntan.core.menu import member_menu
 
 Filler = Callable[[HttpRequest, list[str]], str]
 # A block filler gets the block's kept content and returns what replaces it, or None to keep it.
@@ -71,8 +72,11 @@ def kept_form(request: HttpRequest, key: str, template_name: str, context: dict,
 def userbox(request: HttpRequest, args: list[str]) -> str:
     user = request.user
     if user.is_authenticated:
-        return kept_form(request, f"userbox:m:{get_language()}:{user.pk}:{user.get_username()}",
-                         "core/_userbox.html", {})
+        # The member's links and their numbers (unread notices ...) are part of the kept box's name.
+        items = member_menu(user)
+        counts = ",".join(str(count) for _address, _label, count in items)
+        return kept_form(request, f"userbox:m:{get_language()}:{user.pk}:{user.get_username()}:{len(items)}:{counts}",
+                         "core/_userbox.html", {"items": items})
     # A guest's box only changes with the page it links back to. Only a kept page's box is kept: its
     # address is the page's key, made sensible (luntan.core.pagecache), while any other page's address is
     # whatever the visitor typed.
