@@ -24,6 +24,11 @@ WARNING_DAYS = 30
 current_address: ContextVar[str | None] = ContextVar("luntan_ban_address", default=None)
 
 
+def now() -> datetime:
+    """The checks' clock (tests move it on to see bans and warnings expire)."""
+    return timezone.now()
+
+
 @dataclass(frozen=True)
 class ActiveBan:
     id: int
@@ -31,8 +36,8 @@ class ActiveBan:
     until: datetime | None
     reason: str
 
-    def active(self, now: datetime) -> bool:
-        return self.until is None or self.until > now
+    def active(self, at: datetime) -> bool:
+        return self.until is None or self.until > at
 
 
 @dataclass(frozen=True)
@@ -52,10 +57,10 @@ def warning_bar_until(times: list[datetime]) -> datetime | None:
 
 
 def _read() -> BanTable:
-    now = timezone.now()
+    at = now()
     members: dict[int, list[ActiveBan]] = {}
     networks = []
-    current = (Ban.objects.filter(lifted_at__isnull=True).exclude(until__lte=now)
+    current = (Ban.objects.filter(lifted_at__isnull=True).exclude(until__lte=at)
                .values_list("pk", "member_id", "network", "kind", "until", "reason"))
     for pk, member_id, network, kind, until, reason in current:
         ban = ActiveBan(pk, kind, until, reason)
@@ -64,10 +69,10 @@ def _read() -> BanTable:
         else:
             networks.append((ipaddress.ip_network(network, strict=False), ban))
     times: dict[int, list[datetime]] = {}
-    for member_id, created_at in (MemberWarning.objects.filter(created_at__gt=now - timedelta(days=WARNING_DAYS))
+    for member_id, created_at in (MemberWarning.objects.filter(created_at__gt=at - timedelta(days=WARNING_DAYS))
                                   .order_by("member_id", "-created_at").values_list("member_id", "created_at")):
         times.setdefault(member_id, []).append(created_at)
-    warned = {m: until for m, found in times.items() if (until := warning_bar_until(found)) and until > now}
+    warned = {m: until for m, found in times.items() if (until := warning_bar_until(found)) and until > at}
     return BanTable({m: tuple(b) for m, b in members.items()}, tuple(networks), warned)
 
 
@@ -82,20 +87,20 @@ def _ip(address: str | None):
         return None
 
 
-def _strongest(bans, now: datetime, kinds: tuple[str, ...]) -> ActiveBan | None:
+def _strongest(bans, at: datetime, kinds: tuple[str, ...]) -> ActiveBan | None:
     """The ban that lasts longest among the active ones of these kinds."""
-    found = [b for b in bans if b.kind in kinds and b.active(now)]
+    found = [b for b in bans if b.kind in kinds and b.active(at)]
     if not found:
         return None
-    return max(found, key=lambda b: (b.until is None, b.until or now))
+    return max(found, key=lambda b: (b.until is None, b.until or at))
 
 
-def _address_bans(address: str | None, kinds: tuple[str, ...], now: datetime) -> ActiveBan | None:
+def _address_bans(address: str | None, kinds: tuple[str, ...], at: datetime) -> ActiveBan | None:
     networks = table().networks
     ip = _ip(address) if networks else None
     if ip is None:
         return None
-    return _strongest([ban for net, ban in networks if ip.version == net.version and ip in net], now, kinds)
+    return _strongest([ban for net, ban in networks if ip.version == net.version and ip in net], at, kinds)
 
 
 def until_text(ban: ActiveBan) -> str:
@@ -105,31 +110,31 @@ def until_text(ban: ActiveBan) -> str:
 def visit_refusal(member, address: str | None) -> ActiveBan | None:
     """The 禁止访问 ban that refuses this visitor, by their account or their address, or None. Administrators
     are never refused by an address range (a careless range must not lock the site's staff out)."""
-    now = timezone.now()
+    at = now()
     signed_in = member is not None and member.is_authenticated
     if signed_in:
-        found = _strongest(table().members.get(member.pk, ()), now, (Ban.Kind.VISIT,))
+        found = _strongest(table().members.get(member.pk, ()), at, (Ban.Kind.VISIT,))
         if found is not None:
             return found
         if is_admin(member):
             return None
-    return _address_bans(address, (Ban.Kind.VISIT,), now)
+    return _address_bans(address, (Ban.Kind.VISIT,), at)
 
 
 def posting_refusal(member) -> str | None:
     """The posting check (forum.extensions.register_posting_check): why this member may not post now."""
-    now = timezone.now()
+    at = now()
     kept = table()
-    ban = _strongest(kept.members.get(member.pk, ()), now, (Ban.Kind.POST, Ban.Kind.VISIT))
+    ban = _strongest(kept.members.get(member.pk, ()), at, (Ban.Kind.POST, Ban.Kind.VISIT))
     if ban is None and not is_admin(member):
-        ban = _address_bans(current_address.get(), (Ban.Kind.POST, Ban.Kind.VISIT), now)
+        ban = _address_bans(current_address.get(), (Ban.Kind.POST, Ban.Kind.VISIT), at)
     if ban is not None:
         if ban.until is None:
             return _("You are banned from posting for ever. Reason: %(reason)s") % {"reason": ban.reason}
         return _("You are banned from posting until %(date)s. Reason: %(reason)s") % {
             "date": datetime_full(ban.until), "reason": ban.reason}
     barred = kept.warned.get(member.pk)
-    if barred is not None and barred > now:
+    if barred is not None and barred > at:
         return _("You have had %(n)s warnings within %(days)s days and may not post until %(date)s.") % {
             "n": WARNING_LIMIT, "days": WARNING_DAYS, "date": datetime_full(barred)}
     return None
