@@ -3,7 +3,6 @@ shows the unread count from the member's own row."""
 
 import pytest
 from factories import MemberFactory
-from helpers import signed_in
 
 from luntan.notices.models import Notice
 from luntan.notices.services import notices_recount, notify

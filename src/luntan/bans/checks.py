@@ -59,7 +59,7 @@ def warning_bar_until(times: list[datetime]) -> datetime | None:
 def _read() -> BanTable:
     at = now()
     members: dict[int, list[ActiveBan]] = {}
-    networks = []
+    networks: list[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ActiveBan]] = []
     current = (Ban.objects.filter(lifted_at__isnull=True).exclude(until__lte=at)
                .values_list("pk", "member_id", "network", "kind", "until", "reason"))
     for pk, member_id, network, kind, until, reason in current:

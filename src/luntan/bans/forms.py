@@ -61,7 +61,9 @@ class BanForm(forms.Form):
         self.limited = limited
         if limited:  # a board moderator: 禁止发言 of a member, for a time
             del self.fields["network"], self.fields["forever"]
-            self.fields["kind"].choices = [(Ban.Kind.POST.value, Ban.Kind.POST.label)]
+            kind = self.fields["kind"]
+            assert isinstance(kind, forms.ChoiceField)
+            kind.choices = [(Ban.Kind.POST.value, Ban.Kind.POST.label)]
 
     def clean_member(self) -> Member | None:
         name = self.cleaned_data.get("member", "").strip()
@@ -75,10 +77,10 @@ class BanForm(forms.Form):
         return services.clean_reason(self.cleaned_data.get("reason", ""))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if "member" in data and "network" in data and (data["member"] is None) == (not data["network"]):
             self.add_error("member", _("Name a member, or give an address range, but not both."))
-        if self.cleaned_data.get("forever"):
+        if data.get("forever"):
             data["until_at"] = None
         elif "until" in data:
             day = data.get("until")

@@ -40,7 +40,7 @@ def warn(request: HttpRequest) -> HttpResponse:
     floor = forum_queries.access_floor(request.user, request.GET["floor"]) if request.GET.get("floor") else None
     fixed = floor.author if floor is not None else None
     try:
-        if floor is not None:
+        if floor is not None and fixed is not None:
             services.check_warn(request.user, fixed, floor)
         elif not is_site_moderator(request.user):
             raise PermissionDenied(_("Only super moderators and administrators may warn a member without "
@@ -128,7 +128,8 @@ def lift(request: HttpRequest, ban_id: str) -> HttpResponse:
     bid = forum_queries.parse_id(ban_id)
     form = LiftForm(request.POST)
     if not form.is_valid():
-        return _darkroom(request, errors={bid: form.errors["reason"]}, status=400)
+        return _darkroom(request, errors={bid: [str(e) for e in form.errors["reason"]]},
+                         kept={bid: request.POST.get("reason", "")}, status=400)
     try:
         services.ban_lift(actor=request.user, ban_id=bid, reason=form.cleaned_data["reason"])
     except PermissionDenied as refusal:

@@ -13,7 +13,7 @@ class ReportForm(forms.Form):
     text = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if "reason" in data:
             try:
                 data["text"] = services.clean_text(data["reason"], data.get("text", ""))
@@ -22,11 +22,13 @@ class ReportForm(forms.Form):
         return data
 
 
+CHOOSE_OUTCOME = _("Choose whether to handle or dismiss the reports.")
+
+
 class SettleForm(forms.Form):
     outcome = forms.ChoiceField(choices=[(Report.Status.HANDLED, _("Handle")),
                                          (Report.Status.DISMISSED, _("Dismiss"))],
-                                error_messages={"required": _("Choose whether to handle or dismiss the reports."),
-                                                "invalid_choice": _("Choose whether to handle or dismiss the reports.")})
+                                error_messages={"required": CHOOSE_OUTCOME, "invalid_choice": CHOOSE_OUTCOME})
     note = forms.CharField(label=_("Note to the reporters"), required=False)
 
     def clean_note(self) -> str:

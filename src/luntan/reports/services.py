@@ -100,9 +100,9 @@ def report_settle(*, moderator, floor: Floor, outcome: str, note: str = "") -> i
         address = reverse("forum:floor", args=[thread.pk, floor.number])
         for reporter_id in sorted({r.reporter_id for r in reports}):
             notify(member_id=reporter_id, kind="report", text=text, url=address)
-        detail = (ngettext("handled %(n)s report", "handled %(n)s reports", len(reports))
-                  if outcome == Report.Status.HANDLED
-                  else ngettext("dismissed %(n)s report", "dismissed %(n)s reports", len(reports))) % {"n": len(reports)}
+        n = len(reports)
+        detail = (ngettext("handled %(n)s report", "handled %(n)s reports", n) if outcome == Report.Status.HANDLED
+                  else ngettext("dismissed %(n)s report", "dismissed %(n)s reports", n)) % {"n": n}
         record(actor=moderator, action=ModerationLog.Action.REPORT, thread=thread, floor_number=floor.number,
                member=floor.author, detail=detail, reason=note)
     pagecache.bump(SCOPE)
