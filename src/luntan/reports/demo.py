@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from luntan.accounts.models import Member
 from luntan.forum.models import Floor
+from luntan.forum.moderators import moderators_of
 from luntan.moderation.models import ModerationLog
 from luntan.notices.models import Notice
 from luntan.reports import services
@@ -24,11 +25,24 @@ NOTES_HANDLED = ["已删除,谢谢举报", "已警告作者", "已移到对应�
 NOTES_DISMISSED = ["看过了,没有违规", "正常讨论,不算人身攻击", ""]
 
 
-def fill_demo(*, members: list, rng: random.Random, now: datetime) -> None:
+def moderator_for(floor: Floor) -> Member | None:
+    """Who settles a demo report: an administrator if the site has one, else one of the board's moderators."""
     staff = Member.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-    if staff is None or len(members) < 2:
+    if staff is not None:
+        return staff
+    board = floor.thread.board
+    for bid in (board.pk, board.parent_id):
+        ids = moderators_of(bid)[0] if bid else ()
+        if ids:
+            return Member.objects.get(pk=min(ids))
+    return None
+
+
+def fill_demo(*, members: list, rng: random.Random, now: datetime) -> None:
+    if len(members) < 2:
         return
-    floors = list(Floor.objects.filter(is_deleted=False, thread__is_deleted=False).order_by("-pk")[:300])
+    floors = list(Floor.objects.select_related("thread__board")
+                  .filter(is_deleted=False, thread__is_deleted=False).order_by("-pk")[:300])
     if not floors:
         return
     for floor in rng.sample(floors, k=min(24, len(floors))):
@@ -45,7 +59,8 @@ def fill_demo(*, members: list, rng: random.Random, now: datetime) -> None:
         if not made:
             continue
         Report.objects.filter(pk__in=[r.pk for r in made]).update(created_at=when)
-        if rng.random() < 0.75:  # most reports are dealt with within a day or two
+        staff = moderator_for(floor)
+        if staff is not None and rng.random() < 0.75:  # most reports are dealt with within a day or two
             handled = rng.random() < 0.6
             services.report_settle(moderator=staff, floor=floor, outcome="handled" if handled else "dismissed",
                                    note=rng.choice(NOTES_HANDLED if handled else NOTES_DISMISSED))
