@@ -132,6 +132,18 @@ def test_warnings_spread_over_more_than_30_days_bar_nothing(moderator, offender,
     permissions.check_reply(offender, offending_floor.thread)
 
 
+def test_the_third_warning_shows_in_the_darkroom_and_a_moderator_may_lift_it(moderator, offender, offending_floor):
+    for reason in ("一", "二", "三"):
+        services.warning_create(actor=moderator, member=offender, floor=offending_floor, reason=reason)
+    bar = Ban.objects.get(from_warnings=True)
+    assert (bar.member, bar.kind) == (offender, "post")
+    assert "警告累计" in signed_in(moderator).get("/bans/").content.decode()
+    services.warning_create(actor=moderator, member=offender, floor=offending_floor, reason="四")
+    assert Ban.objects.filter(from_warnings=True).count() == 1  # moved on, not doubled
+    services.ban_lift(actor=moderator, ban_id=bar.pk, reason="认错态度好")
+    permissions.check_reply(offender, offending_floor.thread)
+
+
 def test_a_double_submitted_warning_applies_once(moderator, offending_floor):
     client = signed_in(moderator)
     for _ in range(2):

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luntan.bans.models import Ban, MemberWarning
+from luntan.bans.models import Ban
 from luntan.core import pagecache
 from luntan.core.display import datetime_full
 from luntan.moderation.ranks import is_admin
@@ -35,6 +35,7 @@ class ActiveBan:
     kind: str
     until: datetime | None
     reason: str
+    from_warnings: bool = False
 
     def active(self, at: datetime) -> bool:
         return self.until is None or self.until > at
@@ -44,8 +45,6 @@ class ActiveBan:
 class BanTable:
     members: dict[int, tuple[ActiveBan, ...]]
     networks: tuple[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ActiveBan], ...]
-    # member id -> when their warnings stop barring them from posting
-    warned: dict[int, datetime]
 
 
 def warning_bar_until(times: list[datetime]) -> datetime | None:
@@ -57,23 +56,19 @@ def warning_bar_until(times: list[datetime]) -> datetime | None:
 
 
 def _read() -> BanTable:
+    """One query: the bans in force (those the warnings made among them)."""
     at = now()
     members: dict[int, list[ActiveBan]] = {}
     networks: list[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ActiveBan]] = []
     current = (Ban.objects.filter(lifted_at__isnull=True).exclude(until__lte=at)
-               .values_list("pk", "member_id", "network", "kind", "until", "reason"))
-    for pk, member_id, network, kind, until, reason in current:
-        ban = ActiveBan(pk, kind, until, reason)
+               .values_list("pk", "member_id", "network", "kind", "until", "reason", "from_warnings"))
+    for pk, member_id, network, kind, until, reason, from_warnings in current:
+        ban = ActiveBan(pk, kind, until, reason, from_warnings)
         if member_id is not None:
             members.setdefault(member_id, []).append(ban)
         else:
             networks.append((ipaddress.ip_network(network, strict=False), ban))
-    times: dict[int, list[datetime]] = {}
-    for member_id, created_at in (MemberWarning.objects.filter(created_at__gt=at - timedelta(days=WARNING_DAYS))
-                                  .order_by("member_id", "-created_at").values_list("member_id", "created_at")):
-        times.setdefault(member_id, []).append(created_at)
-    warned = {m: until for m, found in times.items() if (until := warning_bar_until(found)) and until > at}
-    return BanTable({m: tuple(b) for m, b in members.items()}, tuple(networks), warned)
+    return BanTable({m: tuple(b) for m, b in members.items()}, tuple(networks))
 
 
 def table() -> BanTable:
@@ -124,17 +119,15 @@ def visit_refusal(member, address: str | None) -> ActiveBan | None:
 def posting_refusal(member) -> str | None:
     """The posting check (forum.extensions.register_posting_check): why this member may not post now."""
     at = now()
-    kept = table()
-    ban = _strongest(kept.members.get(member.pk, ()), at, (Ban.Kind.POST, Ban.Kind.VISIT))
+    ban = _strongest(table().members.get(member.pk, ()), at, (Ban.Kind.POST, Ban.Kind.VISIT))
     if ban is None and not is_admin(member):
         ban = _address_bans(current_address.get(), (Ban.Kind.POST, Ban.Kind.VISIT), at)
-    if ban is not None:
-        if ban.until is None:
-            return _("You are banned from posting for ever. Reason: %(reason)s") % {"reason": ban.reason}
-        return _("You are banned from posting until %(date)s. Reason: %(reason)s") % {
-            "date": datetime_full(ban.until), "reason": ban.reason}
-    barred = kept.warned.get(member.pk)
-    if barred is not None and barred > at:
+    if ban is None:
+        return None
+    if ban.from_warnings and ban.until is not None:
         return _("You have had %(n)s warnings within %(days)s days and may not post until %(date)s.") % {
-            "n": WARNING_LIMIT, "days": WARNING_DAYS, "date": datetime_full(barred)}
-    return None
+            "n": WARNING_LIMIT, "days": WARNING_DAYS, "date": datetime_full(ban.until)}
+    if ban.until is None:
+        return _("You are banned from posting for ever. Reason: %(reason)s") % {"reason": ban.reason}
+    return _("You are banned from posting until %(date)s. Reason: %(reason)s") % {
+        "date": datetime_full(ban.until), "reason": ban.reason}

@@ -52,6 +52,9 @@ class Ban(models.Model):
     lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+", verbose_name=_("lifted by"))
     lift_reason = models.CharField(_("reason for lifting"), max_length=200, blank=True)
+    # Made by the warnings themselves: the third warning within 30 days forbids posting until the oldest of
+    # them is 30 days old (a later warning moves the end).
+    from_warnings = models.BooleanField(_("from warnings"), default=False)
     submission_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:

@@ -120,6 +120,7 @@ def warning_create(*, actor: Member, member: Member, reason: str, floor: Floor |
         barred = warning_bar_until(recent)
         if barred is not None:
             text += " " + _("You may not post until %(date)s.") % {"date": datetime_full(barred)}
+            _bar_by_warnings(actor=actor, member=member, until=barred, now=now)
         address = (reverse("forum:floor", args=[floor.thread_id, floor.number]) if floor is not None
                    else reverse("accounts:profile", args=[member.pk]))
         notify(member_id=member.pk, kind="warning", text=text, url=address)
@@ -128,6 +129,18 @@ def warning_create(*, actor: Member, member: Member, reason: str, floor: Floor |
                detail=_("%(n)s within %(days)s days") % {"n": len(recent), "days": WARNING_DAYS}, reason=reason)
     pagecache.bump(SCOPE)
     return warning
+
+
+def _bar_by_warnings(*, actor: Member, member: Member, until: datetime, now: datetime) -> None:
+    """The warnings' own 禁止发言 (shown in 小黑屋, liftable): made by the third warning, moved on by later ones."""
+    current = (Ban.objects.filter(member=member, from_warnings=True, lifted_at__isnull=True, until__gt=now)
+               .order_by("-until").first())
+    if current is not None:
+        Ban.objects.filter(pk=current.pk).update(until=max(current.until or until, until))
+        return
+    Ban.objects.create(member=member, kind=Ban.Kind.POST, actor=actor, created_at=now, until=until,
+                       from_warnings=True, reason=_("%(n)s warnings within %(days)s days") % {
+                           "n": WARNING_LIMIT, "days": WARNING_DAYS})
 
 
 # --- Bans -----------------------------------------------------------------------------------------------------
@@ -173,7 +186,7 @@ def ban_create(*, actor: Member, kind: str, reason: str, member: Member | None =
     with transaction.atomic():
         if member is not None:
             _lock(member)
-        same = Ban.objects.filter(kind=kind, lifted_at__isnull=True).exclude(until__lte=now)
+        same = Ban.objects.filter(kind=kind, lifted_at__isnull=True, from_warnings=False).exclude(until__lte=now)
         same = same.filter(member=member) if member is not None else same.filter(network=network)
         existing = same.order_by("-created_at").first()
         if existing is not None:
