@@ -16,6 +16,9 @@ urlpatterns = [
     path("", include("luntan.wheel.urls")),
     path("", include("luntan.reactions.urls")),
     path("", include("luntan.latest.urls")),
+    path("", include("luntan.notices.urls")),
+    path("", include("luntan.reports.urls")),
+    path("", include("luntan.bans.urls")),
     path("lang/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),
 ]

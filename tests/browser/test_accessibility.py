@@ -6,12 +6,14 @@ One test per reader and width walks all the pages over one set of data, and repo
 at once rather than stopping at the first."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from browsing import ARTIFACTS, DESKTOP, PHONE, axe_problems, new_context, preload_axe, watch_errors
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from factories import MemberFactory
@@ -64,6 +66,7 @@ class Forum:
     own_floor_id: int
     reset_path: str
     highlighted: list[Thread] = field(default_factory=list)
+    moderator: object = None  # moderates `board` (the reports queue, warnings, bans)
 
 
 @pytest.fixture
@@ -115,9 +118,18 @@ def forum(transactional_db, settings) -> Forum:
     items.item_use(member=opener, item_id=Item.objects.get(kind="sticky").pk, thread_id=thread.pk,
                    submission_key="a11y-use")
     checkin_services.checkin_sign(member=passer, mood="fd", sentence="早起打卡，<b>加油</b>！")
+    # Something in the reports queue, the darkroom and the opener's notices.
+    from luntan.bans import services as bans
+    from luntan.reports import services as reports
+
+    reports.report_create(reporter=MemberFactory(username="热心网友"), floor=first, reason="other",
+                          text="标题和内容不符")
+    bans.ban_create(actor=passer, member=MemberFactory(username="广告机"), kind="post", reason="刷广告",
+                    until=timezone.now() + timedelta(days=3))
+    bans.warning_create(actor=passer, member=opener, floor=own, reason="请勿灌水")
     uid = urlsafe_base64_encode(force_bytes(opener.pk))
     return Forum(board=board, child=child, thread=thread, locked=locked, opener=opener, own_floor_id=own.pk,
-                 reset_path=f"/password/reset/{uid}/{default_token_generator.make_token(opener)}/",
+                 moderator=passer, reset_path=f"/password/reset/{uid}/{default_token_generator.make_token(opener)}/",
                  highlighted=highlighted)
 
 
@@ -189,6 +201,14 @@ def _open_panel(page) -> None:
 def _batch_move(page) -> None:
     page.locator("input[form=batch-form]").first.check()
     page.locator("#batch-form").get_by_role("button", name="移动…").click()
+def _report_badly(page) -> None:
+    page.get_by_role("button", name="提交举报").click()
+    expect(page.locator(".errors").first).to_be_visible()
+
+
+def _ban_badly(page) -> None:
+    page.get_by_role("button", name="禁止").click()
+    expect(page.locator(".errors").first).to_be_visible()
 
 
 # (name, path from the Forum, what to do there once it is open, who sees it, its h1: proof it is that page)
@@ -255,6 +275,14 @@ PAGES = [
     ("recycle bin", lambda f: "/moderation/recycle/", None, MODERATOR, "回收站"),
     ("batch move", lambda f: f"/board/{f.board.pk}/", _batch_move, MODERATOR, "管理选中的主题"),
     ("moderation log", lambda f: "/moderation/log/", None, MODERATOR, "管理日志"),
+    ("notices", lambda f: "/notices/", None, MEMBER, "提醒"),
+    ("report a floor", lambda f: f"/reports/floor/{f.thread.floors.get(number=2).pk}/", None, MEMBER, "举报"),
+    ("report with errors", lambda f: f"/reports/floor/{f.thread.floors.get(number=2).pk}/", _report_badly, MEMBER,
+     "举报"),
+    ("reports queue", lambda f: "/reports/", None, MODERATOR, "举报"),
+    ("darkroom", lambda f: "/bans/", None, MODERATOR, "小黑屋"),
+    ("ban form with errors", lambda f: f"/bans/new/?member={f.opener.pk}", _ban_badly, MODERATOR, "禁止"),
+    ("warn form", lambda f: f"/bans/warn/?floor={f.own_floor_id}", None, MODERATOR, "警告"),
 ]
 
 SCREENSHOTS = {"home", "board", "thread", "latest posts", "digest area",
@@ -293,6 +321,8 @@ def test_every_page_passes_axe(browser, live_server, forum, reader, width):
         _sign_in(context, forum.opener, live_server.url)
     elif reader == "moderator":
         _sign_in(context, forum.board.moderators.get(), live_server.url)
+    if reader != "guest":
+        _sign_in(context, forum.opener if reader == "member" else forum.moderator, live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors = watch_errors(page)

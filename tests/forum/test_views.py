@@ -301,9 +301,10 @@ def test_thread_page_queries_do_not_grow_with_floors(make_thread, board, viewer)
             services.board_moderators_set(board=board, members=[member])
         client.force_login(member)
     counts = [_count(client, f"/thread/{t.pk}/") for t in (small, big)]
-    # From nothing: session, member, thread, floors, their texts, their authors' cards, and four small tables
-    # kept in memory for a day (moderators, groups, credit types, moods). A kept page costs 3 at most (`make bench`).
-    assert counts[0] == counts[1] and counts[1] <= 10, counts
+    # From nothing: session, member, thread, floors, their texts, their authors' cards, and the small tables
+    # kept in memory for a day (moderators, groups, credit types, moods, the bans in force; for a moderator the
+    # open reports of the user box too). A kept page costs 3 at most (`make bench`).
+    assert counts[0] == counts[1] and counts[1] <= (12 if viewer == "moderator" else 11), counts
 
 
 def test_megathread_last_page_costs_the_same(make_thread):

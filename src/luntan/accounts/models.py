@@ -144,6 +144,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
     # Changes with every change of the member's credits, medals or level: the member's own card is keyed
     # by it, so one sees one's new balance at once (the session loads the member row anyway).
     card_stamp = models.PositiveBigIntegerField(default=0, editable=False)
+    # Notices not yet read (luntan.notices), for the user box: the session loads this row anyway, so the
+    # count costs no query. Changed with the notices in one transaction; notices_recount rebuilds it.
+    unread_notices = models.PositiveIntegerField(_("unread notices"), default=0, editable=False)
     # The local day of the member's last rewarded first visit (luntan.credits.middleware).
     visit_day = models.DateField(null=True, blank=True, editable=False)
     is_staff = models.BooleanField(_("staff"), default=False)

@@ -72,9 +72,11 @@ def kept_form(request: HttpRequest, key: str, template_name: str, context: dict,
 def userbox(request: HttpRequest, args: list[str]) -> str:
     user = request.user
     if user.is_authenticated:
-        links = member_menu(user)  # some links show only to some members: the kept box is kept per set of links
-        return kept_form(request, f"userbox:m:{get_language()}:{user.pk}:{user.get_username()}:{hash(tuple(links))}",
-                         "core/_userbox.html", {"links": links})
+        # The member's links and their numbers (unread notices ...) are part of the kept box's name.
+        items = member_menu(user)
+        counts = ",".join(str(count) for _address, _label, count in items)
+        return kept_form(request, f"userbox:m:{get_language()}:{user.pk}:{user.get_username()}:{len(items)}:{counts}",
+                         "core/_userbox.html", {"items": items})
     # A guest's box only changes with the page it links back to. Only a kept page's box is kept: its
     # address is the page's key, made sensible (luntan.core.pagecache), while any other page's address is
     # whatever the visitor typed.

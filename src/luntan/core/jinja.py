@@ -11,7 +11,7 @@ from jinja2 import Environment
 
 from luntan.core import display
 from luntan.core.holes import END_BLOCK, hole, hole_block
-from luntan.core.menu import member_menu, site_menu
+from luntan.core.menu import member_menu, profile_links, site_menu
 
 _SENTINEL = 987654321
 _url_patterns: dict[tuple[str, str, int], str] = {}
@@ -81,7 +81,7 @@ def environment(**options) -> Environment:
     env.globals.update(
         url=url, static=static, hole=hole, hole_block=hole_block, end_block=END_BLOCK,
         get_language=translation.get_language, limit=limit,
-        page_language=page_language, site_menu=site_menu, member_menu=member_menu,
+        page_language=page_language, site_menu=site_menu, member_menu=member_menu, profile_links=profile_links,
         site_name=settings.LUNTAN["SITE_NAME"],
     )
     env.filters.update(

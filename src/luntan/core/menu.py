@@ -3,6 +3,7 @@ AppConfig.ready(), so the menu never links to a page that is not there and core 
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -28,23 +29,43 @@ def site_menu() -> list[tuple[str, str]]:
 
 
 _member_items: dict[str, MenuItem] = {}
-# url name -> condition(member) -> bool: the link shows only to members it says yes for (moderators' tools).
-_member_conditions: dict[str, Callable[..., bool]] = {}
+# url_name -> count(member) -> a number to show beside the link, 0 for none, or None to hide the link from
+# this member. Asked on every page a member opens: it must cost no query (read the member's row or a kept
+# table).
+_member_counts: dict[str, Callable[[Any], int | None]] = {}
 
 
 def register_member_menu(*, order: int, url_name: str, label: str | Promise,
-                         condition: Callable[..., bool] | None = None) -> None:
-    """A link in a signed-in member's user box (我的积分 ...), registered as the site menu's are.
-    `condition(member)`, when given, must answer without a query: it runs for every page a member reads."""
+                         count: Callable[[Any], int | None] | None = None) -> None:
+    """A link in a signed-in member's user box (我的积分 ...), registered as the site menu's are. `count`
+    makes it conditional and numbered (提醒 (3); 举报 only for moderators)."""
     _member_items[url_name] = MenuItem(order, url_name, label)
-    if condition is not None:
-        _member_conditions[url_name] = condition
+    if count is not None:
+        _member_counts[url_name] = count
     else:
-        _member_conditions.pop(url_name, None)
+        _member_counts.pop(url_name, None)
 
 
-def member_menu(member=None) -> list[tuple[str, str]]:
-    """The user box's links for `member` (without one, only the links shown to every member)."""
-    return [(reverse(item.url_name), str(item.label))
-            for item in sorted(_member_items.values(), key=lambda i: i.order)
-            if (check := _member_conditions.get(item.url_name)) is None or (member is not None and check(member))]
+def member_menu(member=None) -> list[tuple[str, str, int]]:
+    """[(address, label, count)] of the links this member sees, in order; count 0 shows no number."""
+    found = []
+    for item in sorted(_member_items.values(), key=lambda i: i.order):
+        counter = _member_counts.get(item.url_name)
+        count = counter(member) if counter is not None and member is not None else 0
+        if count is not None:
+            found.append((reverse(item.url_name), str(item.label), count))
+    return found
+
+
+# provider(viewer, member) -> [(address, label)] of links on a member's profile for this viewer (a
+# moderator's 警告 / 禁止); registered from an app's AppConfig.ready().
+_profile_links: list[Callable[[Any, Any], list[tuple[str, str]]]] = []
+
+
+def register_profile_link(provider: Callable[[Any, Any], list[tuple[str, str]]]) -> None:
+    if provider not in _profile_links:
+        _profile_links.append(provider)
+
+
+def profile_links(viewer, member) -> list[tuple[str, str]]:
+    return [link for provider in _profile_links for link in provider(viewer, member)]

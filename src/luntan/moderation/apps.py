@@ -17,8 +17,9 @@ class ModerationConfig(AppConfig):
         register_thread_filler("modpanel", panel.thread_panel)
         # The board page's batch form, in the moderators' variant of the kept page only.
         register_board_part("below_list", "moderation/_batch_part.html")
+        # Shown only to members who moderate somewhere (0: no number beside the link, None: no link).
         register_member_menu(order=80, url_name="moderation:log", label=gettext_lazy("Moderation log"),
-                             condition=queries.moderates_any)
+                             count=lambda member: 0 if queries.moderates_any(member) else None)
         register_member_menu(order=81, url_name="moderation:recycle", label=gettext_lazy("Recycle bin"),
-                             condition=queries.moderates_any)
+                             count=lambda member: 0 if queries.moderates_any(member) else None)
         register_flusher("stickies", services.stickies_expire)

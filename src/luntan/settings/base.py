@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "luntan.notices",
     "luntan.reactions",
     "luntan.latest",
+    "luntan.reports",
+    "luntan.bans",
     "luntan.medals",
     "luntan.items",
     "luntan.stats",
@@ -93,6 +95,7 @@ MIDDLEWARE = [
     "luntan.core.holes.HoleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "luntan.bans.middleware.BanMiddleware",
     "luntan.core.middleware.PresenceMiddleware",
 ]
 
@@ -290,6 +293,7 @@ LUNTAN: LuntanSettings = {
         "RESET_MAIL_PER_ADDRESS": (5, 60 * 60),  # password-reset requests from one address
         "RESET_MAIL_PER_EMAIL": (3, 60 * 60),  # password-reset requests for one e-mail address
         "REGISTER_PER_ADDRESS": (5, 60 * 60),  # new accounts from one address
+        "REPORTS_PER_MEMBER": (10, 60 * 60),  # 举报 sent by one member (luntan.reports)
     },
 }
 

@@ -1,0 +1,28 @@
+"""A member's own notices, newest first."""
+
+from dataclasses import dataclass
+
+from luntan.core.paging import Pages, page_count, page_number
+from luntan.notices.models import Notice
+
+PER_PAGE = 20
+
+
+@dataclass
+class NoticePage:
+    notices: list[Notice]
+    pages: Pages
+    total: int
+
+
+def notice_page(member, *, page_raw: str | None) -> NoticePage:
+    """Two queries whatever the page holds."""
+    mine = Notice.objects.filter(member=member)
+    total = mine.count()
+    pages = Pages(number=page_number(page_raw, last=page_count(total, PER_PAGE)), count=page_count(total, PER_PAGE))
+    start = (pages.number - 1) * PER_PAGE
+    return NoticePage(list(mine.order_by("-created_at", "-id")[start:start + PER_PAGE]), pages, total)
+
+
+def own_notice(member, notice_id: int) -> Notice | None:
+    return Notice.objects.filter(member=member, pk=notice_id).first()
