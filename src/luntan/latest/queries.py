@@ -51,7 +51,7 @@ FEED_ITEMS = 20
 # one to stand level with it, after a week about 180 times. So only threads posted in the last HOT_DAYS are
 # ranked (older ones could not place anyway), and only those with HOT_MIN_POINTS (Discuz!'s "heat ≥ 3").
 #
-# Measured on PostgreSQL with 300,000 threads, 30,000 of them in the window (/tmp bench, 2 shared cores):
+# Measured on PostgreSQL with 300,000 threads, 30,000 of them in the window (2 shared cores):
 # the ranking is one statement over the window's index entries and rows, about 160 ms (in floating point;
 # in PostgreSQL's numeric arithmetic it took 1.2 s). So it is not run per request but kept per set of
 # visible boards for HOT_SECONDS, as the counters it reads are themselves written in batches (views every
