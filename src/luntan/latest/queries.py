@@ -47,11 +47,11 @@ FEED_ITEMS = 20
 #
 # The gravity of Hacker News' ranking: a reply is worth most (it is someone taking part), a mood vote or a
 # like a little less, a view little (views are cheap and counted by the tens). The divisor makes a thread's
-# heat fall as it ages, faster at first: after a day a thread needs about 15 times the points of an hour-old
-# one to stand level with it, after a week about 180 times. So only threads posted in the last HOT_DAYS are
+# heat fall as it ages, faster at first: after a day a thread needs about 25 times the points of an hour-old
+# one to stand level with it, after a week about 430 times. So only threads posted in the last HOT_DAYS are
 # ranked (older ones could not place anyway), and only those with HOT_MIN_POINTS (Discuz!'s "heat ≥ 3").
 #
-# Measured on PostgreSQL with 300,000 threads, 30,000 of them in the window (/tmp bench, 2 shared cores):
+# Measured on PostgreSQL with 300,000 threads, 30,000 of them in the window (2 shared cores):
 # the ranking is one statement over the window's index entries and rows, about 160 ms (in floating point;
 # in PostgreSQL's numeric arithmetic it took 1.2 s). So it is not run per request but kept per set of
 # visible boards for HOT_SECONDS, as the counters it reads are themselves written in batches (views every
