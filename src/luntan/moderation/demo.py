@@ -31,7 +31,7 @@ def fill_demo(*, members: list, rng: random.Random, now) -> None:
             case 0:
                 services.thread_digest(member=actor, thread=thread, level=rng.randint(1, 3), reason=reason,
                                        tell_author=True)
-            case 1:
+            case 1 if Thread.objects.filter(board=thread.board, sticky__gt=0).count() < 2:  # a board's top stays short
                 services.thread_stick(member=actor, thread=thread, level=1, reason=reason,
                                       until=now + timedelta(days=rng.randint(3, 14)))
             case 2:
