@@ -186,6 +186,9 @@ def ban_create(*, actor: Member, kind: str, reason: str, member: Member | None =
     with transaction.atomic():
         if member is not None:
             _lock(member)
+            # The same form sent twice at once: the second waited for the lock, and replays the first.
+            if (replay := _replayed(Ban, actor, submission_key)) is not None:
+                return replay
         same = Ban.objects.filter(kind=kind, lifted_at__isnull=True, from_warnings=False).exclude(until__lte=now)
         same = same.filter(member=member) if member is not None else same.filter(network=network)
         existing = same.order_by("-created_at").first()
