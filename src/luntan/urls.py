@@ -13,6 +13,7 @@ urlpatterns = [
     path("stats/", include("luntan.stats.urls")),
     path("", include("luntan.checkin.urls")),
     path("", include("luntan.wheel.urls")),
+    path("moderation/", include("luntan.moderation.surgery_urls")),
     path("lang/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),
 ]

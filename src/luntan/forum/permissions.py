@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from luntan.accounts.groups import rules_for
+from luntan.accounts.models import MemberGroup
 from luntan.forum.extensions import POSTING_CHECKS
 from luntan.forum.models import Board, Floor, Thread
 from luntan.forum.moderators import board_moderators
@@ -19,6 +20,8 @@ def is_moderator(member, board: Board) -> bool:
     if not member.is_authenticated or not member.is_active:
         return False
     if member.is_superuser or member.is_staff:
+        return True
+    if rules_for(member).role == MemberGroup.Role.SUPER_MODERATOR:  # 超级版主: every board (no query: groups are kept)
         return True
     # A board's moderators also moderate its sub-boards. The map is kept in memory: no query here.
     appointed = board_moderators()
