@@ -179,7 +179,8 @@ def long_thread(make_thread, member, other_member):
     """member's thread: floors 1-6, the even replies by other_member."""
     thread = make_thread()
     for i in range(2, 7):
-        services.post_reply(author=other_member if i % 2 == 0 else member, thread=thread, source=f"第{i}楼", fmt="bbcode")
+        services.post_reply(author=other_member if i % 2 == 0 else member, thread=thread, source=f"第{i}楼",
+                            fmt="bbcode")
     thread.refresh_from_db()
     return thread
 

@@ -21,11 +21,11 @@ def is_moderator(member, board: Board) -> bool:
         return False
     if member.is_superuser or member.is_staff:
         return True
-    if rules_for(member).role == MemberGroup.Role.SUPER_MODERATOR:  # 超级版主: every board (no query: groups are kept)
-        return True
     # A board's moderators also moderate its sub-boards. The map is kept in memory: no query here.
     appointed = board_moderators()
-    return any(member.pk in appointed.get(bid, _NOBODY)[0] for bid in (board.pk, board.parent_id) if bid)
+    if any(member.pk in appointed.get(bid, _NOBODY)[0] for bid in (board.pk, board.parent_id) if bid):
+        return True
+    return rules_for(member).role == MemberGroup.Role.SUPER_MODERATOR  # 超级版主: every board (groups are kept)
 
 
 def _require_member(member) -> None:

@@ -60,8 +60,8 @@ def _with_reason(text: str, reason: str) -> str:
 def _usable(thread: Thread) -> None:
     """A thread a merge or split may work on: there, not a stub, not waiting."""
     if thread.moved_to_id is not None:
-        raise ValidationError(_("The thread “%(title)s” was merged into another one already.") % {"title": thread.title},
-                              code="stub")
+        raise ValidationError(_("The thread “%(title)s” was merged into another one already.")
+                              % {"title": thread.title}, code="stub")
     if thread.is_deleted:
         raise ValidationError(_("The thread “%(title)s” has been deleted; restore it first.") % {"title": thread.title},
                               code="deleted")

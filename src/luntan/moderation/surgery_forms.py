@@ -1,6 +1,7 @@
 """The forms of thread surgery: what the moderator typed, parsed; the rules are the services'."""
 
 import re
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -46,7 +47,7 @@ class SplitForm(ActionForm):
 
     def __init__(self, *args, boards, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["board"].choices = [(b.pk, b.name) for b in boards]
+        cast(forms.TypedChoiceField, self.fields["board"]).choices = [(b.pk, b.name) for b in boards]
         self.boards = {b.pk: b for b in boards}
 
     def clean_floors(self) -> list[int]:

@@ -1,6 +1,8 @@
 """Pages of thread surgery: merge, split, stick a reply, the approval queue. Each parses a form, calls one
 service (which checks the permission again, inside its transaction) and redirects with a message."""
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from luntan.accounts.models import Member
 from luntan.core.paging import Pages, page_count, page_number
 from luntan.core.views import error_page, form_status, login_first
 from luntan.forum import permissions, queries
@@ -18,6 +21,11 @@ from luntan.forum.forms import new_submission_key
 from luntan.forum.models import Board, Floor, Thread
 from luntan.moderation import surgery
 from luntan.moderation.surgery_forms import MergeForm, QueueForm, SplitForm, StickForm
+
+
+def _member(request: HttpRequest) -> Member:
+    """The signed-in reader (the pages send guests to log in first; the services refuse them anyway)."""
+    return cast(Member, request.user)
 
 
 def _refused(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
@@ -55,7 +63,7 @@ def merge(request: HttpRequest, thread_id: str) -> HttpResponse:
             form.add_error("other", _("There is no thread number %(id)s.") % {"id": form.cleaned_data["other"]})
         else:
             try:
-                surgery.thread_merge(member=request.user, thread=thread, other=other,
+                surgery.thread_merge(member=_member(request), thread=thread, other=other,
                                      reason=form.cleaned_data["reason"], notify_author=form.cleaned_data["notify"])
             except PermissionDenied as error:
                 _form_error(form, error, "other")
@@ -105,7 +113,7 @@ def split(request: HttpRequest, thread_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             new = surgery.thread_split(
-                member=request.user, thread=thread, numbers=form.cleaned_data["floors"],
+                member=_member(request), thread=thread, numbers=form.cleaned_data["floors"],
                 title=form.cleaned_data["title"], board=form.boards[form.cleaned_data["board"]],
                 reason=form.cleaned_data["reason"], notify_authors=form.cleaned_data["notify"],
                 submission_key=form.cleaned_data["submission_key"])
@@ -118,7 +126,7 @@ def split(request: HttpRequest, thread_id: str) -> HttpResponse:
             messages.success(request, _("The floors have been split off into this new thread."))
             return redirect("forum:thread", new.pk)
     page_raw = request.GET.get("page") or (
-        queries.page_of_floor(int(initial["floors"]), last_floor=thread.last_floor) if initial["floors"] else 1)
+        queries.page_of_floor(int(chosen), last_floor=thread.last_floor) if initial["floors"] else 1)
     floors, pages = _floor_list(thread, page_raw)
     return render(request, "moderation/surgery/split.html", {
         "thread": thread, "board": thread.board, "form": form, "floors": floors, "pages": pages,
@@ -142,7 +150,7 @@ def stick(request: HttpRequest, thread_id: str) -> HttpResponse:
     status = None
     if request.method == "POST" and form.is_valid():
         try:
-            surgery.reply_stick(member=request.user, thread=thread, number=None if unstick else number,
+            surgery.reply_stick(member=_member(request), thread=thread, number=None if unstick else number,
                                 reason=form.cleaned_data["reason"], notify_author=form.cleaned_data["notify"])
         except PermissionDenied as error:
             return _refused(request, error)
@@ -152,7 +160,7 @@ def stick(request: HttpRequest, thread_id: str) -> HttpResponse:
             messages.success(request, _("The reply has been unstuck.") if unstick
                              else _("The reply is now stuck to the top of the thread."))
             return redirect("forum:thread", thread.pk)
-    floor = thread.floors.filter(number=number).select_related("author").first()
+    floor = thread.floors.filter(number=number).select_related("author").first() if number else None
     return render(request, "moderation/surgery/stick.html", {
         "thread": thread, "board": thread.board, "form": form, "number": number, "floor": floor, "unstick": unstick,
     }, status=status or form_status(form))
@@ -177,7 +185,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         decide = surgery.posts_approve if form.cleaned_data["decision"] == "approve" else surgery.posts_reject
         try:
-            done = decide(member=request.user, floor_ids=form.cleaned_data["floors"],
+            done = decide(member=_member(request), floor_ids=form.cleaned_data["floors"],
                           reason=form.cleaned_data["reason"], notify_author=form.cleaned_data["notify"])
         except PermissionDenied as error:
             return _refused(request, error)
