@@ -406,3 +406,15 @@ def test_the_queue_lists_only_the_boards_a_moderator_moderates(board, other_boar
     assert [f.thread_id for f in mine] == [here.pk] and total == 1
     everything, total = surgery.waiting_posts(admin)
     assert [f.thread_id for f in everything] == [here.pk, elsewhere.pk] and total == 2
+
+
+def test_a_reply_approved_below_later_floors_does_not_become_the_last_reply(thread, make_thread, other_member,
+                                                                           moderator):
+    reply = waiting_reply(thread, other_member)  # floor 2 waits
+    other = make_thread(by=other_member, replies=1, title="并进来的帖子")
+    surgery.thread_merge(member=moderator, thread=thread, other=other)  # floors 3-4 above it
+    surgery.posts_approve(member=moderator, floor_ids=[reply.pk])
+    thread.refresh_from_db()
+    top = thread.floors.get(number=4)
+    assert (thread.last_reply_at, thread.last_replier_id, thread.reply_count) == (top.created_at, other_member.pk, 3)
+    no_corrections()

@@ -400,7 +400,7 @@ def post_count_in(*, floor: Floor, thread: Thread, now=None) -> None:
     Floor 1 counts its thread in: the thread and its floors that are neither deleted nor waiting join the
     board's and their authors' counts, and the opener gets the thread reward. A reply joins its thread's
     replies (and, when its thread is counted, the board's and its author's counts) and gets the reply reward.
-    The last reply becomes the post if it is the later one; the post keeps its own time. The caller runs
+    The post becomes the last reply if it is the highest floor not waiting; it keeps its own time. The caller runs
     this in its transaction, holding the thread row's lock (a thread row before member rows), after making
     sure the floor is still waiting: a second call would count it twice."""
     now = now or timezone.now()
@@ -416,7 +416,9 @@ def post_count_in(*, floor: Floor, thread: Thread, now=None) -> None:
         credits.rule_reward(member_id=floor.author_id, action=Operation.THREAD, subject_kind="thread",
                             subject_id=thread.pk, now=now)
     else:
-        later = floor.created_at >= thread.last_reply_at
+        # The last reply is the thread's highest floor not waiting (as thread_recount reads it): this one, if no
+        # floor above it has been counted (or deleted) in the meantime.
+        later = not Floor.objects.filter(thread=thread, number__gt=floor.number, is_waiting=False).exists()
         author_name = Member.objects.filter(pk=floor.author_id).values_list("username", flat=True).first() or ""
         Thread.objects.filter(pk=thread.pk).update(
             reply_count=F("reply_count") + 1,

@@ -109,14 +109,16 @@ def thread_merge(*, member: Member, thread: Thread, other: Thread, reason: str =
         per_author = _counted_authors(b.floors.all())
         moved = per_author.total()
         Floor.objects.filter(thread=b).update(thread=a, number=F("number") + offset)
-        top = Floor.objects.filter(thread=a).select_related("author").only(
+        # The last reply is the highest floor not waiting (as thread_recount reads it): B's last one, unless all
+        # of B's floors above A's still wait.
+        top = Floor.objects.filter(thread=a, is_waiting=False).select_related("author").only(
             "number", "created_at", "author__id", "author__username").order_by("-number").first()
         last = {}
-        if top is not None and top.number > offset:  # the last reply is the last floor's, as thread_recount says
+        if top is not None and top.number > offset:
             last = {"last_reply_at": max(top.created_at, a.bumped_at or top.created_at),
                     "last_replier_id": top.author_id, "last_replier_name": top.author.username}
         Thread.objects.filter(pk=a.pk).update(
-            last_floor=max(offset, top.number if top else 0), reply_count=F("reply_count") + moved,
+            last_floor=offset + b.last_floor, reply_count=F("reply_count") + moved,
             like_count=F("like_count") + b.like_count, **last)
         Thread.objects.filter(pk=b.pk).update(is_deleted=True, moved_to=a, reply_count=0, like_count=0,
                                               pinned_floor=None)
@@ -131,7 +133,7 @@ def thread_merge(*, member: Member, thread: Thread, other: Thread, reason: str =
             Board.objects.filter(pk=a.board_id).update(post_count=F("post_count") + moved)
         _last_posts(a.board_id, b.board_id)
         detail = _("Thread #%(id)s “%(title)s” merged in as floors %(first)s–%(last)s") % {
-            "id": b.pk, "title": b.title, "first": offset + 1, "last": max(offset + 1, top.number if top else 0)}
+            "id": b.pk, "title": b.title, "first": offset + 1, "last": offset + b.last_floor}
         record(actor=member, action=ModerationLog.Action.MERGE, thread=a, member=b.author, detail=detail,
                reason=reason)
         if notify_author and b.author_id != member.pk:
