@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("luntan.notices.urls")),
     path("", include("luntan.reports.urls")),
     path("", include("luntan.bans.urls")),
+    path("moderation/", include("luntan.moderation.surgery_urls")),
     path("lang/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),
 ]

@@ -32,24 +32,29 @@ def _keep(key: str, html: str) -> Markup:
 
 
 def floor_bodies(thread: Thread, floors: list[Floor], *, moderator_view: bool,
-                 author_filtered: bool) -> dict[int, Markup]:
-    """{floor pk: HTML}. Floors come without their text; the text of the ones not kept yet is read in one
-    query."""
+                 author_filtered: bool, pinned: Floor | None = None) -> dict[int | str, Markup]:
+    """{floor pk: HTML}, and under "pinned" the stuck reply's copy shown under floor 1 (without the floor's
+    anchors, which stay with the floor itself). Floors come without their text; the text of the ones not
+    kept yet is read in one query."""
     language = get_language()
+    items: dict[int | str, tuple[Floor, bool]] = {f.pk: (f, False) for f in floors}
+    if pinned is not None:
+        items["pinned"] = (pinned, True)
     keys = {}
-    for f in floors:
+    for name, (f, stuck) in items.items():
         edited = f.edited_at.timestamp() if f.edited_at else 0
-        keys[f.pk] = (f"floor:{language}:{f.pk}:{f.created_at.timestamp()}:{edited}:{int(f.is_deleted)}:"
-                      f"{int(moderator_view)}:{int(author_filtered)}:{f.like_count}")
-    found = {pk: localcache.fragments.get(key) for pk, key in keys.items()}
-    missing = [f for f in floors if found[f.pk] is None]
+        keys[name] = (f"floor:{language}:{f.pk}:{f.created_at.timestamp()}:{edited}:{int(f.is_deleted)}:"
+                      f"{int(moderator_view)}:{int(author_filtered)}:{f.like_count}{':pinned' if stuck else ''}")
+    found = {name: localcache.fragments.get(key) for name, key in keys.items()}
+    missing = [name for name in items if found[name] is None]
     if missing:
-        texts = dict(Floor.objects.filter(pk__in=[f.pk for f in missing]).values_list("pk", "html"))
+        texts = dict(Floor.objects.filter(pk__in=[items[name][0].pk for name in missing]).values_list("pk", "html"))
         template = _template("forum/_floor.html")
-        for f in missing:  # the floors are shared with other requests: the text is passed, not set on them
-            found[f.pk] = _keep(keys[f.pk], template.render(
+        for name in missing:  # the floors are shared with other requests: the text is passed, not set on them
+            f, stuck = items[name]
+            found[name] = _keep(keys[name], template.render(
                 f=f, html=texts.get(f.pk, ""), thread=thread, moderator_view=moderator_view,
-                author_filtered=author_filtered))
+                author_filtered=author_filtered, pinned=stuck))
     return found
 
 

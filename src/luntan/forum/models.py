@@ -223,6 +223,10 @@ class Floor(models.Model):
     # A reply waiting for a moderator's approval: shown to its author and the board's moderators only.
     is_waiting = models.BooleanField(_("waiting for approval"), default=False)
     like_count = models.PositiveIntegerField(_("likes"), default=0)
+    # A placeholder left where a floor was split off into another thread (拆分主题): deleted, so out of every
+    # count, keeping the numbers without a gap; it links to the floor that moved, wherever that is now.
+    moved_floor = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                    editable=False)
 
     class Meta:
         verbose_name = _("floor")

@@ -183,6 +183,8 @@ class FloorPage:
     pages: Pages
     order: str
     author_id: int | None
+    # The reply stuck to the top (置顶回复), shown again under floor 1 on the first page of the plain view.
+    pinned: Floor | None = None
 
 
 def _floor_query(thread: Thread):
@@ -190,7 +192,7 @@ def _floor_query(thread: Thread):
     # luntan.forum.fragments, which reads them only when it has not kept them already.
     return Floor.objects.filter(thread=thread).only(
         "id", "thread_id", "number", "author_id", "created_at", "edited_at", "edited_by_name", "is_deleted",
-        "like_count")
+        "like_count", "moved_floor_id")
 
 
 NO_AUTHOR = -1  # "only this author" for someone who has not posted here: an empty list, not an error
@@ -227,6 +229,7 @@ def thread_floors(thread: Thread, view: FloorView) -> FloorPage:
     ((p-1)*n, p*n]: the last page of a 100,000-floor thread costs what the first does."""
     per_page = settings.LUNTAN["FLOORS_PER_PAGE"]
     number = view.page
+    pinned = None
     if view.author_id is None:
         total = thread.last_floor
         if view.descending:
@@ -234,8 +237,15 @@ def thread_floors(thread: Thread, view: FloorView) -> FloorPage:
             qs = _floor_query(thread).filter(number__gt=high - per_page, number__lte=high).order_by("-number")
         else:
             low = (number - 1) * per_page
-            qs = _floor_query(thread).filter(number__gt=low, number__lte=low + per_page).order_by("number")
+            in_range = Q(number__gt=low, number__lte=low + per_page)
+            stuck = thread.pinned_floor if number == 1 and thread.pinned_floor else None
+            # The stuck reply comes in the same query as the page's floors.
+            qs = _floor_query(thread).filter(in_range | Q(number=stuck) if stuck else in_range).order_by("number")
         floors = list(qs)
+        if not view.descending and number == 1 and thread.pinned_floor:
+            pinned = next((f for f in floors if f.number == thread.pinned_floor), None)
+            floors = [f for f in floors if f.number <= per_page]
+            pinned = None if pinned is None or pinned.is_deleted else pinned
     elif view.author_id == NO_AUTHOR:
         floors = []
     else:
@@ -243,7 +253,7 @@ def thread_floors(thread: Thread, view: FloorView) -> FloorPage:
         floors = list(_floor_query(thread).filter(author_id=view.author_id)
                       .order_by("-number" if view.descending else "number")[start:start + per_page])
     return FloorPage(floors=floors, pages=Pages(number=number, count=view.pages),
-                     order="desc" if view.descending else "asc", author_id=view.author_id)
+                     order="desc" if view.descending else "asc", author_id=view.author_id, pinned=pinned)
 
 
 def thread_scopes(thread_id: int) -> tuple[str, ...]:
@@ -264,6 +274,8 @@ def access_kept_thread(member, thread_id: int, *, version: str) -> Thread:
         except Thread.DoesNotExist:
             raise Http404 from None
         localcache.fragments.set(key, thread, 4096)
+    if thread.moved_to_id is not None:  # a merged thread's stub: the page sends the reader on (views.thread)
+        return thread
     if not permissions.can(permissions.check_view_thread, member, thread):
         raise Http404
     return thread

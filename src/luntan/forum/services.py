@@ -351,6 +351,9 @@ def thread_restore(*, member: Member, thread: Thread) -> Thread:
     with transaction.atomic():
         current = _locked_thread(thread)
         permissions.check_moderate_thread(member, current)
+        if current.moved_to_id is not None:  # a merged thread's stub: its floors live in the other thread
+            raise ValidationError(_("This thread was merged into another one; there is nothing to restore."),
+                                  code="merged")
         if current.is_deleted:
             _thread_restore(current)
             _bump_caches(current)
@@ -423,6 +426,68 @@ def thread_update(*, member: Member, thread: Thread, title: str | None = None, s
         _bump_caches(current)
     current.refresh_from_db()
     return current
+
+
+# --- Approval: a post that waited is counted in ----------------------------------------------------------------
+
+def _today_tally(now) -> dict:
+    """The board's today/yesterday post tally with one more post, rolled over at midnight in the UPDATE."""
+    today = timezone.localdate(now)
+    yesterday = today - timedelta(days=1)
+    return {
+        "yesterday_posts": Case(
+            When(today_date=today, then=F("yesterday_posts")),
+            When(today_date=yesterday, then=F("today_posts")),
+            default=Value(0), output_field=IntegerField(),
+        ),
+        "today_posts": Case(
+            When(today_date=today, then=F("today_posts") + 1), default=Value(1), output_field=IntegerField(),
+        ),
+        "today_date": today,
+    }
+
+
+def post_count_in(*, floor: Floor, thread: Thread, now=None) -> None:
+    """Counts in a post that waited for approval, as thread_create and post_reply count a post at once.
+
+    Floor 1 counts its thread in: the thread and its floors that are neither deleted nor waiting join the
+    board's and their authors' counts, and the opener gets the thread reward. A reply joins its thread's
+    replies (and, when its thread is counted, the board's and its author's counts) and gets the reply reward.
+    The post becomes the last reply if it is the highest floor not waiting; it keeps its own time. The caller runs
+    this in its transaction, holding the thread row's lock (a thread row before member rows), after making
+    sure the floor is still waiting: a second call would count it twice."""
+    now = now or timezone.now()
+    Floor.objects.filter(pk=floor.pk).update(is_waiting=False)
+    if floor.number == 1:
+        Thread.objects.filter(pk=thread.pk).update(is_waiting=False)
+        thread.is_waiting = False
+        if not thread.is_deleted:
+            per_author = Counter(thread.floors.filter(is_deleted=False, is_waiting=False)
+                                 .values_list("author_id", flat=True))
+            _count_thread_floors(thread, per_author, sign=1)
+            Board.objects.filter(pk=thread.board_id).update(**_today_tally(now))
+        credits.rule_reward(member_id=floor.author_id, action=Operation.THREAD, subject_kind="thread",
+                            subject_id=thread.pk, now=now)
+    else:
+        # The last reply is the thread's highest floor not waiting (as thread_recount reads it): this one, if no
+        # floor above it has been counted (or deleted) in the meantime.
+        later = not Floor.objects.filter(thread=thread, number__gt=floor.number, is_waiting=False).exists()
+        author_name = Member.objects.filter(pk=floor.author_id).values_list("username", flat=True).first() or ""
+        Thread.objects.filter(pk=thread.pk).update(
+            reply_count=F("reply_count") + 1,
+            **({"last_reply_at": floor.created_at, "last_replier_id": floor.author_id,
+                "last_replier_name": author_name} if later else {}))
+        if later:
+            thread.last_reply_at = floor.created_at
+        if not (thread.is_deleted or thread.is_waiting):
+            Member.objects.filter(pk=floor.author_id).update(post_count=F("post_count") + 1)
+            Board.objects.filter(pk=thread.board_id).update(post_count=F("post_count") + 1, **_today_tally(now))
+            if later:
+                Board.objects.filter(pk=thread.board_id).update(**_board_last_post(thread.board_id))
+        credits.rule_reward(member_id=floor.author_id, action=Operation.REPLY, subject_kind="floor",
+                            subject_id=floor.pk, now=now)
+    medals.medals_after_post(member_id=floor.author_id, floor_number=floor.number)
+    _bump_caches(thread)
 
 
 # --- Categories and boards (the site admin's work) ----------------------------------------------------------

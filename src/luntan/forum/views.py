@@ -93,6 +93,8 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
     scopes = queries.thread_scopes(tid)
     version = pagecache.versions(*scopes)  # read once for the kept thread and the kept page
     found = queries.access_kept_thread(request.user, tid, version=version)
+    if found.moved_to_id is not None:  # merged into another thread: its floors are read there
+        return redirect("forum:thread", found.moved_to_id)
     view = queries.floor_view(found, page_raw=request.GET.get("page", "")[:20], order=request.GET.get("order", ""),
                               author_raw=request.GET.get("author", "")[:20], version=version)
 
@@ -136,8 +138,10 @@ def _thread_page(request: HttpRequest, found, floor_page, *, moderator: bool) ->
     return render(request, "forum/thread.html", {
         "thread": found, "board": found.board, "page": floor_page,
         "floors_html": floor_bodies(found, floor_page.floors, moderator_view=moderator,
-                                    author_filtered=floor_page.author_id is not None),
-        "cards_html": author_cards({f.author_id for f in floor_page.floors}), "can_reply": False,
+                                    author_filtered=floor_page.author_id is not None, pinned=floor_page.pinned),
+        "cards_html": author_cards({f.author_id for f in floor_page.floors}
+                                   | ({floor_page.pinned.author_id} if floor_page.pinned else set())),
+        "can_reply": False,
         "own_card_blocks": request.user.is_authenticated, "parts": extensions.THREAD_PARTS,
     })
 

@@ -23,3 +23,8 @@ class ModerationConfig(AppConfig):
         register_member_menu(order=81, url_name="moderation:recycle", label=gettext_lazy("Recycle bin"),
                              count=lambda member: 0 if queries.moderates_any(member) else None)
         register_flusher("stickies", services.stickies_expire)
+        # 拆分, 置顶回复, 合并主题 under the floors (luntan.moderation.surgery).
+        from luntan.forum import extensions
+        from luntan.moderation import surgery_views
+
+        extensions.register_floor_link(50, surgery_views.floor_links)
