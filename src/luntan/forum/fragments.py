@@ -40,7 +40,7 @@ def floor_bodies(thread: Thread, floors: list[Floor], *, moderator_view: bool,
     for f in floors:
         edited = f.edited_at.timestamp() if f.edited_at else 0
         keys[f.pk] = (f"floor:{language}:{f.pk}:{f.created_at.timestamp()}:{edited}:{int(f.is_deleted)}:"
-                      f"{int(moderator_view)}:{int(author_filtered)}")
+                      f"{int(moderator_view)}:{int(author_filtered)}:{int(getattr(f, 'is_waiting', False))}")
     found = {pk: localcache.fragments.get(key) for pk, key in keys.items()}
     missing = [f for f in floors if found[f.pk] is None]
     if missing:

@@ -31,14 +31,22 @@ def access_board(board_id) -> Board:
         raise Http404 from None
 
 
+def _visible(check, member, thing) -> None:
+    """Runs a view check: what the reader may not know of is the same 404 as what is missing; a board they
+    see but may not read says so (PermissionDenied, a 403 page with its message)."""
+    try:
+        check(member, thing)
+    except permissions.Hidden:
+        raise Http404 from None
+
+
 def access_thread(member, thread_id) -> Thread:
     """The thread, or the same 404 whether it is missing or hidden from this member."""
     try:
         thread = Thread.objects.select_related("board__category", "board__parent").get(pk=parse_id(thread_id))
     except Thread.DoesNotExist:
         raise Http404 from None
-    if not permissions.can(permissions.check_view_thread, member, thread):
-        raise Http404
+    _visible(permissions.check_view_thread, member, thread)
     return thread
 
 
@@ -48,8 +56,7 @@ def access_floor(member, floor_id) -> Floor:
                  .get(pk=parse_id(floor_id)))
     except Floor.DoesNotExist:
         raise Http404 from None
-    if not permissions.can(permissions.check_view_thread, member, floor.thread):
-        raise Http404
+    _visible(permissions.check_view_floor, member, floor)
     return floor
 
 
@@ -64,17 +71,28 @@ class SiteTotals:
     newest: Member | None
 
 
-def home_categories() -> list[Category]:
+def home_categories(member) -> list[Category]:
+    """The categories with the boards this reader may see (`shown_boards`, each with its `shown_children`);
+    a category left without any is left out."""
+    hidden = permissions.hidden_board_ids(member)
     top_boards = Board.objects.filter(parent=None).prefetch_related(
         Prefetch("children", queryset=Board.objects.order_by("order", "id"))
     )
-    return list(Category.objects.prefetch_related(Prefetch("boards", queryset=top_boards)))
+    shown = []
+    for category in Category.objects.prefetch_related(Prefetch("boards", queryset=top_boards)):
+        category.shown_boards = [b for b in category.boards.all() if b.pk not in hidden]
+        for top in category.shown_boards:
+            top.shown_children = [c for c in top.children.all() if c.pk not in hidden]
+        if category.shown_boards:
+            shown.append(category)
+    return shown
 
 
 def site_totals(categories: list[Category]) -> SiteTotals:
+    """The site's figures as this reader sees them: posts are counted on the boards they may see."""
     today = timezone.localdate()
     yesterday = today - timedelta(days=1)
-    boards = [b for c in categories for top in c.boards.all() for b in (top, *top.children.all())]
+    boards = [b for c in categories for top in c.shown_boards for b in (top, *top.shown_children)]
     t = sum(b.posts_on(today) for b in boards)
     y = sum(b.yesterday_posts if b.today_date == today else b.posts_on(yesterday) for b in boards)
     posts = sum(b.post_count for b in boards)
@@ -107,7 +125,14 @@ def board_page_number(board: Board, page_raw) -> int:
     return page_number(page_raw, last=page_count(board.thread_count, settings.LUNTAN["THREADS_PER_PAGE"]))
 
 
-def board_threads(member, board: Board, *, page_raw, sort: str) -> tuple[list[Thread], Pages]:
+def board_children(member, board: Board) -> list[Board]:
+    hidden = permissions.hidden_board_ids(member)
+    return [c for c in board.children.all() if c.pk not in hidden]
+
+
+def board_threads(member, board: Board, *, page_raw, sort: str,
+                  moderator: bool = False) -> tuple[list[Thread], Pages]:
+    """A page of the board's threads; threads waiting for approval are listed for its moderators only."""
     per_page = settings.LUNTAN["THREADS_PER_PAGE"]
     pages = page_count(board.thread_count, per_page)
     number = page_number(page_raw, last=pages)
@@ -116,8 +141,10 @@ def board_threads(member, board: Board, *, page_raw, sort: str) -> tuple[list[Th
           .select_related("author")
           .only("id", "title", "board_id", "author__id", "author__username", "created_at", "last_reply_at",
                 "last_replier_name", "reply_count", "view_count", "sticky", "digest", "is_locked",
-                "highlight", "last_floor")
+                "highlight", "last_floor", "is_waiting")
           .order_by("-sticky", order, "-id"))
+    if not moderator:
+        qs = qs.filter(is_waiting=False)
     start = (number - 1) * per_page
     return list(qs[start:start + per_page]), Pages(number=number, count=pages)
 
@@ -158,7 +185,8 @@ def _floor_query(thread: Thread):
     # Only what places a floor and names its version: the text and the author's card come from
     # luntan.forum.fragments, which reads them only when it has not kept them already.
     return Floor.objects.filter(thread=thread).only(
-        "id", "thread_id", "number", "author_id", "created_at", "edited_at", "edited_by_name", "is_deleted")
+        "id", "thread_id", "number", "author_id", "created_at", "edited_at", "edited_by_name", "is_deleted",
+        "is_waiting")
 
 
 NO_AUTHOR = -1  # "only this author" for someone who has not posted here: an empty list, not an error
@@ -232,8 +260,7 @@ def access_kept_thread(member, thread_id: int, *, version: str) -> Thread:
         except Thread.DoesNotExist:
             raise Http404 from None
         localcache.fragments.set(key, thread, 4096)
-    if not permissions.can(permissions.check_view_thread, member, thread):
-        raise Http404
+    _visible(permissions.check_view_thread, member, thread)
     return thread
 
 
@@ -257,8 +284,12 @@ def page_of_floor(number: int, *, last_floor: int, descending: bool = False) -> 
     return (last_floor - number if descending else number - 1) // per_page + 1
 
 
-def neighbour_thread(thread: Thread, *, newer: bool) -> Thread | None:
+def neighbour_thread(thread: Thread, *, newer: bool, moderator: bool = False) -> Thread | None:
+    """The next thread of the same board (which the reader may read, or they would not be here); threads
+    waiting for approval are skipped but for the board's moderators."""
     qs = Thread.objects.filter(board_id=thread.board_id, is_deleted=False).only("id")
+    if not moderator:
+        qs = qs.filter(is_waiting=False)
     if newer:
         return qs.filter(pk__gt=thread.pk).order_by("pk").first()
     return qs.filter(pk__lt=thread.pk).order_by("-pk").first()
@@ -266,12 +297,18 @@ def neighbour_thread(thread: Thread, *, newer: bool) -> Thread | None:
 
 # --- Profile -----------------------------------------------------------------------------------------------------
 
-def recent_threads(member: Member, limit: int = 10) -> list[Thread]:
-    return list(Thread.objects.filter(author=member, is_deleted=False).select_related("board")
-                .order_by("-created_at")[:limit])
+def recent_threads(member: Member, *, viewer, limit: int = 10) -> list[Thread]:
+    """The member's latest threads that `viewer` may see: none from a board hidden from them, none waiting."""
+    qs = Thread.objects.filter(author=member, is_deleted=False, is_waiting=False)
+    if hidden := permissions.hidden_board_ids(viewer):
+        qs = qs.exclude(board_id__in=hidden)
+    return list(qs.select_related("board").order_by("-created_at")[:limit])
 
 
-def recent_replies(member: Member, limit: int = 10) -> list[Floor]:
-    return list(Floor.objects.filter(author=member, is_deleted=False, number__gt=1, thread__is_deleted=False)
-                .select_related("thread").only("id", "number", "created_at", "thread__id", "thread__title")
+def recent_replies(member: Member, *, viewer, limit: int = 10) -> list[Floor]:
+    qs = Floor.objects.filter(author=member, is_deleted=False, is_waiting=False, number__gt=1,
+                              thread__is_deleted=False, thread__is_waiting=False)
+    if hidden := permissions.hidden_board_ids(viewer):
+        qs = qs.exclude(thread__board_id__in=hidden)
+    return list(qs.select_related("thread").only("id", "number", "created_at", "thread__id", "thread__title")
                 .order_by("-created_at")[:limit])
