@@ -74,6 +74,8 @@ class BoardAccessFormSet(forms.BaseInlineFormSet):
         if rules:
             member = cast(Member, self.request.user)
             services.board_access_set(member=member, board=self.instance, rules=rules)
+        # What the admin's change message reads; the lines are the service's to write, not the formset's.
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
         return []
 
 

@@ -80,10 +80,11 @@ def home_categories(member) -> list[Category]:
     )
     shown = []
     for category in Category.objects.prefetch_related(Prefetch("boards", queryset=top_boards)):
-        category.shown_boards = [b for b in category.boards.all() if b.pk not in hidden]
-        for top in category.shown_boards:
-            top.shown_children = [c for c in top.children.all() if c.pk not in hidden]
-        if category.shown_boards:
+        boards = [b for b in category.boards.all() if b.pk not in hidden]
+        for top in boards:
+            setattr(top, "shown_children", [c for c in top.children.all() if c.pk not in hidden])  # noqa: B010
+        setattr(category, "shown_boards", boards)  # noqa: B010
+        if boards:
             shown.append(category)
     return shown
 
@@ -92,7 +93,8 @@ def site_totals(categories: list[Category]) -> SiteTotals:
     """The site's figures as this reader sees them: posts are counted on the boards they may see."""
     today = timezone.localdate()
     yesterday = today - timedelta(days=1)
-    boards = [b for c in categories for top in c.shown_boards for b in (top, *top.shown_children)]
+    boards = [b for c in categories for top in getattr(c, "shown_boards", ())
+              for b in (top, *getattr(top, "shown_children", ()))]
     t = sum(b.posts_on(today) for b in boards)
     y = sum(b.yesterday_posts if b.today_date == today else b.posts_on(yesterday) for b in boards)
     posts = sum(b.post_count for b in boards)
