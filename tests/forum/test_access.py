@@ -402,3 +402,22 @@ def test_page_queries_stay_within_bounds_with_permissions(staff_board, make_thre
         make_thread(title=f"再来一帖{i}", by=moderator)
         make_thread(title=f"待审核{i}")
     assert (_count(client, "/"), _count(client, f"/board/{board.pk}/")) == one
+
+
+def test_the_site_statistics_leave_hidden_boards_out(staff_board, admin, make_thread):
+    """统计排行 is one page for every reader: a board some group may not see is in none of its lists."""
+    from luntan.stats import queries as stats
+
+    shown = make_thread(title="公开的热帖", replies=2)
+    secret = services.thread_create(author=admin, board=staff_board, title="封号名单讨论", source="内部",
+                                    fmt="bbcode").thread
+    for _ in range(3):
+        services.post_reply(author=admin, thread=secret, source="内部回复", fmt="bbcode")
+    Thread.objects.filter(pk__in=[secret.pk, shown.pk]).update(view_count=999)
+    figures = stats.compute_figures()
+    names = [row.name for ranking in figures.boards_rankings + figures.threads_rankings for row in ranking.rows]
+    assert "公开的热帖" in names and "封号名单讨论" not in names and "版务讨论" not in names
+    assert (figures.threads, figures.posts) == (1, 3)
+    for period in ("today", "all"):
+        rows = [row.name for r in stats.compute_period(period).rankings for row in r.rows]
+        assert "封号名单讨论" not in rows and "版务讨论" not in rows

@@ -93,6 +93,11 @@ class BoardAccessInline(admin.TabularInline):
     verbose_name = _("permissions of a member group")
     verbose_name_plural = _("board permissions by member group (no line: everything allowed)")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "group":  # a plain list of groups, without the add / change / view buttons
+            return db_field.formfield(queryset=MemberGroup.objects.order_by("order", "id"))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def _missing_groups(self, obj) -> list[MemberGroup]:
         taken = set(BoardAccess.objects.filter(board=obj).values_list("group_id", flat=True)) if obj else set()
         return [g for g in MemberGroup.objects.order_by("order", "id") if g.pk not in taken]

@@ -237,6 +237,12 @@ def hidden_board_ids(member) -> frozenset[int]:
     return hidden
 
 
+def boards_hidden_from_anyone() -> frozenset[int]:
+    """The boards some group may not see (with their sub-boards): pages shared by all readers (the site's
+    statistics) leave them out for everyone."""
+    return frozenset().union(*board_table().hidden.values())
+
+
 def visible_board_ids(member) -> frozenset[int]:
     """The boards this reader may see: lists, feeds, counts and neighbours show nothing from the others."""
     hidden = hidden_board_ids(member)

@@ -60,8 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _board_missing(request: HttpRequest) -> HttpResponse:
     """A missing board and one hidden from this reader get the same page: it names nothing."""
-    return error_page(request, status=404, title=_("Board not found"), message=permissions.board_hidden_message(),
-                      back=(reverse("forum:home"), _("Back to the home page")))
+    return error_page(request, status=404, title=_("Board not found"), message=permissions.board_hidden_message())
 
 
 @require_GET
