@@ -83,10 +83,12 @@ def board(db) -> Board:
 
 
 @pytest.fixture
-def moderator(db, board):
-    """A member who moderates `board` (and only it)."""
+def moderator(db, board, django_capture_on_commit_callbacks):
+    """A member who moderates `board` (and only it). The appointment commits: the moderator table kept in
+    memory (which a thread made before may have read already) is read again."""
     appointed = MemberFactory()
-    services.board_moderators_set(board=board, members=[appointed])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.board_moderators_set(board=board, members=[appointed])
     return appointed
 
 

@@ -4,6 +4,7 @@ the moderators stay right whatever an administrator changes there."""
 import pytest
 from django.test import Client
 from factories import MemberFactory
+from helpers import signed_in
 
 from luntan.forum import permissions, services
 from luntan.forum.models import Board, Category, Thread
@@ -155,7 +156,8 @@ def test_bad_flags_are_refused_with_a_message(admin_client, thread, field, value
 
 def _board_form(board: Board, **changes) -> dict:
     data = {"category": board.category_id, "parent": board.parent_id or "", "name": board.name,
-            "description": board.description, "order": board.order, "moderators": []}
+            "description": board.description, "order": board.order, "moderators": [],
+            "access_rules-TOTAL_FORMS": 0, "access_rules-INITIAL_FORMS": 0}  # no permission lines
     data.update(changes)
     return data
 
@@ -238,3 +240,28 @@ def test_boards_edited_on_the_category_page_go_through_the_services(admin_client
 def test_a_category_with_boards_is_not_deleted(admin_client, board):
     response = admin_client.post(f"/admin/forum/category/{board.category_id}/delete/", {"post": "yes"})
     assert response.status_code == 200 and Category.objects.filter(pk=board.category_id).exists()
+
+
+def test_board_permissions_are_a_table_of_groups_written_through_the_service(admin_client, board, member,
+                                                                             committed):
+    """Every group is a line (groups × see / read / post / reply / approval); a line left as it is makes no
+    row, a changed one is written by board_access_set and shows at once."""
+    from luntan.accounts.models import MemberGroup
+    from luntan.forum.models import BoardAccess
+
+    page = admin_client.get(f"/admin/forum/board/{board.pk}/change/").content.decode()
+    groups = list(MemberGroup.objects.order_by("order", "id"))
+    assert all(g.name in page for g in groups)
+    data = _board_form(board, **{"access_rules-TOTAL_FORMS": len(groups), "access_rules-INITIAL_FORMS": 0})
+    for i, group in enumerate(groups):
+        data |= {f"access_rules-{i}-group": group.pk, f"access_rules-{i}-can_see": "on",
+                 f"access_rules-{i}-can_read": "on", f"access_rules-{i}-can_post": "on",
+                 f"access_rules-{i}-can_reply": "on"}
+    default = next(i for i, g in enumerate(groups) if g.pk == member.group_id)
+    del data[f"access_rules-{default}-can_post"]  # members of this group may reply only
+    with committed():
+        response = admin_client.post(f"/admin/forum/board/{board.pk}/change/", data)
+    assert response.status_code == 302
+    assert list(BoardAccess.objects.values_list("group_id", "can_see", "can_post")) == [(member.group_id, True, False)]
+    refused = signed_in(member).get(f"/thread/new/?board={board.pk}")
+    assert refused.status_code == 403

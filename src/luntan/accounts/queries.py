@@ -44,14 +44,15 @@ class Profile:
     replies: list[Floor]
 
 
-def member_profile(uid) -> Profile:
-    """Three queries whatever the member has written: the member with the group, and two short lists."""
+def member_profile(uid, *, viewer) -> Profile:
+    """Three queries whatever the member has written: the member with the group, and two short lists of
+    what `viewer` may see (nothing from a board hidden from them)."""
     member = access_member(uid)
     return Profile(
         member=member,
         card=build_cards([member])[member.pk],
-        threads=recent_threads(member, limit=RECENT),
-        replies=recent_replies(member, limit=RECENT),
+        threads=recent_threads(member, viewer=viewer, limit=RECENT),
+        replies=recent_replies(member, viewer=viewer, limit=RECENT),
     )
 
 

@@ -236,7 +236,7 @@ def avatar_remove(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def profile(request: HttpRequest, uid: str) -> HttpResponse:
-    return render(request, "accounts/profile.html", {"profile": queries.member_profile(uid)})
+    return render(request, "accounts/profile.html", {"profile": queries.member_profile(uid, viewer=request.user)})
 
 
 @require_GET

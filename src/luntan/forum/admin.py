@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from luntan.accounts.models import Member
+from luntan.accounts.models import Member, MemberGroup
 from luntan.core.adminkit import ThroughServices
 from luntan.forum import services
-from luntan.forum.models import Board, Category, Thread
+from luntan.forum.models import Board, BoardAccess, Category, Thread
+from luntan.forum.permissions import Access
 
 
 class BoardInlineFormSet(forms.BaseInlineFormSet):
@@ -54,6 +55,70 @@ class CategoryAdmin(ThroughServices, admin.ModelAdmin):
         services.category_delete(member=request.user, category=obj)
 
 
+class BoardAccessFormSet(forms.BaseInlineFormSet):
+    """The board's permission rows, written by services.board_access_set: a row left at the defaults is
+    removed (no row means everything is allowed), a row ticked for deletion too."""
+
+    request: HttpRequest  # set by BoardAccessInline.get_formset
+
+    def save(self, commit=True):
+        rules: dict[int, Access | None] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("group") is None:
+                continue
+            if form in self.deleted_forms:
+                rules[data["group"].pk] = None
+            elif form.instance.pk is not None or form.has_changed():
+                rules[data["group"].pk] = Access(**{f: bool(data.get(f)) for f in ACCESS_FIELDS})
+        if rules:
+            member = cast(Member, self.request.user)
+            services.board_access_set(member=member, board=self.instance, rules=rules)
+        # What the admin's change message reads; the lines are the service's to write, not the formset's.
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        return []
+
+
+ACCESS_FIELDS = ["can_see", "can_read", "can_post", "can_reply", "needs_approval"]
+
+
+class BoardAccessInline(admin.TabularInline):
+    """权限: one line per member group (groups × may see / read / post threads / reply / posts wait for
+    approval). The groups without a line are listed ready to fill in, ticked as they are now (all allowed);
+    a line left so is not saved."""
+
+    model = BoardAccess
+    formset = BoardAccessFormSet
+    fields = ["group", *ACCESS_FIELDS]
+    verbose_name = _("permissions of a member group")
+    verbose_name_plural = _("board permissions by member group (no line: everything allowed)")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "group":  # a plain list of groups, without the add / change / view buttons
+            return db_field.formfield(queryset=MemberGroup.objects.order_by("order", "id"))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def _missing_groups(self, obj) -> list[MemberGroup]:
+        taken = set(BoardAccess.objects.filter(board=obj).values_list("group_id", flat=True)) if obj else set()
+        return [g for g in MemberGroup.objects.order_by("order", "id") if g.pk not in taken]
+
+    def get_extra(self, request, obj=None, **kwargs) -> int:
+        return len(self._missing_groups(obj))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        missing = self._missing_groups(obj)
+        initial = [{"group": g.pk, **dict.fromkeys(ACCESS_FIELDS, True), "needs_approval": False} for g in missing]
+        base = super().get_formset(request, obj, **kwargs)
+
+        class WithGroups(base):  # type: ignore[valid-type,misc]
+            def __init__(self, *args, **kw):
+                kw.setdefault("initial", initial)
+                super().__init__(*args, **kw)
+
+        WithGroups.request = request
+        return WithGroups
+
+
 class BoardAdminForm(forms.ModelForm):
     class Meta:
         model = Board
@@ -77,6 +142,7 @@ class BoardAdmin(ThroughServices, admin.ModelAdmin):
     search_fields = ["name"]
     fields = ["category", "parent", "name", "description", "order", "moderators"]
     filter_horizontal = ["moderators"]
+    inlines = [BoardAccessInline]
 
     @admin.display(description=_("moderators"))
     def moderator_names(self, obj: Board) -> str:
@@ -87,7 +153,9 @@ class BoardAdmin(ThroughServices, admin.ModelAdmin):
         services.board_save(member=request.user, board=obj, moderators=moderators)
 
     def save_related(self, request, form, formsets, change):
-        """The moderators were appointed by board_save; there are no inlines."""
+        """The moderators were appointed by board_save; the permission rows go through board_access_set."""
+        for formset in formsets:
+            formset.save()
 
     def delete_model(self, request, obj):
         services.board_delete(member=request.user, board=obj)

@@ -44,7 +44,8 @@ def floor_bodies(thread: Thread, floors: list[Floor], *, moderator_view: bool,
     for name, (f, stuck) in items.items():
         edited = f.edited_at.timestamp() if f.edited_at else 0
         keys[name] = (f"floor:{language}:{f.pk}:{f.created_at.timestamp()}:{edited}:{int(f.is_deleted)}:"
-                      f"{int(moderator_view)}:{int(author_filtered)}:{f.like_count}{':pinned' if stuck else ''}")
+                      f"{int(moderator_view)}:{int(author_filtered)}:{f.like_count}:{int(f.is_waiting)}"
+                      f"{':pinned' if stuck else ''}")
     found = {name: localcache.fragments.get(key) for name, key in keys.items()}
     missing = [name for name in items if found[name] is None]
     if missing:

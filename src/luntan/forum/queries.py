@@ -31,6 +31,15 @@ def access_board(board_id) -> Board:
         raise Http404 from None
 
 
+def _visible(check, member, thing) -> None:
+    """Runs a view check: what the reader may not know of is the same 404 as what is missing; a board they
+    see but may not read says so (PermissionDenied, a 403 page with its message)."""
+    try:
+        check(member, thing)
+    except permissions.Hidden:
+        raise Http404 from None
+
+
 def access_thread(member, thread_id) -> Thread:
     """The thread, or the same 404 whether it is missing or hidden from this member."""
     try:
@@ -38,8 +47,7 @@ def access_thread(member, thread_id) -> Thread:
                   .get(pk=parse_id(thread_id)))
     except Thread.DoesNotExist:
         raise Http404 from None
-    if not permissions.can(permissions.check_view_thread, member, thread):
-        raise Http404
+    _visible(permissions.check_view_thread, member, thread)
     return thread
 
 
@@ -49,8 +57,7 @@ def access_floor(member, floor_id) -> Floor:
                  .get(pk=parse_id(floor_id)))
     except Floor.DoesNotExist:
         raise Http404 from None
-    if not permissions.can(permissions.check_view_thread, member, floor.thread):
-        raise Http404
+    _visible(permissions.check_view_floor, member, floor)
     return floor
 
 
@@ -65,17 +72,30 @@ class SiteTotals:
     newest: Member | None
 
 
-def home_categories() -> list[Category]:
+def home_categories(member) -> list[Category]:
+    """The categories with the boards this reader may see (`shown_boards`, each with its `shown_children`);
+    a category left without any is left out."""
+    hidden = permissions.hidden_board_ids(member)
     top_boards = Board.objects.filter(parent=None).prefetch_related(
         Prefetch("children", queryset=Board.objects.order_by("order", "id"))
     )
-    return list(Category.objects.prefetch_related(Prefetch("boards", queryset=top_boards)))
+    shown = []
+    for category in Category.objects.prefetch_related(Prefetch("boards", queryset=top_boards)):
+        boards = [b for b in category.boards.all() if b.pk not in hidden]
+        for top in boards:
+            setattr(top, "shown_children", [c for c in top.children.all() if c.pk not in hidden])  # noqa: B010
+        setattr(category, "shown_boards", boards)  # noqa: B010
+        if boards:
+            shown.append(category)
+    return shown
 
 
 def site_totals(categories: list[Category]) -> SiteTotals:
+    """The site's figures as this reader sees them: posts are counted on the boards they may see."""
     today = timezone.localdate()
     yesterday = today - timedelta(days=1)
-    boards = [b for c in categories for top in c.boards.all() for b in (top, *top.children.all())]
+    boards = [b for c in categories for top in getattr(c, "shown_boards", ())
+              for b in (top, *getattr(top, "shown_children", ()))]
     t = sum(b.posts_on(today) for b in boards)
     y = sum(b.yesterday_posts if b.today_date == today else b.posts_on(yesterday) for b in boards)
     posts = sum(b.post_count for b in boards)
@@ -109,10 +129,15 @@ def board_page_number(board: Board, page_raw) -> int:
     return page_number(page_raw, last=page_count(board.thread_count, settings.LUNTAN["THREADS_PER_PAGE"]))
 
 
+def board_children(member, board: Board) -> list[Board]:
+    hidden = permissions.hidden_board_ids(member)
+    return [c for c in board.children.all() if c.pk not in hidden]
+
+
 THREAD_ROW_FIELDS = ("id", "title", "board_id", "author__id", "author__username", "created_at", "last_reply_at",
                      "last_replier_name", "reply_count", "view_count", "sticky", "sticky_until", "digest",
                      "is_locked", "is_closed", "highlight", "highlight_bold", "last_floor", "moved_to_id",
-                     "thread_type__id", "thread_type__name")
+                     "thread_type__id", "thread_type__name", "is_waiting")
 
 
 def sticking(now) -> Q:
@@ -125,7 +150,7 @@ def board_threads(member, board: Board, *, page_raw, sort: str, moderator: bool 
                   type_id: int | None = None) -> tuple[list[Thread], Pages]:
     """A page of the board's threads. The first page starts with the stickies: the whole site's (3), the
     board's category's (2), then the board's own (1), each once. Closed threads are shown to the board's
-    moderators only; `type_id` keeps one thread type (分类)."""
+    moderators only, and so are threads waiting for approval; `type_id` keeps one thread type (分类)."""
     per_page = settings.LUNTAN["THREADS_PER_PAGE"]
     pages = page_count(board.thread_count, per_page)
     number = page_number(page_raw, last=pages)
@@ -135,14 +160,14 @@ def board_threads(member, board: Board, *, page_raw, sort: str, moderator: bool 
             .only(*THREAD_ROW_FIELDS))
     own = rows.filter(board=board)
     if not moderator:
-        own = own.filter(is_closed=False)
+        own = own.filter(is_closed=False, is_waiting=False)
     if type_id is not None:
         own = own.filter(thread_type_id=type_id)
     sticking_now = sticking(now)
     stickies: list[Thread] = []
     if number == 1:
         elsewhere = (Q(sticky=3) | Q(sticky=2, board__category_id=board.category_id)) & ~Q(board=board)
-        others = rows.filter(sticking_now & elsewhere, is_closed=False,
+        others = rows.filter(sticking_now & elsewhere, is_closed=False, is_waiting=False,
                              board_id__in=permissions.visible_board_ids(member))
         if type_id is not None:
             others = others.none()
@@ -192,7 +217,7 @@ def _floor_query(thread: Thread):
     # luntan.forum.fragments, which reads them only when it has not kept them already.
     return Floor.objects.filter(thread=thread).only(
         "id", "thread_id", "number", "author_id", "created_at", "edited_at", "edited_by_name", "is_deleted",
-        "like_count", "moved_floor_id")
+        "like_count", "moved_floor_id", "is_waiting")
 
 
 NO_AUTHOR = -1  # "only this author" for someone who has not posted here: an empty list, not an error
@@ -276,8 +301,7 @@ def access_kept_thread(member, thread_id: int, *, version: str) -> Thread:
         localcache.fragments.set(key, thread, 4096)
     if thread.moved_to_id is not None:  # a merged thread's stub: the page sends the reader on (views.thread)
         return thread
-    if not permissions.can(permissions.check_view_thread, member, thread):
-        raise Http404
+    _visible(permissions.check_view_thread, member, thread)
     return thread
 
 
@@ -301,8 +325,12 @@ def page_of_floor(number: int, *, last_floor: int, descending: bool = False) -> 
     return (last_floor - number if descending else number - 1) // per_page + 1
 
 
-def neighbour_thread(thread: Thread, *, newer: bool) -> Thread | None:
+def neighbour_thread(thread: Thread, *, newer: bool, moderator: bool = False) -> Thread | None:
+    """The next thread of the same board (which the reader may read, or they would not be here); threads
+    waiting for approval are skipped but for the board's moderators."""
     qs = Thread.objects.filter(board_id=thread.board_id, is_deleted=False).only("id")
+    if not moderator:
+        qs = qs.filter(is_waiting=False)
     if newer:
         return qs.filter(pk__gt=thread.pk).order_by("pk").first()
     return qs.filter(pk__lt=thread.pk).order_by("-pk").first()
@@ -310,12 +338,18 @@ def neighbour_thread(thread: Thread, *, newer: bool) -> Thread | None:
 
 # --- Profile -----------------------------------------------------------------------------------------------------
 
-def recent_threads(member: Member, limit: int = 10) -> list[Thread]:
-    return list(Thread.objects.filter(author=member, is_deleted=False).select_related("board")
-                .order_by("-created_at")[:limit])
+def recent_threads(member: Member, *, viewer, limit: int = 10) -> list[Thread]:
+    """The member's latest threads that `viewer` may see: none from a board hidden from them, none waiting."""
+    qs = Thread.objects.filter(author=member, is_deleted=False, is_waiting=False)
+    if hidden := permissions.hidden_board_ids(viewer):
+        qs = qs.exclude(board_id__in=hidden)
+    return list(qs.select_related("board").order_by("-created_at")[:limit])
 
 
-def recent_replies(member: Member, limit: int = 10) -> list[Floor]:
-    return list(Floor.objects.filter(author=member, is_deleted=False, number__gt=1, thread__is_deleted=False)
-                .select_related("thread").only("id", "number", "created_at", "thread__id", "thread__title")
+def recent_replies(member: Member, *, viewer, limit: int = 10) -> list[Floor]:
+    qs = Floor.objects.filter(author=member, is_deleted=False, is_waiting=False, number__gt=1,
+                              thread__is_deleted=False, thread__is_waiting=False)
+    if hidden := permissions.hidden_board_ids(viewer):
+        qs = qs.exclude(thread__board_id__in=hidden)
+    return list(qs.select_related("thread").only("id", "number", "created_at", "thread__id", "thread__title")
                 .order_by("-created_at")[:limit])

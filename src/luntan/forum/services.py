@@ -3,7 +3,7 @@ in step in the same transaction, and lets caches know after commit."""
 
 import functools
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,7 +20,7 @@ from luntan.core.text import clean_body, clean_line
 from luntan.credits import services as credits
 from luntan.credits.models import CreditEntry, Operation
 from luntan.forum import moderators, permissions
-from luntan.forum.models import Board, Category, Floor, FloorRevision, Submission, Thread
+from luntan.forum.models import Board, BoardAccess, Category, Floor, FloorRevision, Submission, Thread
 from luntan.markup.cooking import cook
 from luntan.medals import services as medals  # medals earned by posting or digests
 from luntan.moderation import log as modlog
@@ -114,11 +114,43 @@ def _idempotent(write):
     return wrapper
 
 
+def _count_thread_in(thread: Thread, *, now) -> None:
+    """Counts a thread in where it shows: its board's counts and last post, its author's counts, the
+    credits and medals of posting. Run when the thread is posted, or when a moderator approves a thread
+    that waited (approve_waiting): a waiting thread is in no count until then."""
+    _count_post_on_board(thread.board_id, now=now, new_thread=True, thread=thread)
+    Member.objects.filter(pk=thread.author_id).update(
+        post_count=F("post_count") + 1, thread_count=F("thread_count") + 1
+    )
+    credits.rule_reward(member_id=thread.author_id, action=Operation.THREAD, subject_kind="thread",
+                        subject_id=thread.pk, now=now)
+    medals.medals_after_post(member_id=thread.author_id, floor_number=1)  # medals earned by posting
+
+
+def _count_reply_in(thread: Thread, floor: Floor, *, author_name: str, now) -> None:
+    """Counts a reply in: the thread's replies and last reply (unless a later reply is already counted),
+    the board's counts and last post, the author's posts, credits and medals. Run when the reply is posted,
+    or when a moderator approves a reply that waited. `thread` is the locked row."""
+    newest = floor.created_at >= thread.last_reply_at
+    last = {"last_reply_at": floor.created_at, "last_replier_id": floor.author_id,
+            "last_replier_name": author_name} if newest else {}
+    Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, **last)
+    if newest:
+        thread.last_reply_at, thread.last_replier_name = floor.created_at, author_name
+    _count_post_on_board(thread.board_id, now=now, new_thread=False, thread=thread)
+    Member.objects.filter(pk=floor.author_id).update(post_count=F("post_count") + 1)
+    credits.rule_reward(member_id=floor.author_id, action=Operation.REPLY, subject_kind="floor",
+                        subject_id=floor.pk, now=now)
+    medals.medals_after_post(member_id=floor.author_id, floor_number=floor.number)  # medals earned by posting
+
+
 @_idempotent
 def thread_create(*, author: Member, board: Board, title: str, source: str, fmt: str,
                   ip: str | None = None, submission_key: str | None = None, thread_type=None) -> Floor:
     """Opens a thread with its first floor (楼主); returns that floor. `thread_type` must be one of the
-    board's types (分类), and is needed when the board requires one."""
+    board's types (分类), and is needed when the board requires one. On a board whose new posts wait for
+    approval (for this member's group), the thread and its floor 1 wait: shown to the board's moderators
+    only, and in no count until approved."""
     permissions.check_new_thread(author, board)
     title, source, fmt = clean_title(title), clean_source(source), clean_format(fmt)
     if thread_type is not None and thread_type.board_id != board.pk:
@@ -127,24 +159,21 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
         raise ValidationError(_("Please choose a thread type: this board requires one."), code="type_required")
     html = cook(source, fmt=fmt)
     now = timezone.now()
+    waiting = permissions.needs_approval(author, board)
     with transaction.atomic():
         thread = Thread.objects.create(
             board=board, title=title, author=author, created_at=now, last_reply_at=now,
             last_replier=author, last_replier_name=author.username, last_floor=1, thread_type=thread_type,
+            is_waiting=waiting,
         )
         floor = Floor.objects.create(
             thread=thread, number=1, author=author, source=source, format=fmt, html=html,
-            created_at=now, author_ip=ip or None,
+            created_at=now, author_ip=ip or None, is_waiting=waiting,
         )
         if submission_key:
             Submission.objects.create(member=author, key=submission_key, floor=floor)
-        _count_post_on_board(board.pk, now=now, new_thread=True, thread=thread)
-        Member.objects.filter(pk=author.pk).update(
-            post_count=F("post_count") + 1, thread_count=F("thread_count") + 1
-        )
-        credits.rule_reward(member_id=author.pk, action=Operation.THREAD, subject_kind="thread", subject_id=thread.pk,
-                            now=now)
-        medals.medals_after_post(member_id=author.pk, floor_number=1)  # medals earned by posting
+        if not waiting:
+            _count_thread_in(thread, now=now)
         _bump_caches(thread)
     return floor
 
@@ -161,23 +190,18 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
         locked.board = thread.board  # the board row is not locked; its moderators are what the check needs
         permissions.check_reply(author, locked)
+        waiting = permissions.needs_approval(author, locked.board)
         number = locked.last_floor + 1
         floor = Floor.objects.create(
             thread=locked, number=number, author=author, source=source, format=fmt, html=html,
-            created_at=now, author_ip=ip or None,
+            created_at=now, author_ip=ip or None, is_waiting=waiting,
         )
         if submission_key:
             Submission.objects.create(member=author, key=submission_key, floor=floor)
-        Thread.objects.filter(pk=locked.pk).update(
-            last_floor=number, reply_count=F("reply_count") + 1, last_reply_at=now,
-            last_replier=author, last_replier_name=author.username,
-        )
-        locked.last_replier_name = author.username
-        _count_post_on_board(locked.board_id, now=now, new_thread=False, thread=locked)
-        Member.objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
-        credits.rule_reward(member_id=author.pk, action=Operation.REPLY, subject_kind="floor", subject_id=floor.pk,
-                            now=now)
-        medals.medals_after_post(member_id=author.pk, floor_number=number)  # medals earned by posting
+        # The number is handed out either way; a waiting reply is counted in when it is approved.
+        Thread.objects.filter(pk=locked.pk).update(last_floor=number)
+        if not waiting:
+            _count_reply_in(locked, floor, author_name=author.username, now=now)
         _bump_caches(locked)
     return floor
 
@@ -223,6 +247,8 @@ def floor_delete(*, member: Member, floor: Floor, reason: str = "") -> Floor:
         thread = current.thread
         if current.number == 1:
             _thread_delete(thread)
+        elif current.is_waiting:  # never counted in: nothing to take out
+            Floor.objects.filter(pk=current.pk).update(is_deleted=True)
         else:
             Floor.objects.filter(pk=current.pk).update(is_deleted=True)
             Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") - 1)
@@ -240,10 +266,13 @@ def floor_delete(*, member: Member, floor: Floor, reason: str = "") -> Floor:
 
 
 def _thread_delete(thread: Thread) -> None:
-    """Takes a thread and its floors out of every count, and floor 1 out of sight."""
-    per_author = Counter(thread.floors.filter(is_deleted=False).values_list("author_id", flat=True))
+    """Takes a thread and its floors out of every count, and floor 1 out of sight. A thread still waiting
+    for approval was never counted in: only its flags change."""
+    per_author = Counter(thread.floors.filter(is_deleted=False, is_waiting=False).values_list("author_id", flat=True))
     Thread.objects.filter(pk=thread.pk).update(is_deleted=True)
     Floor.objects.filter(thread=thread, number=1).update(is_deleted=True)
+    if thread.is_waiting:
+        return
     _count_thread_floors(thread, per_author, sign=-1)
     credits.rule_reward(member_id=thread.author_id, action=Operation.THREAD_DELETED, subject_kind="thread",
                         subject_id=thread.pk)
@@ -253,7 +282,9 @@ def _thread_restore(thread: Thread) -> None:
     """The reverse of _thread_delete: floor 1 back, and every floor not deleted on its own counted again."""
     Thread.objects.filter(pk=thread.pk).update(is_deleted=False)
     Floor.objects.filter(thread=thread, number=1).update(is_deleted=False)
-    per_author = Counter(thread.floors.filter(is_deleted=False).values_list("author_id", flat=True))
+    if thread.is_waiting:
+        return
+    per_author = Counter(thread.floors.filter(is_deleted=False, is_waiting=False).values_list("author_id", flat=True))
     _count_thread_floors(thread, per_author, sign=1)
     pay_back(subject_kind="thread", subject_id=thread.pk, taken=Operation.THREAD_DELETED,
              back=Operation.THREAD_RESTORED)
@@ -309,7 +340,8 @@ def _count_thread_floors(thread: Thread, per_author: Counter, *, sign: int) -> N
 
 def _board_last_post(board_id: int) -> dict:
     """The board's last post: that of the thread still there with the latest reply."""
-    latest = (Thread.objects.filter(board_id=board_id, is_deleted=False, moved_to=None, is_closed=False)
+    latest = (Thread.objects.filter(board_id=board_id, is_deleted=False, moved_to=None, is_closed=False,
+                                    is_waiting=False)
               .only("id", "title", "last_reply_at", "last_replier_name").order_by("-last_reply_at", "-id").first())
     return {
         "last_thread": latest,
@@ -372,6 +404,22 @@ def thread_purge(*, member: Member, thread: Thread) -> None:
                                   code="not_deleted")
         current.delete()
         _bump_caches(current)
+
+
+def approve_waiting(*, member: Member, floor: Floor) -> Floor:
+    """A moderator approves what waited: floor 1 approves its thread, another floor that reply; it is then
+    shown to everyone and counted in (post_count_in). Approving twice changes nothing the second time. The
+    moderation tools (luntan.moderation.surgery.posts_approve) add the log entry and the notice around it."""
+    with transaction.atomic():
+        thread = _locked_thread(floor.thread)  # the thread row before any member row
+        permissions.check_moderate_thread(member, thread)
+        current = Floor.objects.select_for_update(of=("self",)).get(pk=floor.pk)
+        if current.number != 1 and current.is_waiting and thread.is_waiting:
+            raise ValidationError(_("Approve the thread first."), code="thread_waiting")
+        if (thread.is_waiting if current.number == 1 else current.is_waiting):
+            post_count_in(floor=current, thread=thread)
+    current.refresh_from_db()
+    return current
 
 
 THREAD_FLAGS = ("title", "sticky", "digest", "is_locked", "highlight", "is_deleted")
@@ -526,7 +574,7 @@ def board_save(*, member: Member, board: Board, moderators=None) -> Board:
             board.save(update_fields=BOARD_FIELDS)
         if moderators is not None:
             board_moderators_set(board=board, members=moderators)
-        scopes = {"site", f"board:{board.pk}"}
+        scopes = {"site", f"board:{board.pk}", permissions.ACCESS_SCOPE}  # the access table knows parents
         scopes |= {f"board:{bid}" for bid in (before_parent, board.parent_id) if bid}  # their sub-board lists
         pagecache.bump(*scopes)
     return board
@@ -547,7 +595,8 @@ def board_delete(*, member: Member, board: Board) -> None:
                                   % {"name": board.name}, code="board_has_children")
         pk, parent_id = board.pk, board.parent_id
         board.delete()
-        pagecache.bump("site", f"board:{pk}", moderators.SCOPE, *([f"board:{parent_id}"] if parent_id else []))
+        pagecache.bump("site", f"board:{pk}", moderators.SCOPE, permissions.ACCESS_SCOPE,
+                       *([f"board:{parent_id}"] if parent_id else []))
 
 
 def category_save(*, member: Member, category: Category) -> Category:
@@ -584,6 +633,21 @@ def board_moderators_set(*, board: Board, members) -> Board:
     return board
 
 
+def board_access_set(*, member: Member, board: Board, rules: dict[int, permissions.Access | None]) -> None:
+    """Sets what groups may do on a board: {group id: Access}. A group given None, or the defaults (may
+    see, read, post and reply, no approval), has no row: no row means everything is allowed. Groups not
+    named keep their row. The table kept in memory is read again after commit."""
+    permissions.check_manage_forum(member)
+    with transaction.atomic():
+        for group_id, access in rules.items():
+            if access is None or access == permissions.OPEN:
+                BoardAccess.objects.filter(board=board, group_id=group_id).delete()
+            else:
+                BoardAccess.objects.update_or_create(board=board, group_id=group_id, defaults=asdict(access))
+        # Home, this board's page and its sub-boards' all name the access version among their scopes.
+        pagecache.bump(permissions.ACCESS_SCOPE, "site", f"board:{board.pk}")
+
+
 def views_flush() -> int:
     """Adds the buffered view counts to the threads, in one transaction; returns how many threads changed.
     If the write fails, the counts go back to the buffer for the next flush."""
@@ -614,6 +678,8 @@ class Correction:
 
 
 RECOUNT_BATCH = 500
+# The floors that count: neither deleted nor waiting for approval, in a thread that is neither.
+COUNTED_FLOORS = {"is_deleted": False, "is_waiting": False, "thread__is_deleted": False, "thread__is_waiting": False}
 
 
 def _counted(rows, outer: str):
@@ -640,16 +706,18 @@ def thread_recount(*, threads=None) -> list[Correction]:
     floor number is only ever raised: it is the highest number handed out, and a lower one would hand a
     number out twice. Each batch of threads is locked, read in one query and written in one transaction."""
     floors = Floor.objects.filter(thread=OuterRef("pk")).order_by("-number")
+    shown = floors.filter(is_waiting=False)  # the last reply: waiting replies are not counted in yet
     corrections: list[Correction] = []
     for ids in _batches(threads if threads is not None else Thread.objects.all()):
         with transaction.atomic():
             list(Thread.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
             rows = Thread.objects.filter(pk__in=ids).annotate(
-                true_replies=_counted(Floor.objects.filter(is_deleted=False, number__gt=1), "thread"),
+                true_replies=_counted(Floor.objects.filter(is_deleted=False, is_waiting=False, number__gt=1),
+                                      "thread"),
                 top_number=Subquery(floors.values("number")[:1]),
-                top_at=Subquery(floors.values("created_at")[:1]),
-                top_author=Subquery(floors.values("author_id")[:1]),
-                top_author_name=Subquery(floors.values("author__username")[:1]),
+                top_at=Subquery(shown.values("created_at")[:1]),
+                top_author=Subquery(shown.values("author_id")[:1]),
+                top_author_name=Subquery(shown.values("author__username")[:1]),
             ).values("pk", "title", "board_id", "reply_count", "last_floor", "last_reply_at", "last_replier_id",
                      "last_replier_name", "true_replies", "top_number", "top_at", "top_author", "top_author_name",
                      "bumped_at")
@@ -657,7 +725,7 @@ def thread_recount(*, threads=None) -> list[Correction]:
             for row in rows:
                 truth = {"reply_count": row["true_replies"],
                          "last_floor": max(row["last_floor"], row["top_number"] or 0)}
-                if row["top_number"]:
+                if row["top_at"]:
                     truth |= {"last_reply_at": max(row["top_at"], row["bumped_at"] or row["top_at"]),
                               "last_replier_id": row["top_author"], "last_replier_name": row["top_author_name"]}
                 found = _apply(Thread, "thread", row["pk"], row["title"], row, truth)
@@ -674,15 +742,17 @@ def board_recount(*, boards=None) -> list[Correction]:
     """Rebuilds each board's thread and post counts and its last post from the threads still there (run
     after thread_recount: the last post is the thread with the latest reply). Today's and yesterday's
     post counts are a tally of the day, not rebuilt."""
-    live_threads = (Thread.objects.filter(board=OuterRef("pk"), is_deleted=False, moved_to=None, is_closed=False)
+    live_threads = (Thread.objects.filter(board=OuterRef("pk"), is_deleted=False, moved_to=None, is_closed=False,
+                                          is_waiting=False)
                     .order_by("-last_reply_at", "-id"))
     corrections: list[Correction] = []
     for ids in _batches(boards if boards is not None else Board.objects.all()):
         with transaction.atomic():
             list(Board.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
             rows = list(Board.objects.filter(pk__in=ids).annotate(
-                true_threads=_counted(Thread.objects.filter(is_deleted=False, moved_to=None), "board"),
-                true_posts=_counted(Floor.objects.filter(is_deleted=False, thread__is_deleted=False), "thread__board"),
+                true_threads=_counted(Thread.objects.filter(is_deleted=False, moved_to=None, is_waiting=False),
+                                      "board"),
+                true_posts=_counted(Floor.objects.filter(**COUNTED_FLOORS), "thread__board"),
                 latest=Subquery(live_threads.values("pk")[:1]),
             ).values("pk", "name", "thread_count", "post_count", "last_thread_id", "last_thread_title",
                      "last_post_at", "last_poster_name", "true_threads", "true_posts", "latest"))
@@ -714,9 +784,11 @@ def member_recount(*, members=None) -> list[Correction]:
         with transaction.atomic():
             list(Member.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
             rows = Member.objects.filter(pk__in=ids).annotate(
-                true_posts=_counted(Floor.objects.filter(is_deleted=False, thread__is_deleted=False), "author"),
-                true_threads=_counted(Thread.objects.filter(is_deleted=False, moved_to=None), "author"),
-                true_digests=_counted(Thread.objects.filter(is_deleted=False, digest__gt=0), "author"),
+                true_posts=_counted(Floor.objects.filter(**COUNTED_FLOORS), "author"),
+                true_threads=_counted(Thread.objects.filter(is_deleted=False, moved_to=None, is_waiting=False),
+                                      "author"),
+                true_digests=_counted(Thread.objects.filter(is_deleted=False, moved_to=None, is_waiting=False,
+                                                            digest__gt=0), "author"),
             ).values("pk", "username", "post_count", "thread_count", "digest_count", "true_posts", "true_threads",
                      "true_digests")
             for row in rows:

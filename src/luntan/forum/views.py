@@ -1,8 +1,10 @@
 """Forum pages. Views parse input, call one query or service, and render."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,46 +44,63 @@ def _refused(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Kept once per set of boards its readers may see (the variant): a page built for staff, with the
+    staff's boards and their counts, is never served to a member."""
     def build() -> HttpResponse:
-        categories = queries.home_categories()
+        categories = queries.home_categories(request.user)
         members, guests = presence.online()
         return render(request, "forum/home.html", {
             "categories": categories, "totals": queries.site_totals(categories),
             "online_members": members, "online_guests": guests, "today_date": timezone.localdate(),
         })
 
-    return pagecache.kept_page(request, ("site",), build, params={})
+    return pagecache.kept_page(request, ("site", permissions.ACCESS_SCOPE), build, params={},
+                               variant=permissions.visibility_key(request.user))
+
+
+def _board_missing(request: HttpRequest) -> HttpResponse:
+    """A missing board and one hidden from this reader get the same page: it names nothing."""
+    return error_page(request, status=404, title=_("Board not found"), message=permissions.board_hidden_message())
 
 
 @require_GET
 def board(request: HttpRequest, board_id: str) -> HttpResponse:
+    """Kept per kind of reader: its moderators (who see the threads waiting for approval), and the others
+    by what they may see (the sub-boards) and whether they may post here."""
     bid = queries.parse_id(board_id)
     # "stickies": a thread stuck to the whole site or to a category shows at the top of other boards too.
-    scopes = (f"board:{bid}", "stickies")
+    scopes = (f"board:{bid}", "stickies", permissions.ACCESS_SCOPE)
     version = pagecache.versions(*scopes)
-    found = queries.access_kept_board(bid, version=version)
+    try:
+        found = queries.access_kept_board(bid, version=version)
+        permissions.check_see_board(request.user, found)
+    except (Http404, permissions.Hidden):
+        return _board_missing(request)
     sort = request.GET.get("sort", "lastreply")
     sort = sort if sort in queries.BOARD_SORTS else "lastreply"
     page = queries.board_page_number(found, request.GET.get("page"))
     types = {t.pk: t for t in found.thread_types.all()}
     type_raw = request.GET.get("type", "")[:12]
     type_id = int(type_raw) if type_raw.isascii() and type_raw.isdigit() and int(type_raw) in types else None
-    # Moderators see closed threads and the batch form: a page of their own, never served to members.
+    # Moderators see closed and waiting threads and the batch form: a page of their own, never served to
+    # members; the others' pages differ by what they may see (the sub-boards) and whether they may post here.
     moderator = permissions.is_moderator(request.user, found)
+    may_post = moderator or permissions.board_access(request.user, found.pk).can_post
+    variant = "moderator" if moderator else f"{permissions.visibility_key(request.user)}:{int(may_post)}"
 
     def build() -> HttpResponse:
         threads, pages = queries.board_threads(request.user, found, page_raw=page, sort=sort, moderator=moderator,
                                                type_id=type_id)
         return render(request, "forum/board.html", {
-            "board": found, "threads": threads, "pages": pages, "sort": sort, "children": list(found.children.all()),
+            "board": found, "threads": threads, "pages": pages, "sort": sort, "may_post": may_post,
+            "children": queries.board_children(request.user, found),
             "types": list(types.values()), "type_id": type_id, "moderator": moderator,
             "parts": extensions.BOARD_PARTS,
         })
 
     params = {**({"page": page} if page > 1 else {}), **({"sort": sort} if sort != "lastreply" else {}),
               **({"type": type_id} if type_id is not None else {})}
-    return pagecache.kept_page(request, scopes, build, params=params, version=version,
-                               variant="moderator" if moderator else "")
+    return pagecache.kept_page(request, scopes, build, params=params, version=version, variant=variant)
 
 
 @require_GET
@@ -99,7 +118,12 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
                               author_raw=request.GET.get("author", "")[:20], version=version)
 
     def build(moderator: bool) -> HttpResponse:
-        return _thread_page(request, found, queries.thread_page(found, view, version=version), moderator=moderator)
+        floor_page = queries.thread_page(found, view, version=version)
+        if not moderator and any(f.is_waiting for f in floor_page.floors):
+            # Replies waiting for approval are on the moderators' page only. The kept page of floors is
+            # shared: this reader's copy leaves them out.
+            floor_page = replace(floor_page, floors=[f for f in floor_page.floors if not f.is_waiting])
+        return _thread_page(request, found, floor_page, moderator=moderator)
 
     if not request.user.is_authenticated:
         response = pagecache.kept_page(request, scopes, lambda: build(False), params=view.params(),
@@ -186,7 +210,7 @@ def floor_link(request: HttpRequest, floor_id: str) -> HttpResponse:
 
 def _neighbour(request: HttpRequest, thread_id: str, *, newer: bool) -> HttpResponse:
     found = queries.access_thread(request.user, thread_id)
-    other = queries.neighbour_thread(found, newer=newer)
+    other = queries.neighbour_thread(found, newer=newer, moderator=permissions.is_moderator(request.user, found.board))
     if other is None:
         # Said on a page of its own: a flash message would be a write, and a GET changes nothing.
         return error_page(
@@ -211,7 +235,13 @@ def thread_previous(request: HttpRequest, thread_id: str) -> HttpResponse:
 def thread_new(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return login_first(request)
-    target = queries.access_board(request.GET.get("board", ""))
+    try:
+        target = queries.access_board(request.GET.get("board", ""))
+        permissions.check_new_thread(request.user, target)
+    except (Http404, permissions.Hidden):
+        return _board_missing(request)
+    except PermissionDenied as error:
+        return _refused(request, error)
     form = ThreadForm(request.POST or None, initial={"submission_key": new_submission_key()},
                       types=list(target.thread_types.all()), types_required=target.types_required)
     if request.method == "POST" and form.is_valid():
@@ -226,6 +256,10 @@ def thread_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_service_error(form, error)
         else:
+            if floor.thread.is_waiting:
+                messages.info(request, _("Your thread has been sent. It waits for a moderator's approval "
+                                         "and will be shown once approved."))
+                return redirect("forum:board", target.pk)
             return redirect("forum:thread", floor.thread_id)
     return render(request, "forum/post_form.html", {
         "form": form, "board": target, "mode": "thread",
@@ -269,6 +303,10 @@ def reply(request: HttpRequest, thread_id: str) -> HttpResponse:
         except ValidationError as error:
             apply_service_error(form, error)
         else:
+            if floor.is_waiting:
+                messages.info(request, _("Your reply has been sent. It waits for a moderator's approval and "
+                                         "will be shown once approved."))
+                return redirect("forum:thread", found.pk)
             return redirect(floor_url(found.pk, floor.number, last_floor=found.last_floor))
     return render(request, "forum/post_form.html", {
         "form": form, "thread": found, "board": found.board, "mode": "reply",

@@ -23,9 +23,13 @@ from luntan.accounts.models import Member
 from luntan.core import presence
 from luntan.credits import config
 from luntan.credits.models import Wallet
+from luntan.forum import permissions
 from luntan.forum.models import Board, Floor, Thread
 from luntan.stats.models import OnlinePeak
 from luntan.stats.services import PEAK_ID
+
+# The floors that count: neither deleted nor waiting for approval, in a thread that is neither.
+COUNTED_FLOORS = {"is_deleted": False, "is_waiting": False, "thread__is_deleted": False, "thread__is_waiting": False}
 
 TOP = 20
 CHART_DAYS = 30
@@ -236,7 +240,9 @@ def compute_figures() -> Figures:
     peak_total, peak_at = (peak.total, peak.at) if peak else (0, None)
     if online_now > peak_total:
         peak_total, peak_at = online_now, now
-    posts_by_day = _by_day(Floor.objects.filter(is_deleted=False, thread__is_deleted=False), "created_at")
+    # One page for every reader: nothing from a board some group may not see, nothing waiting for approval.
+    hidden = permissions.boards_hidden_from_anyone()
+    posts_by_day = _by_day(Floor.objects.filter(**COUNTED_FLOORS).exclude(thread__board_id__in=hidden), "created_at")
     joined = _by_day(Member.objects.all(), "date_joined")
     best = max(posts_by_day.items(), key=lambda kv: (kv[1], kv[0]), default=None)
     newest = Member.objects.filter(is_active=True).order_by("-date_joined", "-pk").values_list("pk", "username").first()
@@ -254,13 +260,14 @@ def compute_figures() -> Figures:
     ]
     if record is not None:
         members_rankings.append(_streak_ranking(record))
-    boards = list(Board.objects.values_list("pk", "name", "thread_count"))
-    threads_by_views = (Thread.objects.filter(is_deleted=False, view_count__gt=0).order_by("-view_count", "-pk")
+    boards = list(Board.objects.exclude(pk__in=hidden).values_list("pk", "name", "thread_count"))
+    shown_threads = Thread.objects.filter(is_deleted=False, is_waiting=False).exclude(board_id__in=hidden)
+    threads_by_views = (shown_threads.filter(view_count__gt=0).order_by("-view_count", "-pk")
                         .values_list("pk", "title", "view_count")[:TOP])
     return Figures(
         computed_at=now, refresh_at=now + timedelta(minutes=minutes()),
         members=sum(joined.values()),
-        threads=Thread.objects.filter(is_deleted=False).count(),
+        threads=shown_threads.count(),
         posts=sum(posts_by_day.values()),
         today_posts=posts_by_day.get(today, 0),
         yesterday_posts=posts_by_day.get(today - timedelta(days=1), 0),
@@ -295,15 +302,18 @@ def compute_period(period: str) -> PeriodRankings:
     members: Any
     threads: Any
     boards: Any
+    hidden = permissions.boards_hidden_from_anyone()
     if start is None:
         members = _active_members().filter(post_count__gt=0).order_by("-post_count", "pk").values_list(
             "pk", "username", "post_count")[:TOP]
-        threads = (Thread.objects.filter(is_deleted=False, reply_count__gt=0).order_by("-reply_count", "-pk")
+        threads = (Thread.objects.filter(is_deleted=False, is_waiting=False, reply_count__gt=0)
+                   .exclude(board_id__in=hidden).order_by("-reply_count", "-pk")
                    .values_list("pk", "title", "reply_count")[:TOP])
-        boards = Board.objects.filter(post_count__gt=0).order_by("-post_count", "pk").values_list(
-            "pk", "name", "post_count")[:TOP]
+        boards = (Board.objects.filter(post_count__gt=0).exclude(pk__in=hidden).order_by("-post_count", "pk")
+                  .values_list("pk", "name", "post_count")[:TOP])
     else:
-        floors = Floor.objects.filter(created_at__gte=start, is_deleted=False, thread__is_deleted=False).order_by()
+        floors = (Floor.objects.filter(created_at__gte=start, **COUNTED_FLOORS)
+                  .exclude(thread__board_id__in=hidden).order_by())
         members = (floors.filter(author__is_active=True).values("author_id", "author__username")
                    .annotate(n=Count("pk")).order_by("-n", "author_id")
                    .values_list("author_id", "author__username", "n")[:TOP])

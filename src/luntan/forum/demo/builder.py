@@ -16,9 +16,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from luntan.accounts.models import Member, MemberGroup, name_key
+from luntan.core import pagecache
 from luntan.credits.services import credits_resettle
 from luntan.forum import services
-from luntan.forum.models import Board, Category, Floor, Thread
+from luntan.forum.models import Board, BoardAccess, Category, Floor, Thread
+from luntan.forum.moderators import ACCESS_SCOPE
 from luntan.markup.smilies import SMILEY_RE
 
 from .content import (
@@ -116,6 +118,7 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
         members = _create_members(plan.members)
         boards = _create_boards(members)
         floors = _post(plan.threads, members, boards)
+        _set_access(boards)
         _backdate(plan.threads, floors)
         _recount(boards, members, now)
         _fill_other_apps(list(members.values()), seed=seed, now=now)
@@ -153,7 +156,9 @@ def plan_demo(*, seed: int, now: datetime) -> DemoPlan:
         for spec in MEMBERS
     }
     boards = {b.key: b for c in CATEGORIES for b in c.boards}
-    threads = [_plan_thread(rng, now, boards[key], spec, members)
+    # The staff's board is planned with a random source of its own, so adding it changed nothing else.
+    aside = random.Random(seed + 1000)
+    threads = [_plan_thread(aside if boards[key].staff == "hidden" else rng, now, boards[key], spec, members)
                for key, specs in THREADS.items() for spec in specs]
     first_post: dict[str, datetime] = {}
     last_post: dict[str, datetime] = {}
@@ -442,6 +447,22 @@ def _create_boards(members: dict[str, Member]) -> dict[str, Board]:
             services.board_moderators_set(board=board, members=moderators)
             boards[spec.key] = board
     return boards
+
+
+STAFF_ROLES = (MemberGroup.Role.ADMIN, MemberGroup.Role.SUPER_MODERATOR, MemberGroup.Role.MODERATOR)
+
+
+def _set_access(boards: dict[str, Board]) -> None:
+    """站务公告: only staff post threads, members reply; 版务讨论: staff only. Set after the posts are written
+    (the demo's members post as they did before the rules). Every other group gets a row."""
+    others = list(MemberGroup.objects.exclude(role__in=STAFF_ROLES))
+    rows = []
+    for spec in (b for c in CATEGORIES for b in c.boards if b.staff):
+        hidden = spec.staff == "hidden"
+        rows += [BoardAccess(board=boards[spec.key], group=group, can_see=not hidden, can_read=not hidden,
+                             can_post=False, can_reply=not hidden) for group in others]
+    BoardAccess.objects.bulk_create(rows)
+    pagecache.bump(ACCESS_SCOPE)
 
 
 def _source(floor: _FloorPlan, members: dict[str, Member]) -> str:

@@ -39,6 +39,9 @@ class BoardSpec:
     moderators: tuple[str, ...] = ()
     parent: str | None = None
     pools: tuple[str, ...] = ()
+    # Board permissions (BoardAccess) for every group but the staff's (管理员, 超级版主, 版主):
+    # "threads": only staff post threads, the others reply; "hidden": members and guests do not see it.
+    staff: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,11 @@ class CategorySpec:
 CATEGORIES = (
     CategorySpec("站务中心", "论坛公告、版规和你的建议", (
         BoardSpec("notice", "站务公告", "论坛规则、活动通知和重要公告，新朋友请先看置顶帖。",
-                  moderators=("论坛小管家",), pools=("notice",)),
+                  moderators=("论坛小管家",), pools=("notice",), staff="threads"),
         BoardSpec("feedback", "意见反馈", "哪里用着不顺手、发现了 bug、想要新功能，都可以在这里说。",
                   moderators=("论坛小管家",), pools=("wish", "ask")),
+        BoardSpec("staff", "版务讨论", "版主和管理组的内部讨论：版规修订、违规处理、活动筹备。会员和游客看不到本版。",
+                  moderators=("论坛小管家",), staff="hidden"),
     )),
     CategorySpec("生活天地", "吃喝玩乐，家长里短", (
         BoardSpec("chat", "灌水闲聊", "想到什么聊什么，友善交流，别吵架。",
@@ -593,6 +598,38 @@ THREADS["notice"] = (
         answers=(
             "半夜维护，管理员辛苦了。",
             op("维护已经完成，大家如果发现问题，请到意见反馈版告诉我们。"),
+        ),
+    ),
+)
+
+# Only staff may see 版务讨论: every floor names its author, so nobody else is picked to write there.
+THREADS["staff"] = (
+    ThreadSpec(
+        "【版务】下月版规修订草案，请各位版主提意见",
+        "各位版主：\n\n"
+        "最近广告帖又多了起来，管理组准备对版规做几处修改：\n\n"
+        "[list=1]\n"
+        "[*]新注册会员首帖含外部链接的，先进审核\n"
+        "[*]同一内容在三个以上版块重复发布的，视为灌水，直接删帖\n"
+        "[*]禁言改为三档：一天、七天、永久，处理时请写明原因\n"
+        "[/list]\n\n"
+        "有不同意见请在本帖回复，周五前定稿，然后在站务公告发布。",
+        author="论坛小管家", replies=(4, 4), age=(8, 10), sticky=1,
+        answers=(
+            by("螺丝刀老王", "第一条赞成。数码版最近天天有卖配件的新号，一个帖子三个淘宝链接。"),
+            by("老猫不吃鱼", "灌水区重复发帖的标准可以松一点，有些人就是喜欢到处打招呼，提醒一下就好。"),
+            by("代码搬运工", "禁言分档可以，建议处理记录里必须写原因，方便以后查。"),
+            op("收到，灌水区那条改成先提醒、再删帖。周五定稿后我发公告。"),
+        ),
+    ),
+    ThreadSpec(
+        "本周违规处理汇总",
+        "本周共处理：广告帖 12 个（已删除并封号 3 个），人身攻击 2 起（各禁言一天），重复发帖 5 个。\n\n"
+        "美食厨房有一位会员连续发了三个相同的探店帖，已经私信提醒，请山城小面留意一下。",
+        author="论坛小管家", replies=(2, 2), age=(2, 3),
+        answers=(
+            by("山城小面", "看到了，是新来的朋友，不太熟悉规矩，我再跟他说一声。"),
+            by("追光的阿哲", "摄影版这周很干净，没什么要处理的 :微笑:"),
         ),
     ),
 )
