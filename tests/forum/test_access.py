@@ -396,7 +396,8 @@ def test_page_queries_stay_within_bounds_with_permissions(staff_board, make_thre
     restrict(board, KINDS["approval"])
     services.post_reply(author=MemberFactory(), thread=thread, source="等待审核", fmt="bbcode")  # waits
     client = Client() if viewer == "guest" else signed_in(moderator if viewer == "moderator" else MemberFactory())
-    assert _count(client, f"/thread/{thread.pk}/") <= 9
+    # Cold, as in tests/forum/test_views.py: the small kept tables are read once (a moderator's open reports too).
+    assert _count(client, f"/thread/{thread.pk}/") <= (12 if viewer == "moderator" else 11)
     one = _count(client, "/"), _count(client, f"/board/{board.pk}/")
     for i in range(10):
         make_thread(title=f"再来一帖{i}", by=moderator)

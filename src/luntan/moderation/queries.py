@@ -18,8 +18,7 @@ PER_PAGE = 30
 
 
 def moderates_everywhere(member) -> bool:
-    return bool(member.is_authenticated and member.is_active
-                and permissions.is_moderator(member, Board(pk=0, parent_id=None)))
+    return permissions.is_super_moderator(member)
 
 
 def moderates_any(member) -> bool:

@@ -2,11 +2,9 @@
 管理员 and 超级版主 everywhere, 版主 on their own boards (and their sub-boards). Every answer comes from
 kept tables (groups, the moderator map): no query."""
 
-from luntan.accounts.groups import rules_for
-from luntan.accounts.models import MemberGroup
+from luntan.forum import permissions
 from luntan.forum.models import Board
 from luntan.forum.moderators import board_moderators
-from luntan.forum.permissions import is_moderator
 
 ADMIN, SUPER_MODERATOR, BOARD_MODERATOR, MEMBER = 3, 2, 1, 0
 
@@ -15,18 +13,13 @@ def _active(member) -> bool:
     return bool(member is not None and member.is_authenticated and member.is_active)
 
 
-def is_admin(member) -> bool:
-    return _active(member) and bool(member.is_superuser or member.is_staff
-                                    or rules_for(member).role == MemberGroup.Role.ADMIN)
-
-
-def is_site_moderator(member) -> bool:
-    """An administrator or a super moderator: a moderator of every board."""
-    return is_admin(member) or (_active(member) and rules_for(member).role == MemberGroup.Role.SUPER_MODERATOR)
+# The roles themselves are forum.permissions' (the one place they are decided).
+is_admin = permissions.is_admin
+is_site_moderator = permissions.is_super_moderator  # an administrator or a super moderator: every board
 
 
 def moderates(member, board: Board) -> bool:
-    return is_site_moderator(member) or is_moderator(member, board)
+    return permissions.is_moderator(member, board)
 
 
 def appointed_board_ids(member) -> frozenset[int]:

@@ -413,7 +413,7 @@ def moderated_board_ids(member) -> set[int] | None:
     them (the site's staff and super moderators)."""
     if not member.is_authenticated:
         return set()
-    if permissions.is_moderator(member, Board(pk=0)):  # nobody moderates board 0 by appointment: only staff
+    if permissions.is_super_moderator(member):
         return None
     own = {bid for bid, (uids, _names) in board_moderators().items() if member.pk in uids}
     if own:
