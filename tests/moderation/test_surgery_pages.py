@@ -194,7 +194,7 @@ def test_a_stuck_reply_costs_no_extra_query(long_thread, make_thread, moderator,
     surgery.reply_stick(member=moderator, thread=long_thread, number=7)
     client = Client() if viewer == "guest" else signed_in(moderator)
     counts = [_cold(client, f"/thread/{t.pk}/") for t in (plain, long_thread)]
-    assert counts[0] == counts[1] <= 9, counts
+    assert counts[0] == counts[1] <= 12, counts  # the thread page's cold bound (tests/forum/test_views.py)
 
 
 def test_moderators_see_the_surgery_links_under_floors_and_members_do_not(long_thread, moderator, member):
@@ -202,7 +202,7 @@ def test_moderators_see_the_surgery_links_under_floors_and_members_do_not(long_t
     assert f"/moderation/thread/{long_thread.pk}/merge/" in html
     assert f"/moderation/thread/{long_thread.pk}/split/?floor=2" in html
     assert f"/moderation/thread/{long_thread.pk}/stick/?floor=2" in html
-    assert "/moderation/" not in signed_in(member).get(f"/thread/{long_thread.pk}/").content.decode()
+    assert "/moderation/thread/" not in signed_in(member).get(f"/thread/{long_thread.pk}/").content.decode()
 
 
 def test_stick_page_refuses_floor_one_in_words(long_thread, moderator):

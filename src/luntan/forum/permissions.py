@@ -109,7 +109,7 @@ def check_view_thread(member, thread: Thread) -> None:
     if thread.is_deleted and not is_moderator(member, thread.board):
         raise Hidden(_("This thread has been deleted."))
     if thread.is_closed and not is_moderator(member, thread.board):
-        raise PermissionDenied(_("This thread has been closed by a moderator."))
+        raise Hidden(_("This thread has been closed by a moderator."))
     if thread.is_waiting and not is_moderator(member, thread.board):
         raise Hidden(_("This thread is waiting for a moderator's approval."))
 
