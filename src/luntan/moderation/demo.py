@@ -37,7 +37,7 @@ def fill_demo(*, members: list, rng: random.Random, now) -> None:
             case 2:
                 services.thread_highlight(member=actor, thread=thread, colour=rng.choice(["red", "blue", "green"]),
                                           bold=rng.random() < 0.5, reason=reason)
-            case 3 if i == 3:  # one lock: a forum locks a thread now and then
+            case 3 if not Thread.objects.filter(is_locked=True).exists():  # locks are rare
                 services.thread_lock(member=actor, thread=thread, locked=True, reason=reason, tell_author=True)
             case 4:
                 kinds = list(ThreadType.objects.filter(board=thread.board))
