@@ -140,4 +140,6 @@ def visible_board_ids(member) -> frozenset[int]:
     """The boards this reader may see: lists, feeds, counts and neighbours show nothing from the others."""
     boards, rules = _access_table()
     group_id = rules_for(member).group_id
+    if group_id is None:  # no group, no rule: every board is open, as board_access() says
+        return frozenset(boards)
     return frozenset(b for b in boards if rules.get((b, group_id), OPEN).can_see)
