@@ -33,13 +33,6 @@ if DATABASES["default"]["ENGINE"] == "luntan.core.sqlite":  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"luntan-test-{os.getpid()}.sqlite3")
     }
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    # Test data is thrown away: a commit need not wait for the disk. CI's own server runs with fsync off; this
-    # does the same for each test connection on a server that keeps its data (a developer's, or CI's when
-    # PostgreSQL was already running). Transactions, locks and what other connections see are unchanged.
-    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
-    _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()
-
 # Uploads (avatars) of this run in a folder of its own, never among a real site's files in var/media/.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / f"luntan-test-media-{os.getpid()}"
 
