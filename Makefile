@@ -1,7 +1,9 @@
 # Luntan (论坛): `make run` starts the site, `make test` checks it. Needs only python3 and make.
 #
 #   make run     set up (once) and serve on http://127.0.0.1:8000/  (BIND=0.0.0.0:8000 to change)
-#   make test    ruff, migration and deploy checks, mypy over src/, the whole suite (PYTEST_ARGS="-k flush" to narrow)
+#   make test    `make check`, then `make pytest`
+#   make check   ruff, migration and deploy checks, mypy over src/: the same on every database
+#   make pytest  the whole suite, one process per core (PYTEST_ARGS="-k flush" to narrow, WORKERS=0 for one process)
 #   make bench   the load benchmark (luntan bench)
 
 SHELL := /bin/bash
@@ -14,6 +16,8 @@ BIN := $(VENV)/bin
 LUNTAN := $(BIN)/luntan
 BIND ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
+# pytest-xdist processes for `make pytest`: auto = one per core; 0 runs the suite in make's own pytest process.
+WORKERS ?= auto
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 APT := DEBIAN_FRONTEND=noninteractive apt-get -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends
 # The installs are redone only when pyproject.toml changes (or the stamp is removed).
@@ -28,7 +32,7 @@ define compile_messages
 	else echo "make: no translation catalog under $(LOCALE) yet, nothing to compile"; fi
 endef
 
-.PHONY: run test bench setup browser-deps proxy-deps
+.PHONY: run test check pytest test-deps bench setup browser-deps proxy-deps
 
 run: setup
 	$(LUNTAN) bootstrap
@@ -40,13 +44,25 @@ setup: $(STAMP)
 	$(LUNTAN) migrate --noinput -v 0
 	$(LUNTAN) collectstatic --noinput -v 0
 
-test: $(TEST_STAMP) browser-deps proxy-deps
+test: check pytest
+
+# The checks that read the code, not a database: CI runs them once, not once per database.
+check: $(TEST_STAMP)
 	$(compile_messages)
 	$(BIN)/ruff check .
 	$(LUNTAN) makemigrations --check --dry-run
 	LUNTAN_HTTPS=1 $(LUNTAN) check --deploy --fail-level ERROR
 	$(BIN)/mypy --no-incremental
-	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Each xdist worker has its own test database (SQLite file or PostgreSQL test_<name>_gwN) and its own cache
+# key prefix. --dist loadfile keeps a module on one worker, so a module's fixtures (the demo forum, a
+# chromium, a running site) are made once, as in a single process.
+pytest: test-deps
+	$(compile_messages)
+	$(BIN)/pytest -n $(WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# Everything the suite needs installed: the test extras, chromium and fonts, nginx.
+test-deps: $(TEST_STAMP) browser-deps proxy-deps
 
 bench: $(STAMP)
 	$(compile_messages)

@@ -1,5 +1,8 @@
 """Helpers for tests in every app (conftest.py modules cannot be imported by name: there are several)."""
 
+import functools
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
@@ -26,20 +29,30 @@ def signed_in(member) -> Client:
 
 
 def economy_defaults() -> None:
-    """The member groups, credit types, medals and items the data migrations make, again: a transactional
-    test flushes the tables, and the tests after it find them empty. Idempotent (the migrations use get_or_create)."""
-    import importlib
-
+    """The rows the data migrations make (member groups, credit types, medals, items, the wheel, the check-in
+    settings...), again: a transactional test flushes the tables, and the tests after it find them empty.
+    Idempotent (the migrations use get_or_create)."""
     from django.apps import apps
 
-    for module, function in (
-            ("luntan.accounts.migrations.0002_default_groups", "create_groups"),
-            ("luntan.accounts.migrations.0004_membergroup_role", "set_roles"),
-            ("luntan.accounts.migrations.0006_level_thresholds", "set_levels"),
-            ("luntan.credits.migrations.0002_classic_economy", "create"),
-            ("luntan.medals.migrations.0002_default_medals", "create"),
-            ("luntan.items.migrations.0002_default_items", "create"),
-            ("luntan.wheel.migrations.0002_default_wheel", "create"),
-            ("luntan.reactions.migrations.0002_default_moods", "create")):
-        getattr(importlib.import_module(module), function)(apps, None)
+    for create in _data_migrations():
+        create(apps, None)
     clear_cache()
+
+
+@functools.cache
+def _data_migrations() -> tuple[Callable, ...]:
+    """The project's RunPython steps that make rows, in the order `migrate` runs them, found in the migration
+    graph so that a new app's rows are put back too: the elidable ones only fill in rows that exist."""
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    plan: dict[tuple[str, str], None] = {}
+    for leaf in graph.leaf_nodes():
+        plan.update(dict.fromkeys(graph.forwards_plan(leaf)))
+    steps = []
+    for key in plan:
+        migration = graph.nodes[key]
+        if type(migration).__module__.startswith("luntan."):
+            steps += [op.code for op in migration.operations if isinstance(op, RunPython) and not op.elidable]
+    return tuple(steps)
