@@ -311,6 +311,8 @@ def build_site(*, floors: int = 50_000, megathread: int = 100_000, members: int 
                 progress(f"floors {done:,} / {total:,}")
 
         _economy(rng, member_ids, now)
+        progress("moods and likes")
+        _reactions(rng, member_ids, now)
 
         for b, last in enumerate(board_last):
             if last is not None:
@@ -324,6 +326,48 @@ def build_site(*, floors: int = 50_000, megathread: int = 100_000, members: int 
     site = find_site()
     assert site is not None  # noqa: S101 - just built
     return site
+
+
+def _reactions(rng: random.Random, member_ids: list[int], now: datetime) -> None:
+    """Mood votes under every thread (0 to 15 voters) and likes on one floor in ten (1 to 5 each), with the
+    denormalized counts the pages read, so that the thread page serves the mood bars and like counts, and a
+    member's page asks for their own vote and likes."""
+    from django.db.models import F
+
+    from luntan.reactions.models import FloorLike, Mood, MoodTally, MoodVote
+
+    moods = list(Mood.objects.filter(enabled=True).values_list("pk", flat=True))
+    if not moods:
+        return
+    votes, tallies, mood_counts = [], [], {}
+    for thread_id in Thread.objects.values_list("pk", flat=True):
+        voters = rng.sample(member_ids, rng.randint(0, min(15, len(member_ids))))
+        counts: dict[int, int] = {}
+        for uid in voters:
+            mood = rng.choice(moods)
+            counts[mood] = counts.get(mood, 0) + 1
+            votes.append(MoodVote(thread_id=thread_id, member_id=uid, mood_id=mood, voted_at=now))
+        tallies += [MoodTally(thread_id=thread_id, mood_id=m, count=n) for m, n in counts.items()]
+        if voters:
+            mood_counts[thread_id] = len(voters)
+    MoodVote.objects.bulk_create(votes, batch_size=BATCH)
+    MoodTally.objects.bulk_create(tallies, batch_size=BATCH)
+    for thread_id, n in mood_counts.items():
+        Thread.objects.filter(pk=thread_id).update(mood_count=n)
+    likes, per_floor, per_thread = [], {}, {}
+    for floor_id, thread_id, author_id in Floor.objects.values_list("pk", "thread_id", "author_id").iterator():
+        if rng.random() >= 0.1:
+            continue
+        likers = [uid for uid in rng.sample(member_ids, min(5, len(member_ids)))[:rng.randint(1, 5)]
+                  if uid != author_id]
+        likes += [FloorLike(floor_id=floor_id, thread_id=thread_id, member_id=uid, created_at=now) for uid in likers]
+        per_floor[floor_id] = len(likers)
+        per_thread[thread_id] = per_thread.get(thread_id, 0) + len(likers)
+    FloorLike.objects.bulk_create(likes, batch_size=BATCH)
+    for floor_id, n in per_floor.items():
+        Floor.objects.filter(pk=floor_id).update(like_count=n)
+    for thread_id, n in per_thread.items():
+        Thread.objects.filter(pk=thread_id).update(like_count=F("like_count") + n)
 
 
 def _economy(rng: random.Random, member_ids: list[int], now: datetime) -> None:

@@ -41,6 +41,7 @@ def bump(*scopes: str) -> None:
 
     def _bump() -> None:
         cache.set_many({_version_key(s): time.time_ns() for s in scopes}, None)
+        new_request()  # this process reads its small tables' versions again at once
 
     transaction.on_commit(_bump)
 
@@ -113,11 +114,37 @@ def kept_page(request: HttpRequest, scopes: tuple[str, ...], render, *, params: 
 KEPT_SECONDS = 24 * 3600  # a kept table is rebuilt in one query if the cache let it go
 
 
+# The small tables' versions as this process last read them: a page asks for the groups, the moderators, the
+# credit types ... dozens of times, and each version is a read of the shared cache. They are read again at the
+# start of every request (request_started), after this process bumps one, and at least every second (for
+# threads outside requests: the buffers' flusher).
+_table_versions: dict[str, tuple[str, float]] = {}
+TABLE_VERSION_SECONDS = 1.0
+
+
+def new_request(**_signal) -> None:
+    _table_versions.clear()
+
+
+def _table_version(scope: str) -> str:
+    found = _table_versions.get(scope)
+    now = time.monotonic()
+    if found is None or now - found[1] > TABLE_VERSION_SECONDS:
+        found = (versions(scope), now)
+        _table_versions[scope] = found
+    return found[0]
+
+
+def table_versions(*scopes: str) -> str:
+    """versions() of small tables' scopes, as this request last read them."""
+    return ".".join(_table_version(s) for s in scopes)
+
+
 def kept_table(scope: str, read, *, size: int = 4096, name: str = ""):
     """A small table (the groups, the credit types ...) read once per change of `scope` and kept in the
-    cache and in each process's memory. Writers bump `scope` after commit; the next read names a new key,
+    cache and in each process's memory. Writers bump `scope` after commit; the next request names a new key,
     so no process keeps a stale copy past its next request. `name` tells apart tables under one scope."""
-    key = f"table:{scope}:{name}:{versions(scope)}"
+    key = f"table:{scope}:{name}:{_table_version(scope)}"
     found = localcache.fragments.get(key)
     if found is None:
         found = cache.get(key)

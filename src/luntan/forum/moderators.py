@@ -75,7 +75,7 @@ def _read() -> BoardTable:
 
 def board_table() -> BoardTable:
     """The table, kept under both versions (one round trip to the cache for the two)."""
-    key = f"table:boards:{pagecache.versions(SCOPE, ACCESS_SCOPE)}"
+    key = f"table:boards:{pagecache.table_versions(SCOPE, ACCESS_SCOPE)}"
     table = localcache.fragments.get(key)
     if table is None:
         table = cache.get(key)

@@ -64,10 +64,15 @@ def like_link(viewer, thread, moderator: bool = False):
     """The 赞 button under each floor of someone else's; pressed when this reader has liked it."""
     like, unlike = escape(_("Like")), escape(_("Take back my like"))
 
+    viewer_pk = viewer.pk
+    liked_ids: list[frozenset[int]] = []  # read once per page, on the first floor that has a button
+
     def link(floor_id: int, author_id: int, number: int) -> str:
-        if author_id == viewer.pk:
+        if author_id == viewer_pk:
             return ""
-        liked = floor_id in queries.reader_state(viewer, thread).liked
+        if not liked_ids:
+            liked_ids.append(queries.reader_state(viewer, thread).liked)
+        liked = floor_id in liked_ids[0]
         return (f'<button type="submit" form="{LIKE_FORM}" formaction="{url("reactions:like", floor_id)}" '
                 f'name="do" value="{"unlike" if liked else "like"}" class="like-button{" liked" if liked else ""}" '
                 f'aria-pressed="{"true" if liked else "false"}" title="{unlike if liked else like}">'
