@@ -19,6 +19,9 @@ def clear_cache() -> None:
             client.delete(*keys)
     else:
         cache.clear()
+    from luntan.core import pagecache
+
+    pagecache.new_request()  # the versions this process remembers went with the cache
 
 
 def signed_in(member) -> Client:

@@ -29,5 +29,8 @@ def _bumps_at_once(monkeypatch):
 
     from luntan.core import pagecache
 
-    monkeypatch.setattr(pagecache, "bump", lambda *scopes: cache.set_many(
-        {f"ver:{s}": time.time_ns() for s in scopes}, None))
+    def bump(*scopes: str) -> None:
+        cache.set_many({f"ver:{s}": time.time_ns() for s in scopes}, None)
+        pagecache.new_request()  # as the real bump does: this process reads the tables' versions again
+
+    monkeypatch.setattr(pagecache, "bump", bump)
