@@ -1,18 +1,15 @@
 """警告 and 禁止: who may warn and ban whom, what a warning or a ban does (to posting, to every request),
 that they expire by time and can be lifted, and that bad input is refused with the input kept."""
 
-import time
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from factories import MemberFactory
-from helpers import signed_in
+from helpers import bump_at_once, signed_in
 
 from luntan.bans import checks, services
 from luntan.bans.models import Ban, MemberWarning
-from luntan.core import pagecache
 from luntan.forum import permissions
 from luntan.forum.models import Floor
 from luntan.moderation.models import ModerationLog
@@ -26,10 +23,7 @@ def _bumps_at_once(monkeypatch):
     """The kept table of bans is bumped after commit, which a test inside one transaction never reaches:
     bump at once instead, as the commit of a real request would."""
 
-    def bump(*scopes):
-        cache.set_many({f"ver:{s}": time.time_ns() for s in scopes}, None)
-
-    monkeypatch.setattr(pagecache, "bump", bump)
+    bump_at_once(monkeypatch)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 import pytest
+from helpers import bump_at_once
 
 from luntan.forum import services
 from luntan.forum.models import Board, ThreadType
@@ -23,14 +24,4 @@ def kinds(board):
 def _bumps_at_once(monkeypatch):
     """These tests run inside one transaction that never commits: the pages' versions move at once instead
     of after commit, as they would for a reader after each action."""
-    import time
-
-    from django.core.cache import cache
-
-    from luntan.core import pagecache
-
-    def bump(*scopes: str) -> None:
-        cache.set_many({f"ver:{s}": time.time_ns() for s in scopes}, None)
-        pagecache.new_request()  # as the real bump does: this process reads the tables' versions again
-
-    monkeypatch.setattr(pagecache, "bump", bump)
+    bump_at_once(monkeypatch)
