@@ -49,7 +49,10 @@ def lock_members(member_ids: Iterable[int]) -> dict[int, Member]:
     circle, and returns them as they are now."""
     ids = sorted(set(member_ids))
     # Only what settling a member's level reads (luntan.credits.levels): the row is the lock, not a read.
-    rows = Member.objects.select_for_update().filter(pk__in=ids).order_by("pk").only(*LOCKED_FIELDS)
+    # FOR NO KEY UPDATE (a member's key never changes): on PostgreSQL it does not wait for, or block, the
+    # key-share locks that every new row pointing at the member (a floor, a ledger entry) takes, which
+    # otherwise closed circles of waits between posts and transfers.
+    rows = Member.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").only(*LOCKED_FIELDS)
     return {m.pk: m for m in rows}
 
 
