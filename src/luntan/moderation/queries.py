@@ -28,15 +28,26 @@ def moderates_any(member) -> bool:
     return moderates_everywhere(member) or any(member.pk in ids for ids, _names in board_moderators().values())
 
 
-def moderated_board_ids(member) -> frozenset[int] | None:
-    """The boards this reader moderates (with their sub-boards); None for everywhere. Refuses others."""
+def boards_moderated_by(member) -> frozenset[int] | None:
+    """The boards this member moderates (a board's moderators moderate its sub-boards too); None for every
+    board (the site's staff and super moderators); empty for a member who moderates nothing."""
+    if not (member.is_authenticated and member.is_active):
+        return frozenset()
     if moderates_everywhere(member):
         return None
-    if not moderates_any(member):
-        raise PermissionDenied(_("Only moderators may open this page."))
     own = {bid for bid, (ids, _names) in board_moderators().items() if member.pk in ids}
+    if not own:
+        return frozenset()
     children = Board.objects.filter(parent_id__in=own).values_list("pk", flat=True)
     return frozenset(own | set(children))
+
+
+def moderated_board_ids(member) -> frozenset[int] | None:
+    """boards_moderated_by, for the moderators' pages: refuses a member who moderates nothing."""
+    ids = boards_moderated_by(member)
+    if ids is not None and not ids:
+        raise PermissionDenied(_("Only moderators may open this page."))
+    return ids
 
 
 def _within(qs, field: str, ids: frozenset[int] | None):

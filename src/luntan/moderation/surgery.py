@@ -26,7 +26,7 @@ from luntan.core import pagecache
 from luntan.forum import permissions
 from luntan.forum import services as forum
 from luntan.forum.models import Board, Floor, Submission, Thread
-from luntan.forum.moderators import board_moderators
+from luntan.moderation import queries
 from luntan.moderation.log import record
 from luntan.moderation.models import ModerationLog
 from luntan.notices.services import notify
@@ -408,23 +408,10 @@ def posts_reject(*, member: Member, floor_ids: list[int], reason: str = "", noti
 
 # --- Reads ---------------------------------------------------------------------------------------------------------
 
-def moderated_board_ids(member) -> set[int] | None:
-    """The boards this member moderates (a board's moderators moderate its sub-boards too); None for all of
-    them (the site's staff and super moderators)."""
-    if not member.is_authenticated:
-        return set()
-    if permissions.is_super_moderator(member):
-        return None
-    own = {bid for bid, (uids, _names) in board_moderators().items() if member.pk in uids}
-    if own:
-        own |= set(Board.objects.filter(parent_id__in=own).values_list("pk", flat=True))
-    return own
-
-
 def waiting_posts(member, *, board_id: int | None = None, limit: int = MAX_BATCH) -> tuple[list[Floor], int]:
     """The waiting threads (by their floor 1) and replies on the boards this member moderates (or on one of
     them), oldest first, with their thread, board and author: (the first `limit`, how many in all)."""
-    boards = moderated_board_ids(member)
+    boards = queries.boards_moderated_by(member)
     qs = Floor.objects.filter(is_deleted=False, thread__is_deleted=False).filter(
         Q(number=1, thread__is_waiting=True) | Q(number__gt=1, is_waiting=True))
     if boards is not None:

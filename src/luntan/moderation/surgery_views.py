@@ -19,6 +19,7 @@ from luntan.core.views import error_page, form_status, login_first
 from luntan.forum import permissions, queries
 from luntan.forum.forms import new_submission_key
 from luntan.forum.models import Board, Floor, Thread
+from luntan.moderation import queries as moderation_queries
 from luntan.moderation import surgery
 from luntan.moderation.surgery_forms import MergeForm, QueueForm, SplitForm, StickForm
 
@@ -80,7 +81,7 @@ def merge(request: HttpRequest, thread_id: str) -> HttpResponse:
 # --- Split -----------------------------------------------------------------------------------------------------
 
 def _target_boards(member) -> list[Board]:
-    ids = surgery.moderated_board_ids(member)
+    ids = moderation_queries.boards_moderated_by(member)
     boards = Board.objects.select_related("category").order_by("category__order", "category_id", "order", "id")
     return list(boards if ids is None else boards.filter(pk__in=ids))
 
@@ -178,7 +179,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         board = queries.access_board(raw[:20])
         if not permissions.is_moderator(request.user, board):
             return _refused(request, PermissionDenied(_("Only a moderator of this board may do this.")))
-    elif surgery.moderated_board_ids(request.user) == set():
+    elif moderation_queries.boards_moderated_by(request.user) == set():
         return _refused(request, PermissionDenied(_("Only moderators have an approval queue.")))
     form = QueueForm(request.POST or None)
     here = reverse("surgery:queue") + (f"?board={board.pk}" if board else "")
