@@ -354,7 +354,9 @@ def _reactions(rng: random.Random, member_ids: list[int], now: datetime) -> None
     MoodTally.objects.bulk_create(tallies, batch_size=BATCH)
     for thread_id, n in mood_counts.items():
         Thread.objects.filter(pk=thread_id).update(mood_count=n)
-    likes, per_floor, per_thread = [], {}, {}
+    likes: list[FloorLike] = []
+    per_floor: dict[int, int] = {}
+    per_thread: dict[int, int] = {}
     for floor_id, thread_id, author_id in Floor.objects.values_list("pk", "thread_id", "author_id").iterator():
         if rng.random() >= 0.1:
             continue
