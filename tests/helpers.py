@@ -64,12 +64,6 @@ def _data_migrations() -> tuple[Callable, ...]:
 def bump_at_once(monkeypatch) -> None:
     """For tests inside one transaction that never commits: pages' and tables' versions move at once, as the
     commit of a real request would move them (luntan.core.pagecache.bump waits for the commit)."""
-    import time
-
     from luntan.core import pagecache
 
-    def bump(*scopes: str) -> None:
-        cache.set_many({f"ver:{s}": time.time_ns() for s in scopes}, None)
-        pagecache.new_request()  # as the real bump does: this process reads the tables' versions again
-
-    monkeypatch.setattr(pagecache, "bump", bump)
+    monkeypatch.setattr(pagecache, "bump", pagecache.bump_now)

@@ -1,31 +1,22 @@
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
-from django.db import connections, router
+from django.db import router
 
 from luntan.accounts.models import Member, name_key
+from luntan.core.compiled import CompiledQuery
 from luntan.core.presence import client_address
 from luntan.protection import throttle
 
-# The member behind a session is read on every page a member opens; building that query through the ORM
-# cost more than running it (docs/benchmarks.md). Its SQL is compiled once per database and run directly.
+# The member behind a session is read on every page a member opens: its query is compiled once
+# (luntan.core.compiled).
 _MEMBER_FIELDS = [field.attname for field in Member._meta.concrete_fields]
-_member_sql: dict[str, str] = {}
+_member_row = CompiledQuery(Member, lambda pk: Member.objects.filter(pk=pk).values_list(*_MEMBER_FIELDS))
 
 
 def member_by_id(pk: int) -> Member | None:
     """Member.objects.filter(pk=pk).first(), with the SQL compiled once per database alias."""
-    alias = router.db_for_read(Member)
-    sql = _member_sql.get(alias)
-    if sql is None:
-        query = Member.objects.using(alias).filter(pk=0).values_list(*_MEMBER_FIELDS).query
-        compiled, params = query.get_compiler(using=alias).as_sql()
-        if list(params) != [0]:  # not the shape expected: no shortcut
-            return Member.objects.using(alias).filter(pk=pk).first()
-        sql = _member_sql[alias] = compiled
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
-    return Member.from_db(alias, _MEMBER_FIELDS, row) if row else None
+    row = _member_row.first(pk)
+    return Member.from_db(router.db_for_read(Member), _MEMBER_FIELDS, row) if row else None
 
 
 class UsernameOrEmailBackend(ModelBackend):

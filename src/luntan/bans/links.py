@@ -12,12 +12,13 @@ def floor_links(viewer, thread, *, moderator: bool = False):
     if not (moderator or moderates(viewer, thread.board)):
         return None
     warn, ban = escape(_("Warn")), escape(_("Ban"))
+    warn_url, ban_url = url("bans:warn"), url("bans:new")
 
     def link(floor_id: int, author_id: int, number: int) -> str:
         if author_id == viewer.pk:
             return ""
-        return (f'<a href="{url("bans:warn")}?floor={floor_id}" rel="nofollow">{warn}</a>'
-                f'<a href="{url("bans:new")}?member={author_id}" rel="nofollow">{ban}</a>')
+        return (f'<a href="{warn_url}?floor={floor_id}" rel="nofollow">{warn}</a>'
+                f'<a href="{ban_url}?member={author_id}" rel="nofollow">{ban}</a>')
 
     return link
 

@@ -47,7 +47,14 @@ END_BLOCK = Markup("<!--/block-->")  # noqa: S704 - fixed text
 
 
 def csrf_field(request: HttpRequest, args: list[str]) -> str:
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+    # One masked token serves every form of a response (masking is per response, against BREACH); a page
+    # with many forms would otherwise draw a new one for each.
+    secret = request.META.get("CSRF_COOKIE")  # changes when signing in rotates the token
+    found = getattr(request, "_csrf_field", None)
+    if found is None or found[0] != secret or secret is None:
+        field = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+        found = request._csrf_field = (request.META.get("CSRF_COOKIE"), field)  # type: ignore[attr-defined]
+    return found[1]
 
 
 # Where a kept fragment's form token goes; no member text can hold a comment (see the module's docstring).

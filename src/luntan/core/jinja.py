@@ -1,6 +1,7 @@
 """The Jinja2 environment for the site's pages: Django's URL reversing, static files, i18n and the
 forum's own display filters."""
 
+from collections.abc import Callable
 from typing import Literal
 
 from django.conf import settings
@@ -31,6 +32,15 @@ def url(name: str, *args, **kwargs) -> str:
             return reverse(name, args=args)
         _url_patterns[key] = pattern
     return pattern % args
+
+
+def id_url(name: str) -> Callable[[int], str]:
+    """url(name, id) for a link repeated down a page (one under each floor): the address is looked up once
+    per page, and each floor only puts its id in."""
+    pattern = url(name, _SENTINEL).replace("%", "%%").replace(str(_SENTINEL), "%d")
+    if pattern.count("%d") != 1:  # the id is not plainly in the address: reversed each time
+        return lambda pk: url(name, pk)
+    return pattern.__mod__
 
 
 _translated: dict[tuple[str | None, str, str], str] = {}

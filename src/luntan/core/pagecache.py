@@ -25,7 +25,7 @@ def _version_key(scope: str) -> str:
     return f"ver:{scope}"
 
 
-def versions(*scopes: str) -> str:
+def _read_versions(scopes: list[str]) -> list[str]:
     keys = [_version_key(s) for s in scopes]
     found = cache.get_many(keys)
     missing = [k for k in keys if k not in found]
@@ -33,17 +33,27 @@ def versions(*scopes: str) -> str:
         # A fresh number after an eviction, never an old one reused.
         cache.add(key, time.time_ns(), None)
         found[key] = cache.get(key)
-    return ".".join(str(found[k]) for k in keys)
+    return [str(found[k]) for k in keys]
+
+
+def versions(*scopes: str) -> str:
+    return ".".join(_read_versions(list(scopes)))
+
+
+# Moves with every bump, after the scopes' own versions: one read of it tells a process whether the versions
+# it remembers (the small tables', below) may still be used.
+GENERATION = _version_key("*")
+
+
+def bump_now(*scopes: str) -> None:
+    cache.set_many({_version_key(s): time.time_ns() for s in scopes}, None)
+    cache.set(GENERATION, time.time_ns(), None)
+    new_request()  # this process checks the generation again at once
 
 
 def bump(*scopes: str) -> None:
     """Marks the scopes changed once the current transaction commits."""
-
-    def _bump() -> None:
-        cache.set_many({_version_key(s): time.time_ns() for s in scopes}, None)
-        new_request()  # this process reads its small tables' versions again at once
-
-    transaction.on_commit(_bump)
+    transaction.on_commit(lambda: bump_now(*scopes))
 
 
 _release: list[str] = []
@@ -115,24 +125,45 @@ KEPT_SECONDS = 24 * 3600  # a kept table is rebuilt in one query if the cache le
 
 
 # The small tables' versions as this process last read them: a page asks for the groups, the moderators, the
-# credit types ... dozens of times, and each version is a read of the shared cache. They are read again at the
-# start of every request (request_started), after this process bumps one, and at least every second (for
-# threads outside requests: the buffers' flusher).
-_table_versions: dict[str, tuple[str, float]] = {}
+# credit types ... dozens of times, and each version is a read of the shared cache. They stay valid while the
+# generation (GENERATION) stays the same, which each request reads once (request_started clears `_checked`),
+# as do threads outside requests (the buffers' flusher) at least every second. A member who changed a table
+# in one process sees the change in their next request to any other.
+_table_versions: dict[str, str] = {}
+_table_scopes: set[str] = set()  # every small table's scope this process has read
+_generation: list[object] = [None]  # the generation `_table_versions` were read under
+_checked: list[float] = []  # when this request (or thread) last read the generation
 TABLE_VERSION_SECONDS = 1.0
 
 
 def new_request(**_signal) -> None:
-    _table_versions.clear()
+    _checked.clear()
+
+
+def _check_generation() -> None:
+    now = time.monotonic()
+    if _checked and now - _checked[0] <= TABLE_VERSION_SECONDS:
+        return
+    found = cache.get(GENERATION)
+    if found is None:  # never bumped, or evicted: a fresh number, never an old one reused
+        cache.add(GENERATION, time.time_ns(), None)
+        found = cache.get(GENERATION)
+    if found != _generation[0]:
+        _table_versions.clear()
+        _generation[0] = found
+    _checked[:] = [now]
 
 
 def _table_version(scope: str) -> str:
+    _check_generation()
     found = _table_versions.get(scope)
-    now = time.monotonic()
-    if found is None or now - found[1] > TABLE_VERSION_SECONDS:
-        found = (versions(scope), now)
-        _table_versions[scope] = found
-    return found[0]
+    if found is None:
+        # One read of the shared cache for all the small tables this process knows: a page reads several.
+        _table_scopes.add(scope)
+        scopes = sorted(_table_scopes)
+        _table_versions.update(zip(scopes, _read_versions(scopes), strict=True))
+        found = _table_versions[scope]
+    return found
 
 
 def table_versions(*scopes: str) -> str:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from luntan.core import counters, pagecache, presence
 from luntan.core.holes import add_block_fillers, add_fillers, kept_form
-from luntan.core.jinja import url
+from luntan.core.jinja import id_url, url
 from luntan.core.views import error_page, form_status, login_first
 from luntan.forum import extensions, permissions, queries, services
 from luntan.forum.forms import EditForm, PostForm, ThreadForm, apply_service_error, new_submission_key
@@ -177,7 +177,9 @@ def floor_actions(viewer, thread, *, moderator: bool, can_reply: bool):
     if not viewer.is_authenticated:
         return lambda request, args: ""
     reply_url = url("forum:reply", thread.pk)
+    edit_url, delete_url = id_url("forum:floor_edit"), id_url("forum:floor_delete")
     quote, edit, delete = escape(_("Quote")), escape(_("Edit")), escape(_("Delete"))
+    viewer_pk = viewer.pk
     others = [link for _order, provider in extensions.FLOOR_LINKS
               if (link := provider(viewer, thread, moderator=moderator)) is not None]
 
@@ -185,9 +187,9 @@ def floor_actions(viewer, thread, *, moderator: bool, can_reply: bool):
         floor_id, author_id = int(args[0]), int(args[1])
         number = int(args[2]) if len(args) > 2 else 0
         links = [f'<a href="{reply_url}?quote={floor_id}">{quote}</a>'] if can_reply else []
-        if author_id == viewer.pk or moderator:
-            links.append(f'<a href="{url("forum:floor_edit", floor_id)}">{edit}</a>')
-            links.append(f'<a href="{url("forum:floor_delete", floor_id)}">{delete}</a>')
+        if author_id == viewer_pk or moderator:
+            links.append(f'<a href="{edit_url(floor_id)}">{edit}</a>')
+            links.append(f'<a href="{delete_url(floor_id)}">{delete}</a>')
         links += [html for link in others if (html := link(floor_id, author_id, number))]
         return f'<footer class="post-actions">{"".join(links)}</footer>' if links else ""
 

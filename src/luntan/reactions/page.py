@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from luntan.core.holes import kept_form
-from luntan.core.jinja import url
+from luntan.core.jinja import id_url
 from luntan.core.pagecache import versions
 from luntan.forum import extensions
 from luntan.reactions import config, queries, services
@@ -63,6 +63,7 @@ def mood_filler(request, thread, moderator: bool):
 def like_link(viewer, thread, moderator: bool = False):
     """The 赞 button under each floor of someone else's; pressed when this reader has liked it."""
     like, unlike = escape(_("Like")), escape(_("Take back my like"))
+    like_url = id_url("reactions:like")
 
     viewer_pk = viewer.pk
     liked_ids: list[frozenset[int]] = []  # read once per page, on the first floor that has a button
@@ -73,10 +74,10 @@ def like_link(viewer, thread, moderator: bool = False):
         if not liked_ids:
             liked_ids.append(queries.reader_state(viewer, thread).liked)
         liked = floor_id in liked_ids[0]
-        return (f'<button type="submit" form="{LIKE_FORM}" formaction="{url("reactions:like", floor_id)}" '
+        return (f'<button type="submit" form="{LIKE_FORM}" formaction="{like_url(floor_id)}" '
                 f'name="do" value="{"unlike" if liked else "like"}" class="like-button{" liked" if liked else ""}" '
                 f'aria-pressed="{"true" if liked else "false"}" title="{unlike if liked else like}">'
-                f'<span aria-hidden="true">👍</span> {escape(_("Like"))}</button>')
+                f'<span aria-hidden="true">👍</span> {like}</button>')
 
     return link
 

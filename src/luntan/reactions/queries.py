@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db.models import Count, IntegerField, Value
 from django.utils import timezone
 
+from luntan.core.compiled import CompiledQuery
 from luntan.forum.models import Thread
 from luntan.forum.permissions import visible_board_ids
 from luntan.reactions import config
@@ -61,6 +62,17 @@ class ReaderState:
 
 
 NOTHING = ReaderState()
+
+
+def _reader_query(thread_id: int, member_id: int):
+    votes = (MoodVote.objects.filter(thread_id=thread_id, member_id=member_id)
+             .annotate(kind=Value(1, output_field=IntegerField())).values_list("kind", "mood_id"))
+    likes = (FloorLike.objects.filter(thread_id=thread_id, member_id=member_id)
+             .annotate(kind=Value(2, output_field=IntegerField())).values_list("kind", "floor_id"))
+    return votes.union(likes, all=True)
+
+
+_reader_rows = CompiledQuery(MoodVote, _reader_query)  # on every page a member reads: compiled once
 _MEMO = "_reactions_state"
 
 
@@ -76,11 +88,7 @@ def reader_state(member, thread: Thread) -> ReaderState:
         return memo[1]
     state = NOTHING
     if thread.mood_count or thread.like_count:
-        votes = (MoodVote.objects.filter(thread_id=thread.pk, member_id=member.pk)
-                 .annotate(kind=Value(1, output_field=IntegerField())).values_list("kind", "mood_id"))
-        likes = (FloorLike.objects.filter(thread_id=thread.pk, member_id=member.pk)
-                 .annotate(kind=Value(2, output_field=IntegerField())).values_list("kind", "floor_id"))
-        rows = list(votes.union(likes, all=True))
+        rows = _reader_rows.rows(thread.pk, member.pk)
         state = ReaderState(mood_id=next((i for k, i in rows if k == 1), None),
                             liked=frozenset(i for k, i in rows if k == 2))
     setattr(member, _MEMO, (key, state))

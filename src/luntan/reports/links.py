@@ -3,17 +3,17 @@
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from luntan.core.jinja import url
+from luntan.core.jinja import id_url
 
 
 def report_link(viewer, thread, *, moderator: bool = False):
     if not (viewer.is_authenticated and viewer.is_active):
         return None
-    label = escape(_("Report"))
+    label, report_url = escape(_("Report")), id_url("reports:report")
 
     def link(floor_id: int, author_id: int, number: int) -> str:
         if author_id == viewer.pk:
             return ""
-        return f'<a href="{url("reports:report", floor_id)}" rel="nofollow">{label}</a>'
+        return f'<a href="{report_url(floor_id)}" rel="nofollow">{label}</a>'
 
     return link
