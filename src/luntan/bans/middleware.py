@@ -1,6 +1,8 @@
 """Refuses every request of a visitor under a 禁止访问 ban (by account or address range) with a page that
 says so, except signing out. It reads the kept table of active bans (luntan.bans.checks): no query."""
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -26,7 +28,7 @@ class BanMiddleware:
         # Every page reads the visitor many times (permissions, fillers, a link under each floor), and the
         # ban check below resolves it anyway: from here on request.user is the member itself, not Django's
         # lazy wrapper, whose every attribute read costs a detour (~0.3 ms on a signed-in thread page).
-        user = getattr(request, "user", None)
+        user: Any = getattr(request, "user", None)
         if isinstance(user, LazyObject):
             user.is_authenticated  # noqa: B018 - resolves the wrapper
             request.user = user._wrapped
