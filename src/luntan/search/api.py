@@ -1,0 +1,98 @@
+"""The one way into search. The search page, `luntan search eval` and the search bench all call `search()`;
+a backend answers: SQLite FTS5 or PostgreSQL full text, chosen by the database, or plain LIKE (what Discuz!
+does) for comparison. The interface is narrow on purpose, so that an external engine would be one more
+backend and no caller would change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+
+from django.utils.translation import gettext as _
+
+from luntan.forum.permissions import board_access, visible_board_ids
+
+PER_PAGE = 10
+MAX_QUERY_CHARS = 200
+SORTS = ("relevance", "newest")
+
+Marked = tuple[tuple[str, bool], ...]  # text in pieces: (piece, whether it is a matched word)
+
+
+@dataclass(frozen=True)
+class Filters:
+    board_ids: frozenset[int] | None = None  # chosen boards; None: every board the searcher may read
+    author_id: int | None = None
+    since: date | None = None  # posted on or after this day (site time)
+    until: date | None = None  # posted on or before this day
+    title_only: bool = False
+    digest_only: bool = False
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a backend may return: the filters, with the boards narrowed to those the searcher may read."""
+    filters: Filters
+    board_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Hit:
+    floor_id: int
+    thread_id: int
+    number: int  # the floor's number: 1 is the thread's first post
+    title: Marked
+    board_id: int
+    board_name: str
+    author_id: int
+    author_name: str
+    created_at: datetime
+    digest: int
+    snippet: Marked  # the text around the first matches, never a hidden or paid part
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+    message: str = ""  # why nothing was searched (an empty query ...), in the reader's language
+
+
+class Backend(Protocol):
+    name: str
+
+    def search(self, text: str, scope: Scope, *, sort: str, offset: int, limit: int) -> tuple[list[Hit], int]:
+        """The hits of one page and the number of all hits."""
+        ...
+
+
+def readable_board_ids(member) -> frozenset[int]:
+    return frozenset(b for b in visible_board_ids(member) if board_access(member, b).can_read)
+
+
+def backend_named(name: str | None) -> Backend:
+    from luntan.search.backends import like
+
+    return like.LikeBackend()
+
+
+def search(member, text: str, filters: Filters | None = None, *, sort: str = "relevance", page: int = 1,
+           per_page: int = PER_PAGE, backend: str | None = None) -> Results:
+    """One page of what `member` may read that matches `text`, best first (or newest first)."""
+    text = (text or "").strip()
+    if not text:
+        return Results(message=_("Type what you are looking for."))
+    if len(text) > MAX_QUERY_CHARS:
+        return Results(message=_("The search is too long: at most %(n)s characters.") % {"n": MAX_QUERY_CHARS})
+    filters = filters or Filters()
+    allowed = readable_board_ids(member)
+    boards = allowed if filters.board_ids is None else allowed & filters.board_ids
+    sort = sort if sort in SORTS else "relevance"
+    page = max(page, 1)
+    hits, total = backend_named(backend).search(text, Scope(filters, boards), sort=sort,
+                                                offset=(page - 1) * per_page, limit=per_page)
+    pages = (total + per_page - 1) // per_page
+    return Results(hits=hits, total=total, page=page, pages=pages)
