@@ -3,6 +3,7 @@
 action applies once and is logged once), writes the moderation log, tells the author when asked, and
 bumps the pages that show the thread."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -127,34 +128,40 @@ def thread_digest(*, member: Member, thread: Thread, level: int, reason: str = "
     return True
 
 
-def thread_lock(*, member: Member, thread: Thread, locked: bool, reason: str = "", tell_author: bool = False) -> bool:
-    """锁定: no replies, no edits or deletes by the author; unlock undoes it."""
+def _set_flag(*, member: Member, thread: Thread, field: str, value: bool, action: str, label: str, reason: str,
+              tell_author: bool, after: Callable[[Thread], tuple[str, ...]] | None = None) -> bool:
+    """Sets one of the thread's yes/no states, logged and told; `after` does what else the change needs
+    (inside the transaction) and names more scopes to refresh."""
     with transaction.atomic():
         current = _locked(thread)
         permissions.check_moderate_thread(member, current)
         _refuse_stub(current)
-        if current.is_locked == locked:
+        if getattr(current, field) == value:
             return False
-        Thread.objects.filter(pk=current.pk).update(is_locked=locked)
-        _done(actor=member, thread=current, action=Action.LOCK if locked else Action.UNLOCK,
-              label=_("lock") if locked else _("unlock"), reason=_reason(reason), tell_author=tell_author)
+        Thread.objects.filter(pk=current.pk).update(**{field: value})
+        scopes = after(current) if after else ()
+        _done(actor=member, thread=current, action=action, label=label, reason=_reason(reason),
+              tell_author=tell_author, scopes=scopes)
     return True
+
+
+def thread_lock(*, member: Member, thread: Thread, locked: bool, reason: str = "", tell_author: bool = False) -> bool:
+    """锁定: no replies, no edits or deletes by the author; unlock undoes it."""
+    return _set_flag(member=member, thread=thread, field="is_locked", value=locked,
+                     action=Action.LOCK if locked else Action.UNLOCK, label=_("lock") if locked else _("unlock"),
+                     reason=reason, tell_author=tell_author)
 
 
 def thread_close(*, member: Member, thread: Thread, closed: bool, reason: str = "", tell_author: bool = False) -> bool:
     """关闭: the thread is hidden from members (its board's moderators still see it, marked 已关闭)."""
-    with transaction.atomic():
-        current = _locked(thread)
-        permissions.check_moderate_thread(member, current)
-        _refuse_stub(current)
-        if current.is_closed == closed:
-            return False
-        Thread.objects.filter(pk=current.pk).update(is_closed=closed)
+
+    def after(current: Thread) -> tuple[str, ...]:
         Board.objects.filter(pk=current.board_id).update(**forum._board_last_post(current.board_id))
-        _done(actor=member, thread=current, action=Action.CLOSE if closed else Action.OPEN,
-              label=_("close") if closed else _("reopen"), reason=_reason(reason), tell_author=tell_author,
-              scopes=("stickies",) if current.sticky >= 2 else ())
-    return True
+        return ("stickies",) if current.sticky >= 2 else ()
+
+    return _set_flag(member=member, thread=thread, field="is_closed", value=closed,
+                     action=Action.CLOSE if closed else Action.OPEN, label=_("close") if closed else _("reopen"),
+                     reason=reason, tell_author=tell_author, after=after)
 
 
 def thread_move(*, member: Member, thread: Thread, target: Board, leave_stub: bool = False, reason: str = "",
