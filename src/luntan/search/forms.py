@@ -118,6 +118,15 @@ class SearchForm(forms.Form):
                            author_id=self.author_id, since=data.get("since"), until=data.get("until"),
                            title_only=bool(data.get("title_only")), digest_only=bool(data.get("digest_only")))
 
+    def typed(self) -> str:
+        """What goes back in the box: the search as it was searched (controls made spaces), or as typed when
+        it was refused."""
+        if not self.is_bound:
+            return ""
+        if "q" in getattr(self, "cleaned_data", {}):
+            return self.cleaned_data["q"]
+        return str(self.data.get("q", ""))
+
     def has_filters(self) -> bool:
         """Whether the reader set any filter (the filters stay open then)."""
         if not self.is_bound:

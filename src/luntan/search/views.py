@@ -16,10 +16,11 @@ from luntan.core.presence import client_address
 from luntan.forum.moderators import board_table
 from luntan.protection import throttle
 from luntan.search import api
-from luntan.search.forms import SearchForm, board_choices
+from luntan.search.forms import SearchForm, board_choices, without_controls
 from luntan.search.members import members_named
 
 MAX_PAGE = 100  # a thousand hits deep: nobody reads further, and deeper offsets cost the database
+MEMBER_MAX_CHARS = 30  # the longest name is 15 characters
 FORM_FIELDS = ("q", "board", "author", "since", "until", "title_only", "digest_only", "sort")
 
 
@@ -87,7 +88,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _members(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    context: dict = {"kind": "members", "typed": query[:api.MAX_QUERY_CHARS], "found": None, "notice": ""}
+    context: dict = {"kind": "members", "typed": without_controls(query[:MEMBER_MAX_CHARS]), "found": None, "notice": ""}
     if query.strip():
         wait = _too_often(request)
         if wait:
