@@ -91,7 +91,8 @@ def test_ten_hits_a_page_and_the_pager_keeps_the_search(client, post, board):
     assert hits(first) == [f"爬山路线第{i}条" for i in range(10)]
     assert "找到 12 条结果" in text(first)
     assert 'href="/search/?page=2&amp;q=%E7%88%AC%E5%B1%B1&amp;sort=newest"' in first.content.decode()
-    assert hits(client.get("/search/", {"q": "爬山", "sort": "newest", "page": "2"})) == ["爬山路线第10条", "爬山路线第11条"]
+    second = client.get("/search/", {"q": "爬山", "sort": "newest", "page": "2"})
+    assert hits(second) == ["爬山路线第10条", "爬山路线第11条"]
 
 
 @pytest.mark.parametrize(("page", "shown"), [("99", 2), ("abc", 10), ("-3", 10), ("1e9", 10), ("", 10)])
@@ -117,7 +118,8 @@ def test_filter_by_board_includes_its_sub_boards(client, post, board, other_boar
     post("灌水区的爬山帖")
     post("子版块的爬山帖", on=child)
     post("硬件区的爬山帖", on=other_board)
-    assert sorted(hits(client.get("/search/", {"q": "爬山", "board": board.pk}))) == ["子版块的爬山帖", "灌水区的爬山帖"]
+    found = hits(client.get("/search/", {"q": "爬山", "board": board.pk}))
+    assert sorted(found) == ["子版块的爬山帖", "灌水区的爬山帖"]
     assert hits(client.get("/search/", {"q": "爬山", "board": other_board.pk})) == ["硬件区的爬山帖"]
 
 
@@ -127,7 +129,8 @@ def test_the_board_list_offers_only_boards_the_reader_may_read_by_category(clien
     with django_capture_on_commit_callbacks(execute=True):
         pagecache.bump(ACCESS_SCOPE)
     page = client.get("/search/").content.decode()
-    assert f'<optgroup label="{board.category.name}"><option value="{board.pk}">{board.name}</option></optgroup>' in page
+    offered = f'<option value="{board.pk}">{board.name}</option>'
+    assert f'<optgroup label="{board.category.name}">{offered}</optgroup>' in page
     assert other_board.name not in page
     refused = client.get("/search/", {"q": "爬山", "board": other_board.pk})
     assert refused.status_code == 400
@@ -197,7 +200,7 @@ def test_bad_filters_are_a_message_beside_their_field_and_nothing_is_searched(cl
     response = client.get("/search/", params)
     assert response.status_code == 400
     page = text(response)
-    assert f'id="id_{field}-errors"' in page and f'aria-invalid="true"' in page
+    assert f'id="id_{field}-errors"' in page and 'aria-invalid="true"' in page
     assert message in page
     assert hits_in(page) == []
     assert f'value="{html.unescape(params["q"])}"' in page or field == "q"  # what was typed stays

@@ -106,7 +106,7 @@ class SearchForm(forms.Form):
         return self._clean_day("until")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             self.add_error("until", ValidationError(_("The last day comes before the first."), code="reversed"))

@@ -1,6 +1,7 @@
 """Searching members by name (the search page's second tab): the start of a name, its pinyin or its
 initials, as the member list (会员列表) finds them, a name typed in full first. Two queries a page."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, Q, Value, When
@@ -15,7 +16,7 @@ MEMBERS_PER_PAGE = 20
 @dataclass
 class FoundMembers:
     query: str
-    members: list[Member]
+    members: Sequence[Member]
     total: int
     pages: Pages
 

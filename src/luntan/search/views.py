@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
@@ -88,7 +87,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _members(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    context: dict = {"kind": "members", "typed": without_controls(query[:MEMBER_MAX_CHARS]), "found": None, "notice": ""}
+    context: dict = {"kind": "members", "typed": without_controls(query[:MEMBER_MAX_CHARS]), "found": None,
+                     "notice": ""}
     if query.strip():
         wait = _too_often(request)
         if wait:
