@@ -84,9 +84,10 @@ def test_a_search_filtered_by_author_and_board_costs_no_query_per_hit(board, mem
 
 @pytest.mark.parametrize("params", [{"q": "爬山"}, {"q": "爬山", "page": "2"}, {"kind": "members", "q": "wang"},
                                     {"q": "爬山", "since": "错误"}])
-def test_a_search_writes_nothing(board, member, params):
+@pytest.mark.parametrize("who", ["guest", "member"])
+def test_a_search_writes_nothing(board, member, params, who):
     threads(board, member, 12)
-    client = visitor(member)
+    client = visitor(member if who == "member" else None)
     client.get("/search/", params)
     with CaptureQueriesContext(connection) as seen:
         client.get("/search/", params)
