@@ -329,7 +329,8 @@ PAGES = [
 
 SCREENSHOTS = {"home", "board", "thread", "latest posts", "digest area",
                "register with errors", "reply with preview", "profile", "medals",
-               "item shop", "statistics", "member list", "search filtered", "daily check-in done", "avatar set", "split", "approval queue"}
+               "item shop", "statistics", "member list", "daily check-in done", "avatar set", "split", "approval queue",
+               "search filtered"}
 
 # The bones axe does not hold a page to (some are only "moderate" there), checked on every page.
 STRUCTURE = """() => {

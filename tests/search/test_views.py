@@ -303,3 +303,11 @@ def test_search_is_not_in_the_site_menu(client, board):
 def test_a_signed_in_member_sees_the_same_page(member, post):
     post("爬山的帖子")
     assert hits(signed_in(member).get("/search/", {"q": "爬山"})) == ["爬山的帖子"]
+
+
+def test_the_sort_links_keep_the_search_and_filters(client, post, board):
+    post("爬山的帖子")
+    page = client.get("/search/", {"q": "爬山", "board": board.pk, "page": "1"}).content.decode()
+    newest = f"/search/?q=%E7%88%AC%E5%B1%B1&amp;board={board.pk}&amp;sort=newest"
+    assert f'<a href="{newest}">发帖时间（最新在前）</a>' in page
+    assert '<span class="current" aria-current="true">相关度</span>' in page

@@ -15,7 +15,7 @@ from luntan.core.presence import client_address
 from luntan.forum.moderators import board_table
 from luntan.protection import throttle
 from luntan.search import api
-from luntan.search.forms import SearchForm, board_choices, without_controls
+from luntan.search.forms import SORT_CHOICES, SearchForm, board_choices, without_controls
 from luntan.search.members import members_named
 
 MAX_PAGE = 100  # a thousand hits deep: nobody reads further, and deeper offsets cost the database
@@ -80,8 +80,10 @@ def search(request: HttpRequest) -> HttpResponse:
     if results.pages and results.page > results.pages:  # past the end (an old link): the last page instead
         results = api.search(request.user, data["q"], filters, sort=sort, page=results.pages)
     params = {k: v for k, v in request.GET.items() if k in FORM_FIELDS and v}
+    sorts = [(str(label), None if value == sort else "?" + urlencode({**params, "sort": value}))
+             for value, label in SORT_CHOICES]
     context.update(results=results, pages=Pages(number=results.page, count=max(min(results.pages, MAX_PAGE), 1)),
-                   extra="&" + urlencode(params) if params else "")
+                   extra="&" + urlencode(params) if params else "", sorts=sorts, per_page=api.PER_PAGE)
     return render(request, "search/search.html", context)
 
 
