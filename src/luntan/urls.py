@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("luntan.reports.urls")),
     path("", include("luntan.bans.urls")),
     path("moderation/", include("luntan.moderation.surgery_urls")),
+    path("search/", include("luntan.search.urls")),
     path("lang/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),
 ]

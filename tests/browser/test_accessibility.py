@@ -256,6 +256,11 @@ PAGES = [
     ("statistics today", lambda f: "/stats/?period=today", None, BOTH, "统计排行"),
     ("member list", lambda f: "/members/", None, BOTH, "会员列表"),
     ("member search sorted", lambda f: "/members/?q=kt&sort=posts&dir=asc", None, BOTH, "会员列表"),
+    ("search", lambda f: "/search/?q=周末", None, BOTH, "搜索"),
+    ("search filtered", lambda f: f"/search/?q=建议&board={f.board.pk}&author=开帖人&sort=newest&since=2020-01-01",
+     None, BOTH, "搜索"),
+    ("search refused", lambda f: "/search/?q=周末&since=2024-13-45&board=99999", None, ("guest",), "搜索"),
+    ("search for members", lambda f: "/search/?kind=members&q=kt", None, BOTH, "搜索"),
     ("register", lambda f: "/register/", None, BOTH, "注册账号"),
     ("register with errors", lambda f: "/register/", _register_badly, ("guest",), "注册账号"),
     ("login", lambda f: "/login/", None, BOTH, "登录"),
@@ -324,7 +329,8 @@ PAGES = [
 
 SCREENSHOTS = {"home", "board", "thread", "latest posts", "digest area",
                "register with errors", "reply with preview", "profile", "medals",
-               "item shop", "statistics", "member list", "daily check-in done", "avatar set", "split", "approval queue"}
+               "item shop", "statistics", "member list", "daily check-in done", "avatar set", "split", "approval queue",
+               "search filtered"}
 
 # The bones axe does not hold a page to (some are only "moderate" there), checked on every page.
 STRUCTURE = """() => {
@@ -385,10 +391,12 @@ def test_every_page_passes_axe(browser, live_server, forum, reader, width):
 
 
 # Everything a keyboard can act on. Only what is hidden from assistive technology may be skipped: the
-# avatar beside a member's name (aria-hidden, tabindex=-1), so that Tab does not stop twice on one member.
+# avatar beside a member's name (aria-hidden, tabindex=-1), so that Tab does not stop twice on one member; and
+# what a closed <details> folds away (its summary is reached, and opens it).
 FOCUSABLE = """() => [...document.querySelectorAll(
-    'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])')]
+    'a[href], button, summary, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])')]
   .filter(e => !e.disabled && e.getClientRects().length && !e.closest('[aria-hidden=true]'))
+  .filter(e => !e.closest('details:not([open])') || e.closest('summary'))  // folded away until opened
   .map((e, i) => { e.dataset.kb = i; return i; }).length"""
 
 FOCUSED = """() => {
@@ -401,7 +409,7 @@ FOCUSED = """() => {
 }"""
 
 
-@pytest.mark.parametrize("where", ["thread page 2", "reply with preview", "board", "register with errors"])
+@pytest.mark.parametrize("where", ["thread page 2", "reply with preview", "board", "register with errors", "search"])
 def test_keyboard_reaches_every_action_with_a_visible_focus_ring(browser, live_server, forum, where):
     """Tab alone reaches every link, button and field of the page, in one round, and each shows where the
     focus is: a visible outline, scrolled into view. The first stop is the skip link to the content."""

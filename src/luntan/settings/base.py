@@ -295,6 +295,8 @@ LUNTAN: LuntanSettings = {
         "RESET_MAIL_PER_EMAIL": (3, 60 * 60),  # password-reset requests for one e-mail address
         "REGISTER_PER_ADDRESS": (5, 60 * 60),  # new accounts from one address
         "REPORTS_PER_MEMBER": (10, 60 * 60),  # 举报 sent by one member (luntan.reports)
+        "SEARCH_PER_ADDRESS": (60, 60),  # searches from one address, by guests and members alike (/search/)
+        "SEARCH_PER_MEMBER": (30, 60),  # searches by one signed-in member, from any address
     },
 }
 
