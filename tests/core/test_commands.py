@@ -224,3 +224,16 @@ def test_bootstrap_leaves_a_site_with_boards_alone(thread, var_dir):
 def test_demo_first_run_says_nothing_on_a_site_with_boards(thread):
     assert _run("demo", "--first-run") == ""
     assert Board.objects.count() == 1
+
+
+def _luntan_commands() -> list[str]:
+    return sorted(name for name, app in get_commands().items() if app.startswith("luntan."))
+
+
+@pytest.mark.parametrize("name", _luntan_commands())
+def test_every_luntan_command_prints_its_help(name, capsys):
+    """`luntan <command> --help` explains the command (lazy translated help included) instead of failing."""
+    with pytest.raises(SystemExit) as ended:
+        call_command(name, "--help")
+    assert ended.value.code == 0
+    assert "usage:" in capsys.readouterr().out

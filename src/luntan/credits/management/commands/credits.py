@@ -4,14 +4,14 @@ level thresholds changed)."""
 
 import sys
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luntan.core.management.base import TranslatedCommand
 from luntan.credits import services
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy("Checks the credit ledger (audit) or recomputes levels (resettle).")  # type: ignore[assignment]
 
     def add_arguments(self, parser):

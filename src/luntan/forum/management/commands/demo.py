@@ -2,15 +2,15 @@
 
 import time
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luntan.core.management.base import TranslatedCommand
 from luntan.forum.demo.builder import DEFAULT_SEED, build_demo
 from luntan.forum.models import Board
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     # Django prints help through argparse, which takes a lazy string as well (the stubs say str only).
     help = gettext_lazy(  # type: ignore[assignment]
         "Fills an empty site with demo categories, boards, members, threads and replies. "

@@ -1,13 +1,13 @@
 """`luntan recook`: cooks every floor again with the current markup rules."""
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luntan.core.management.base import TranslatedCommand
 from luntan.forum.services import floors_recook
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     # Django prints help through argparse, which takes a lazy string as well (the stubs say str only).
     help = gettext_lazy(  # type: ignore[assignment]
         "Cooks the text of every floor again with the current markup rules, after they became stricter. "

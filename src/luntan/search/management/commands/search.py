@@ -5,13 +5,14 @@
 
 from importlib import import_module
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext_lazy
+
+from luntan.core.management.base import TranslatedCommand
 
 SUBCOMMANDS = {"reindex": "luntan.search.index", "eval": "luntan.search.evaluation", "bench": "luntan.search.bench"}
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy("Rebuilds the search index (reindex), measures its relevance (eval) or speed (bench).")  # type: ignore[assignment]
 
     def add_arguments(self, parser):
