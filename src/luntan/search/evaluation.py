@@ -131,7 +131,8 @@ def read_documents(path: Path) -> list[Document]:
             doc = Document(id=str(row["id"]), board=str(row["board"]), title=str(row["title"]),
                            body=str(row["body"]), author=str(row["author"]))
         except KeyError as missing:
-            raise CommandError(f"{path}:{number}: no {missing} (a document has id, board, title, body, author)") from None
+            raise CommandError(f"{path}:{number}: no {missing} (a document has id, board, title, body, "
+                               "author)") from None
         if doc.id in seen:
             raise CommandError(f"{path}:{number}: the id {doc.id} is used twice")
         seen.add(doc.id)

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - one post a line: the set is data
 """The relevance set's documents that the queries are about (and their traps), by board."""
 
 DOCS = [

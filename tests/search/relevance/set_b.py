@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - one post a line: the set is data
 """The rest of the relevance set: everyday posts of the same boards that no query is about, so that every
 query has a forum around it, with words close to its own."""
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - one post a line: the set is data
 """More of the relevance set: Traditional posts for Simplified queries, more traps, and everyday posts."""
 
 DOCS = [
