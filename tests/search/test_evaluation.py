@@ -127,3 +127,23 @@ def test_bench_command_builds_times_and_prints_the_table(tmp_path):
     assert ("one word", "3") in kinds and ("one word", "10") in kinds  # LIKE timed on fewer queries
     assert not (tmp_path / "bench" / "search-bench.sqlite3").exists()  # dropped at the end
     assert not (tmp_path / "var" / "luntan.sqlite3").exists()
+
+
+@pytest.mark.django_db
+def test_the_bench_inserts_the_floor_rows_bulk_create_would(thread, member):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from luntan.forum.models import Floor
+
+    moment = timezone.now() - timedelta(days=3)
+    bench.insert_floors([(thread.pk, 90, member.pk, "成都的火锅很地道。", bench.cooked("成都的火锅很地道。"), moment)])
+    Floor.objects.bulk_create([Floor(thread=thread, number=91, author=member, source="成都的火锅很地道。",
+                                     format="markdown", html=bench.cooked("成都的火锅很地道。"), created_at=moment,
+                                     author_ip="127.0.0.1")])
+    fast, orm = (Floor.objects.filter(thread=thread, number=n).values().get() for n in (90, 91))
+    for row in (fast, orm):
+        del row["id"], row["number"]
+    assert fast == orm
+    assert fast["created_at"] == moment

@@ -148,14 +148,20 @@ class Writer:
         rng, words = self.rng, TOPICS[topic]
         if rng.random() < 0.15:  # members stray from the board's topic now and then
             words = TOPICS[rng.choice(BOARDS)]
-        n, n2 = rng.sample(words["n"], 2)
-        v, v2 = rng.sample(words["v"], 2)
-        a, a2 = rng.sample(words["a"], 2)
+        n, n2 = self._two(words["n"])
+        v, v2 = self._two(words["v"])
+        a, a2 = self._two(words["a"])
         p = rng.choice(PLACES)
         if "{p}的{n}" in template and len(self.phrases) < 5_000 and rng.random() < 0.05:
             self.phrases.append(f"{p}的{n}")  # a phrase that occurs: 成都的火锅
         return template.format(n=n, n2=n2, v=v, v2=v2, a=a, a2=a2, p=p, t=rng.choice(TIMES),
                                d=rng.choice(ADVERBS), d2=rng.choice(ADVERBS))
+
+    def _two(self, words: list[str]) -> tuple[str, str]:
+        """Two different words (random.sample is slow for a million floors)."""
+        k = int(self.rng.random() * len(words))
+        j = (k + 1 + int(self.rng.random() * (len(words) - 1))) % len(words)
+        return words[k], words[j]
 
     def title(self, topic: str) -> str:
         return self._fill(self.rng.choice(TITLE_TEMPLATES), topic)[:80]
@@ -205,7 +211,7 @@ def build_forum(*, floors: int, seed: int = SEED, progress: Callable[[str], None
     from django.utils import timezone
 
     from luntan.accounts.models import Member, MemberGroup, name_key, name_skeleton
-    from luntan.forum.models import Board, Category, Floor, Thread
+    from luntan.forum.models import Board, Category, Thread
 
     started = time.perf_counter()
     rng = random.Random(seed)
@@ -255,7 +261,7 @@ def build_forum(*, floors: int, seed: int = SEED, progress: Callable[[str], None
                        last_reply_at=times[-1], last_replier_id=authors[-1], last_replier_name=names[authors[-1]],
                        reply_count=len(times) - 1, last_floor=len(times), view_count=len(times) * 7)
                 for board, topic, times, authors in plans])
-            floor_rows = []
+            floor_rows: list[tuple] = []
             for row, (board, topic, times, authors) in zip(rows, plans, strict=True):
                 text_bytes += len(row.title.encode())
                 posts[authors[0]][1] += 1
@@ -265,10 +271,8 @@ def build_forum(*, floors: int, seed: int = SEED, progress: Callable[[str], None
                     source = writer.body(topic)
                     text_bytes += len(source.encode())
                     posts[author][0] += 1
-                    floor_rows.append(Floor(thread_id=row.pk, number=number, author_id=author, source=source,
-                                            format="markdown", html=cooked(source), created_at=moment,
-                                            author_ip="127.0.0.1"))
-            Floor.objects.bulk_create(floor_rows, batch_size=BATCH)
+                    floor_rows.append((row.pk, number, author, source, cooked(source), moment))
+            insert_floors(floor_rows)
             done += len(floor_rows)
             threads_made += len(rows)
             if done * 10 // floors != (done - len(floor_rows)) * 10 // floors:
@@ -280,6 +284,34 @@ def build_forum(*, floors: int, seed: int = SEED, progress: Callable[[str], None
             Board.objects.filter(pk=pk).update(thread_count=n_threads, post_count=n_floors)
     return Forum(floors=done, threads=threads_made, text_bytes=text_bytes, board_ids=[b.pk for b in boards],
                  reader_id=members[-1].pk, phrases=writer.phrases, seconds=time.perf_counter() - started)
+
+
+def insert_floors(rows: list[tuple]) -> None:
+    """Floors (thread id, number, author id, source, html, created_at) in format markdown, inserted with one
+    executemany: the row bulk_create would write (every other column at its model default), several times
+    faster at a million floors."""
+    from django.db import connection
+
+    from luntan.forum.models import Floor
+
+    fields = [f for f in Floor._meta.concrete_fields if not f.primary_key]
+    proto = Floor(thread_id=0, number=0, author_id=0, source="", format="markdown", html="", author_ip="127.0.0.1")
+    base = [f.get_db_prep_save(getattr(proto, f.attname), connection) for f in fields]
+    where = {f.attname: k for k, f in enumerate(fields)}
+    at = [where[name] for name in ("thread_id", "number", "author_id", "source", "html", "created_at")]
+    created = Floor._meta.get_field("created_at")
+    table = connection.ops.quote_name(Floor._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - names
+    values = []
+    for thread_id, number, author_id, source, html, moment in rows:
+        row = list(base)
+        for k, value in zip(at, (thread_id, number, author_id, source, html,
+                                 created.get_db_prep_save(moment, connection)), strict=True):
+            row[k] = value
+        values.append(row)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
 
 
 # --- sizes ----------------------------------------------------------------------------------------------------
