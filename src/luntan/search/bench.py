@@ -428,10 +428,12 @@ class BenchReport:
 
 def measure(*, floors: int, queries: int, like_queries: int, say: Callable[[str], None]) -> BenchReport:
     """Builds, reindexes and times, in the current (scratch) database."""
+    from django.core.management.base import CommandError
     from django.db import connection
 
     from luntan.accounts.models import Member
-    from luntan.search import index
+    from luntan.search import api, index
+    from luntan.search.api import readable_board_ids
 
     forum = build_forum(floors=floors, progress=lambda message: say(f"  {message}"))
     say(f"built {forum.floors:,} floors in {forum.threads:,} threads in {forum.seconds:.1f} s")
@@ -449,9 +451,10 @@ def measure(*, floors: int, queries: int, like_queries: int, say: Callable[[str]
     reindex_seconds = time.perf_counter() - start
     say(f"reindexed {indexed:,} floors in {reindex_seconds:.1f} s")
     reader = Member.objects.get(pk=forum.reader_id)
+    if not set(forum.board_ids) <= readable_board_ids(reader):
+        raise CommandError("the bench's reader may not read every board of the synthetic forum")
     sets = query_sets(forum, queries, random.Random(SEED + 1))
     for text, filters in [q for qs in sets.values() for q in qs[:5]]:  # warm the caches and the connection
-        from luntan.search import api
         api.search(reader, text, filters)
     timings = [time_queries(reader, kind, qs, None) for kind, qs in sets.items()]
     if like_queries:
