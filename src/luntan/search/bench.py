@@ -507,8 +507,11 @@ def run(stdout, **options: Any) -> None:
     from luntan.search.evaluation import scratch_site
 
     floors = max(int(options["floors"]), 1)
+    from django.db import connection
+
     var_dir = Path(options.get("var") or default_var_dir())
-    var_dir.mkdir(parents=True, exist_ok=True)
+    if connection.vendor == "sqlite":
+        var_dir.mkdir(parents=True, exist_ok=True)
     started = datetime.now()  # noqa: DTZ005 - only a duration
 
     def say(message: str) -> None:
