@@ -5,6 +5,7 @@
 #   make check   ruff, migration and deploy checks, mypy over src/: the same on every database
 #   make pytest  the whole suite, one process per core (PYTEST_ARGS="-k flush" to narrow, WORKERS=0 for one process)
 #   make bench   the load benchmark (luntan bench)
+#   make bench-search   the search benchmark at 1,000,000 floors (luntan search bench; FLOORS=100000 for less)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -32,7 +33,7 @@ define compile_messages
 	else echo "make: no translation catalog under $(LOCALE) yet, nothing to compile"; fi
 endef
 
-.PHONY: run test check pytest test-deps bench setup browser-deps proxy-deps
+.PHONY: run test check pytest test-deps bench bench-search setup browser-deps proxy-deps
 
 run: setup
 	$(LUNTAN) bootstrap
@@ -67,6 +68,12 @@ test-deps: $(TEST_STAMP) browser-deps proxy-deps
 bench: $(STAMP)
 	$(compile_messages)
 	$(LUNTAN) bench
+
+# Search: a synthetic forum in a scratch site of its own (var/bench-search/, or <name>_search_bench beside the
+# DATABASE_URL database), reindexed, then query latency through the search interface and with LIKE.
+FLOORS ?= 1000000
+bench-search: $(STAMP)
+	$(LUNTAN) search bench --floors $(FLOORS)
 
 # --- the virtualenv ----------------------------------------------------------------------------------
 $(BIN)/pip:
