@@ -1,0 +1,76 @@
+"""SQLite FTS5: the floors' words in a virtual table (search_fts: title, body, title_parts, body_parts; rowid
+is the floor's id), matched with FTS5's query syntax, ranked by bm25 lifted for newer and digest threads."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from luntan.search import text as searchtext
+from luntan.search.api import Hit, Scope
+from luntan.search.backends import indexed
+from luntan.search.query import Query, Term, parse
+
+ALL = "{title body title_parts body_parts}"
+WORDS = "{title body}"
+TITLE_ALL = "{title title_parts}"
+TITLE_WORDS = "{title}"
+WEIGHTS = "8.0, 2.0, 3.0, 1.0"  # title, body, title parts, body parts
+FROM = ("FROM search_fts JOIN forum_floor f ON f.id = search_fts.rowid JOIN forum_thread t ON t.id = f.thread_id "
+        "WHERE search_fts MATCH %s AND {conditions}")
+PAGE = "SELECT search_fts.rowid, count(*) OVER () " + FROM + " ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608 - no values in it
+COUNT = "SELECT count(*) " + FROM
+
+
+def _quoted(words) -> str:
+    return '"' + " ".join(w.replace('"', '""') for w in words) + '"'
+
+
+def _word(word: str, title_only: bool) -> str:
+    found = f"{TITLE_ALL if title_only else ALL} : {_quoted([word])}"
+    inner = searchtext.inner_cut(word)  # a user word: also as the plain dictionary cut it (older rows)
+    if inner:
+        found = f"({found} OR {TITLE_WORDS if title_only else WORDS} : {_quoted(inner)})"
+    return found
+
+
+def _term(term: Term, title_only: bool) -> str:
+    if term.phrase:
+        return f"{TITLE_WORDS if title_only else WORDS} : {_quoted(term.words)}"
+    return "(" + " AND ".join(_word(w, title_only) for w in term.words) + ")"
+
+
+def match_expression(query: Query, title_only: bool = False) -> str:
+    wanted = " AND ".join("(" + " OR ".join(_term(t, title_only) for t in group) + ")" for group in query.groups)
+    if query.excluded:
+        wanted = f"({wanted}) NOT (" + " OR ".join(_term(t, title_only) for t in query.excluded) + ")"
+    return wanted
+
+
+class Fts5Backend:
+    name = "fts5"
+
+    def search(self, text: str, scope: Scope, *, sort: str, offset: int, limit: int) -> tuple[list[Hit], int]:
+        query = parse(text)
+        if query.message or not query.groups or not scope.board_ids:
+            return [], 0
+        conditions, params = indexed.where(scope)
+        if sort == "newest":
+            order = "f.created_at DESC, f.id DESC"
+        else:
+            order = (f"bm25(search_fts, {WEIGHTS}) * (1.0 + {indexed.DIGEST_LIFT} * t.digest) * (1.0 + "
+                     f"{indexed.FRESH_LIFT} * {indexed.FRESH_DAYS} / ({indexed.FRESH_DAYS} + "
+                     "max(julianday('now') - julianday(f.created_at), 0.0))), f.id DESC")
+        sql = PAGE.replace("{conditions}", conditions).replace("{order}", order)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match_expression(query, scope.filters.title_only), *params, limit, offset])
+            rows = cursor.fetchall()
+        total = rows[0][1] if rows else (self._count(query, scope) if offset else 0)
+        return indexed.hits([r[0] for r in rows], query), total
+
+    def _count(self, query: Query, scope: Scope) -> int:
+        """Past the last page: how many there are, so the page can say so."""
+        conditions, params = indexed.where(scope)
+        with connection.cursor() as cursor:
+            cursor.execute(COUNT.replace("{conditions}", conditions),
+                           [match_expression(query, scope.filters.title_only), *params])
+            return cursor.fetchone()[0]
