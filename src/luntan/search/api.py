@@ -107,8 +107,10 @@ def search(member, text: str, filters: Filters | None = None, *, sort: str = "re
     if len(text) > MAX_QUERY_CHARS:
         return Results(message=_("The search is too long: at most %(n)s characters.") % {"n": MAX_QUERY_CHARS})
     if backend != "like":
+        from luntan.search.index import dictionary_fresh
         from luntan.search.query import parse
 
+        dictionary_fresh()
         query = parse(text)
         if query.message:
             return Results(message=query.message)

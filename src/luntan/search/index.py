@@ -232,3 +232,19 @@ def run(stdout, **options: Any) -> None:
     stdout.write(f"\n{count} floors indexed in {seconds:.1f} s")
     if sys.stdout.isatty():
         stdout.flush()
+
+
+_seen_version: Any = None
+
+
+def dictionary_fresh() -> None:
+    """Cuts with the words another process added or removed since (one cache read; a reload when changed)."""
+    global _seen_version
+    from django.core.cache import cache
+
+    from luntan.search.services import DICTIONARY_VERSION_KEY
+
+    version = cache.get(DICTIONARY_VERSION_KEY)
+    if version != _seen_version:
+        _seen_version = version
+        searchtext.reload_dictionary()

@@ -15,10 +15,13 @@ WORDS = "{title body}"
 TITLE_ALL = "{title title_parts}"
 TITLE_WORDS = "{title}"
 WEIGHTS = "8.0, 2.0, 3.0, 1.0"  # title, body, title parts, body parts
-FROM = ("FROM search_fts JOIN forum_floor f ON f.id = search_fts.rowid JOIN forum_thread t ON t.id = f.thread_id "
-        "WHERE search_fts MATCH %s AND {conditions}")
-PAGE = "SELECT search_fts.rowid, count(*) OVER () " + FROM + " ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608 - no values in it
-COUNT = "SELECT count(*) " + FROM
+# bm25() only works in the query that matches, so the match (with its score) is a subquery of its own.
+MATCHED = ("WITH m AS MATERIALIZED (SELECT rowid AS floor_id, bm25(search_fts, " + WEIGHTS + ") AS score "
+           "FROM search_fts WHERE search_fts MATCH %s) ")
+FROM = ("FROM m JOIN forum_floor f ON f.id = m.floor_id JOIN forum_thread t ON t.id = f.thread_id "
+        "WHERE {conditions}")
+PAGE = MATCHED + "SELECT m.floor_id, count(*) OVER () " + FROM + " ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
+COUNT = MATCHED + "SELECT count(*) " + FROM
 
 
 def _quoted(words) -> str:
@@ -57,7 +60,7 @@ class Fts5Backend:
         if sort == "newest":
             order = "f.created_at DESC, f.id DESC"
         else:
-            order = (f"bm25(search_fts, {WEIGHTS}) * (1.0 + {indexed.DIGEST_LIFT} * t.digest) * (1.0 + "
+            order = (f"m.score * (1.0 + {indexed.DIGEST_LIFT} * t.digest) * (1.0 + "
                      f"{indexed.FRESH_LIFT} * {indexed.FRESH_DAYS} / ({indexed.FRESH_DAYS} + "
                      "max(julianday('now') - julianday(f.created_at), 0.0))), f.id DESC")
         sql = PAGE.replace("{conditions}", conditions).replace("{order}", order)
