@@ -23,6 +23,7 @@ class Term:
     wants each of them anywhere (复工复产 typed without quotes: 复工 and 复产)."""
     words: tuple[str, ...]
     phrase: bool = False
+    whole: str = ""  # a Chinese word typed that cut into several: also accepted as one word of the text
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,15 @@ class Query:
 
     @property
     def marked_words(self) -> frozenset[str]:
-        words = {w for group in self.groups for term in group for w in term.words}
+        words = {w for group in self.groups for term in group for w in (*term.words, term.whole) if w}
         return frozenset(words | {piece for w in words for piece in searchtext.inner_cut(w)})
 
 
 def _term(raw: str, *, phrase: bool) -> Term | None:
     words = searchtext.query_words(raw)
+    folded = searchtext.fold(raw).strip()
+    whole = folded if len(words) > 1 and 2 <= len(folded) <= 8 and all(
+        "\u3400" <= c <= "\u9fff" for c in folded) else ""
     if not phrase and len(words) > 1:
         kept = [w for w in words if w not in STOP_WORDS]
         words = kept or words
@@ -47,7 +51,7 @@ def _term(raw: str, *, phrase: bool) -> Term | None:
         return None
     if phrase and len(words) == 1:
         phrase = False
-    return Term(tuple(words), phrase)
+    return Term(tuple(words), phrase, whole)
 
 
 def parse(raw: str) -> Query:

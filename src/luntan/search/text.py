@@ -171,8 +171,24 @@ def query_words(text: str) -> list[str]:
 
 
 def inner_cut(word: str) -> tuple[str, ...]:
-    """How the plain dictionary cuts a user word (empty for other words)."""
-    return dictionary().inner_cut.get(word, ())
+    """A finer cut of a typed word, for floors where the same characters were cut finer in their context
+    (那家 typed, 那|家 in 那家也行; 长江大桥 typed, 长江|大桥 written apart): the plain dictionary's cut of a
+    user word, else the shorter words search mode finds in it, and single characters between them. Empty
+    for a single character or a word with no finer cut. A query also accepts these pieces side by side (as
+    a phrase of whole words, so 和服 is still no match in 温和|服务)."""
+    d = dictionary()
+    if word in d.inner_cut:
+        return d.inner_cut[word]
+    if not 2 <= len(word) <= 6 or not all("\u3400" <= c <= "\u9fff" for c in word):
+        return ()
+    shorter = {start: end for _w, start, end in sorted(d.jieba.tokenize(word, mode="search"),
+                                                        key=lambda t: t[1] - t[2]) if end - start < len(word)}
+    pieces, at = [], 0
+    while at < len(word):
+        end = shorter.get(at, at + 1)
+        pieces.append(word[at:end])
+        at = end
+    return tuple(pieces)
 
 
 def mark(text: str, terms: frozenset[str]) -> tuple[tuple[str, bool], ...]:

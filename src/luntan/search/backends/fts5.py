@@ -38,8 +38,12 @@ def _word(word: str, title_only: bool) -> str:
 
 def _term(term: Term, title_only: bool) -> str:
     if term.phrase:
-        return f"{TITLE_WORDS if title_only else WORDS} : {_quoted(term.words)}"
-    return "(" + " AND ".join(_word(w, title_only) for w in term.words) + ")"
+        found = f"{TITLE_WORDS if title_only else WORDS} : {_quoted(term.words)}"
+    else:
+        found = "(" + " AND ".join(_word(w, title_only) for w in term.words) + ")"
+    if term.whole:
+        found = f"({found} OR {TITLE_ALL if title_only else ALL} : {_quoted([term.whole])})"
+    return found
 
 
 def match_expression(query: Query, title_only: bool = False) -> str:

@@ -37,8 +37,12 @@ def _word(word: str, title_only: bool) -> str:
 
 def _term(term: Term, title_only: bool) -> str:
     if term.phrase:
-        return _phrase(term.words, "A" if title_only else "AC")
-    return "(" + " & ".join(_word(w, title_only) for w in term.words) + ")"
+        found = _phrase(term.words, "A" if title_only else "AC")
+    else:
+        found = "(" + " & ".join(_word(w, title_only) for w in term.words) + ")"
+    if term.whole:
+        found = f"({found} | {_lexeme(term.whole, 'AB' if title_only else 'ABCD')})"
+    return found
 
 
 def tsquery(query: Query, title_only: bool = False) -> str:

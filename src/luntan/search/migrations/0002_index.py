@@ -12,6 +12,8 @@ POSTGRES = ("CREATE TABLE search_floorindex (floor_id bigint PRIMARY KEY, doc ts
 
 
 def create(apps, schema_editor):
+    if schema_editor is None:  # the test runner's replay of the migrations' rows: no rows here
+        return
     vendor = schema_editor.connection.vendor
     statements = (SQLITE,) if vendor == "sqlite" else POSTGRES if vendor == "postgresql" else ()
     for sql in statements:
