@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.utils import timezone
+from factories import MemberFactory
 
 from luntan.forum import permissions, services
 from luntan.forum.models import Floor, Thread
@@ -13,7 +14,6 @@ from luntan.moderation import services as moderation
 from luntan.search import api
 from luntan.search import text as searchtext
 from luntan.search.api import Filters
-from factories import MemberFactory
 
 
 @pytest.fixture(autouse=True)
