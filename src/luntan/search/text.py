@@ -63,6 +63,13 @@ def fold_mapped(text: str) -> tuple[str, list[int]]:
 
 def clean_token(token: str) -> str:
     """A token as the index keeps it: letters and digits (and the few signs of 3.14, c++, c#), or ""."""
+    if token.isalnum():  # nearly every word: the quick way
+        return token[:MAX_TOKEN_CHARS]
+    return _clean_token(token)
+
+
+@lru_cache(maxsize=100_000)
+def _clean_token(token: str) -> str:
     kept = "".join(c for c in token if c.isalnum() or c in TOKEN_KEEP).strip(TOKEN_EDGE)
     if not any(c.isalnum() for c in kept):
         return ""
@@ -134,34 +141,26 @@ class Terms:
 
 
 def index_terms(text: str) -> Terms:
-    """What the index keeps of `text` (already plain text, not yet folded)."""
+    """What the index keeps of `text` (already plain text, not yet folded). One search-mode cut gives both:
+    search mode is the accurate cut's words plus the shorter words inside them, so a word is a token that
+    no other token contains."""
     d = dictionary()
-    folded = fold(text)
     words: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for word, start, end in d.jieba.tokenize(folded):
-        token = clean_token(word)
-        if token:
-            words.append(token)
-            spans.append((start, end))
     parts: list[str] = []
     part_at: list[int] = []
-    word_at = 0
-    taken = set(spans)
-    for word, start, end in d.jieba.tokenize(folded, mode="search"):
-        if (start, end) in taken:
-            continue
+    word_end = -1
+    for word, start, end in sorted(d.jieba.tokenize(fold(text), mode="search"), key=lambda t: (t[1], -t[2])):
         token = clean_token(word)
-        if not token:
-            continue
-        while word_at + 1 < len(spans) and spans[word_at][1] <= start:
-            word_at += 1
-        parts.append(token)
-        part_at.append(word_at)
-    for i, word in enumerate(words):
-        for inner in d.inner_parts.get(word, ()):
-            parts.append(inner)
-            part_at.append(i)
+        if start >= word_end:  # a word of the accurate cut (kept in order even when not indexed)
+            word_end = end
+            if token:
+                words.append(token)
+                if d.inner_parts and token in d.inner_parts:
+                    parts.extend(d.inner_parts[token])
+                    part_at.extend([len(words) - 1] * len(d.inner_parts[token]))
+        elif token:
+            parts.append(token)
+            part_at.append(max(len(words) - 1, 0))
     return Terms(words, parts, part_at)
 
 
