@@ -215,3 +215,16 @@ def test_a_search_takes_the_same_queries_for_one_hit_as_for_many(member, post, d
     api.search(member, "火锅")
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert len(api.search(member, "火锅").hits) == 10
+
+
+def test_only_the_newest_candidates_are_ranked_and_the_results_say_there_are_more(member, post, monkeypatch):
+    from luntan.search.backends import fts5, postgres
+
+    for i in range(4):
+        post(f"火锅{i}", "火锅")
+    monkeypatch.setattr(fts5.Fts5Backend, "candidates", 3)
+    monkeypatch.setattr(postgres.PostgresBackend, "candidates", 3)
+    monkeypatch.setattr("luntan.search.backends.indexed.CANDIDATES", 3)
+    results = api.search(member, "火锅")
+    assert (results.total, results.more) == (3, True)
+    assert api.search(member, "火锅0").more is False

@@ -59,6 +59,7 @@ class Results:
     page: int = 1
     pages: int = 0
     message: str = ""  # why nothing was searched (an empty query ...), in the reader's language
+    more: bool = False  # there were more hits than `total`: only the newest ones are ranked (narrow the search)
 
 
 class Backend(Protocol):
@@ -121,7 +122,9 @@ def search(member, text: str, filters: Filters | None = None, *, sort: str = "re
     boards = allowed if filters.board_ids is None else allowed & filters.board_ids
     sort = sort if sort in SORTS else "relevance"
     page = max(page, 1)
-    hits, total = backend_named(backend).search(text, Scope(filters, boards), sort=sort,
-                                                offset=(page - 1) * per_page, limit=per_page)
+    engine = backend_named(backend)
+    hits, total = engine.search(text, Scope(filters, boards), sort=sort, offset=(page - 1) * per_page,
+                                limit=per_page)
     pages = (total + per_page - 1) // per_page
-    return Results(hits=hits, total=total, page=page, pages=pages)
+    limit = getattr(engine, "candidates", None)  # how many hits a backend ranks at most
+    return Results(hits=hits, total=total, page=page, pages=pages, more=limit is not None and total >= limit)

@@ -21,6 +21,7 @@ VISIBLE = ("f.is_deleted = %s AND f.is_waiting = %s AND t.is_deleted = %s AND t.
 DIGEST_LIFT = 0.3  # each digest level adds 30 % to a hit's score
 FRESH_LIFT = 0.5  # a hit of today scores 50 % more, of 30 days ago 25 % more, of a year ago 4 % more
 FRESH_DAYS = 30.0
+CANDIDATES = 1000  # the newest visible matches ranked; a search finding more says so (Results.more)
 
 
 def where(scope: Scope) -> tuple[str, list]:

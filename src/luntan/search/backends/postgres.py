@@ -13,10 +13,13 @@ from luntan.search.api import Hit, Scope
 from luntan.search.backends import indexed
 from luntan.search.query import Query, Term, parse
 
-FROM = ("FROM search_floorindex s JOIN forum_floor f ON f.id = s.floor_id JOIN forum_thread t ON t.id = f.thread_id "
-        "WHERE s.doc @@ %s::tsquery AND {conditions}")
-PAGE = "SELECT s.floor_id, count(*) OVER () " + FROM + " ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608 - no values in it
-COUNT = "SELECT count(*) " + FROM
+# The newest CANDIDATES visible matches are ranked, as on SQLite (see fts5.py).
+MATCHED = ("WITH c AS MATERIALIZED (SELECT s.floor_id, ts_rank(s.doc, %s::tsquery) AS score, f.created_at AS at, "
+           "t.digest FROM search_floorindex s JOIN forum_floor f ON f.id = s.floor_id "
+           "JOIN forum_thread t ON t.id = f.thread_id WHERE s.doc @@ %s::tsquery AND {conditions} "
+           "ORDER BY s.floor_id DESC LIMIT %s) ")
+PAGE = MATCHED + "SELECT floor_id, count(*) OVER () FROM c ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
+COUNT = MATCHED + "SELECT count(*) FROM c"  # noqa: S608
 
 
 def _lexeme(word: str, weights: str) -> str:
@@ -53,6 +56,7 @@ def tsquery(query: Query, title_only: bool = False) -> str:
 
 class PostgresBackend:
     name = "postgres"
+    candidates = indexed.CANDIDATES
 
     def search(self, text: str, scope: Scope, *, sort: str, offset: int, limit: int) -> tuple[list[Hit], int]:
         query = parse(text)
@@ -61,18 +65,18 @@ class PostgresBackend:
         conditions, params = indexed.where(scope)
         q = tsquery(query, scope.filters.title_only)
         if sort == "newest":
-            order, order_params = "f.created_at DESC, f.id DESC", []
+            order = "at DESC, floor_id DESC"
         else:
-            order = (f"ts_rank(s.doc, %s::tsquery) * (1.0 + {indexed.DIGEST_LIFT} * t.digest) * (1.0 + "
+            order = (f"score * (1.0 + {indexed.DIGEST_LIFT} * digest) * (1.0 + "
                      f"{indexed.FRESH_LIFT} * {indexed.FRESH_DAYS} / ({indexed.FRESH_DAYS} + "
-                     "greatest(extract(epoch FROM now() - f.created_at) / 86400.0, 0.0))) DESC, f.id DESC")
-            order_params = [q]
+                     "greatest(extract(epoch FROM now() - at) / 86400.0, 0.0))) DESC, floor_id DESC")
         sql = PAGE.replace("{conditions}", conditions).replace("{order}", order)
+        matched = [q, q, *params, indexed.CANDIDATES]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [q, *params, *order_params, limit, offset])
+            cursor.execute(sql, [*matched, limit, offset])
             rows = cursor.fetchall()
             total = rows[0][1] if rows else 0
             if not rows and offset:
-                cursor.execute(COUNT.replace("{conditions}", conditions), [q, *params])
+                cursor.execute(COUNT.replace("{conditions}", conditions), matched)
                 total = cursor.fetchone()[0]
         return indexed.hits([r[0] for r in rows], query), total
