@@ -189,9 +189,11 @@ def reindex(progress: Callable[[int, int], Any] | None = None, *, batch: int = B
             progress(min(done, total), max(total, done))
     with transaction.atomic():
         _remove_between(last, None, keep=set())
-    if vendor() == "sqlite":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # merge FTS5's segments / give the planner fresh figures
+        if vendor() == "sqlite":
             cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+        else:
+            cursor.execute("ANALYZE search_floorindex")
     return indexed
 
 
