@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection
+from factories import MemberFactory
 
 from luntan.forum import services
 from luntan.forum.models import Floor
@@ -232,3 +233,20 @@ def test_the_admin_page_adds_and_removes_words(admin_client):
     response = admin_client.post(f"/admin/search/searchword/{word.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not SearchWord.objects.exists()
+
+
+def test_board_and_member_names_are_words_of_the_dictionary(board, post, member):
+    author = MemberFactory(username="蓝色天空")
+    searchtext.reload_dictionary()  # read from the database, as a new process does
+    assert "灌水乐园" in searchtext.index_terms("欢迎来到灌水乐园").words
+    assert "蓝色天空" in searchtext.index_terms("感谢蓝色天空的分享").words
+    t = post("感谢蓝色天空的分享", by=author)
+    assert found(member, "蓝色天空") == [t.floors.get().pk]
+    assert found(member, "天空") == [t.floors.get().pk]  # its pieces still find it
+
+
+def test_api_exposes_reindex(member, post):
+    post("火锅", "火锅")
+    empty_the_index()
+    assert api.reindex() == 1
+    assert len(found(member, "火锅")) == 1
