@@ -10,7 +10,7 @@ from luntan.search.query import parse
 def plain_dictionary():
     text.reload_dictionary(set())
     yield
-    text.reload_dictionary()
+    text.reload_dictionary(set())
 
 
 def terms(s: str) -> set[str]:
