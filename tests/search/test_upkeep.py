@@ -149,8 +149,8 @@ def test_reindex_drops_rows_of_floors_that_are_gone(member, post):
     t = post("火锅", "火锅")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("INSERT INTO search_fts (rowid, title, body, title_parts, body_parts) "
-                           "VALUES (999999, '', '火锅', '', '')")
+            cursor.execute("INSERT INTO search_fts (rowid, title, body, title_parts, body_parts, author) "
+                           "VALUES (999999, '', '火锅', '', '', '1')")
         else:
             cursor.execute("INSERT INTO search_floorindex (floor_id, doc) VALUES (999999, '''火锅'':1C')")
     assert index_rows() == 2

@@ -1,7 +1,8 @@
 """The search index and its upkeep.
 
 One index row per floor (keyed by the floor's id): the words of its text (the plain text of its cooked HTML)
-and, for floor 1, of its thread's title. Nothing else: who may see a floor (deleted, closed, waiting, moved
+and, for floor 1, of its thread's title, and its author (who never changes), so that a search of one
+member's posts stays fast. Nothing else: who may see a floor (deleted, closed, waiting, moved
 threads, deleted or waiting floors, boards) is decided when searching, by joining the live forum tables, so
 the index only changes when text changes: a floor is written or edited, a title changes, floors are merged
 or split (a floor becomes or stops being floor 1), a thread is purged.
@@ -49,7 +50,13 @@ def _user_words() -> set[str]:
 searchtext.set_user_words_source(_user_words)
 
 
-def _tsvector(terms_title: searchtext.Terms | None, terms_body: searchtext.Terms) -> str:
+def author_token(author_id: int) -> str:
+    """The author as a word of the index (no text ever gives it: the index keeps no "~"), so that a search
+    by one member's posts is an intersection inside the index, not a walk through every match."""
+    return f"~a{author_id}"
+
+
+def _tsvector(terms_title: searchtext.Terms | None, terms_body: searchtext.Terms, author_id: int) -> str:
     """A tsvector literal: words at their positions (title words weight A, title parts B, body words C,
     body parts D); a part shares the position of the word it lies in. Phrases ask for adjacent A/C words."""
     positions: dict[str, list[str]] = {}
@@ -64,18 +71,19 @@ def _tsvector(terms_title: searchtext.Terms | None, terms_body: searchtext.Terms
         for part, word_index in zip(terms.parts, terms.part_at, strict=True):
             positions.setdefault(part, []).append(f"{min(first + word_index, 16383)}{part_weight}")
         at += 1  # the title's last word and the text's first are not adjacent
-    return " ".join(f"'{word}':{','.join(spots[:250])}" for word, spots in positions.items())
+    return " ".join([f"'{word}':{','.join(spots[:250])}" for word, spots in positions.items()]
+                    + [f"'{author_token(author_id)}'"])
 
 
-def _row(floor_id: int, number: int, html: str, title: str) -> tuple | None:
+def _row(floor_id: int, number: int, html: str, title: str, author_id: int) -> tuple | None:
     body = searchtext.index_terms(searchtext.plain_text(html))
     head = searchtext.index_terms(title) if number == 1 and title else None
     if not body.words and head is None:
         return None
     if vendor() == "postgresql":
-        return (floor_id, _tsvector(head, body))
+        return (floor_id, _tsvector(head, body, author_id))
     return (floor_id, " ".join(head.words) if head else "", " ".join(body.words),
-            " ".join(head.parts) if head else "", " ".join(body.parts))
+            " ".join(head.parts) if head else "", " ".join(body.parts), str(author_id))
 
 
 def _write(rows: list[tuple], remove: Iterable[int]) -> None:
@@ -94,14 +102,14 @@ def _write(rows: list[tuple], remove: Iterable[int]) -> None:
                 chunk = gone[i:i + 500]
                 cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({','.join(['%s'] * len(chunk))})", chunk)  # noqa: S608
             if rows:
-                cursor.executemany("INSERT INTO search_fts (rowid, title, body, title_parts, body_parts) "
-                                   "VALUES (%s, %s, %s, %s, %s)", rows)
+                cursor.executemany("INSERT INTO search_fts (rowid, title, body, title_parts, body_parts, author) "
+                                   "VALUES (%s, %s, %s, %s, %s, %s)", rows)
 
 
 def _rows_of(floors) -> tuple[list[tuple], list[int]]:
     rows, empty = [], []
-    for floor_id, number, html, title in floors:
-        row = _row(floor_id, number, html, title)
+    for floor_id, number, html, title, author_id in floors:
+        row = _row(floor_id, number, html, title, author_id)
         if row is None:
             empty.append(floor_id)
         else:
@@ -116,7 +124,7 @@ def index_floors(floor_ids: Iterable[int]) -> None:
     ids = sorted(set(floor_ids))
     if not ids or vendor() not in ("sqlite", "postgresql"):
         return
-    floors = list(Floor.objects.filter(pk__in=ids).values_list("pk", "number", "html", "thread__title"))
+    floors = list(Floor.objects.filter(pk__in=ids).values_list("pk", "number", "html", "thread__title", "author_id"))
     rows, empty = _rows_of(floors)
     _write(rows, empty + sorted(set(ids) - {f[0] for f in floors}))
 
@@ -174,7 +182,7 @@ def reindex(progress: Callable[[int, int], Any] | None = None, *, batch: int = B
         progress(0, total)
     while True:
         floors = list(Floor.objects.filter(pk__gt=last).order_by("pk")
-                      .values_list("pk", "number", "html", "thread__title")[:batch])
+                      .values_list("pk", "number", "html", "thread__title", "author_id")[:batch])
         if not floors:
             break
         rows, empty = _rows_of(floors)

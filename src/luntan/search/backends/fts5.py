@@ -1,5 +1,6 @@
-"""SQLite FTS5: the floors' words in a virtual table (search_fts: title, body, title_parts, body_parts; rowid
-is the floor's id), matched with FTS5's query syntax, ranked by bm25 lifted for newer and digest threads."""
+"""SQLite FTS5: the floors' words in a virtual table (search_fts: title, body, title_parts, body_parts and
+the author's id; rowid is the floor's id), matched with FTS5's query syntax, ranked by bm25 lifted for newer
+and digest threads."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ ALL = "{title body title_parts body_parts}"
 WORDS = "{title body}"
 TITLE_ALL = "{title title_parts}"
 TITLE_WORDS = "{title}"
-WEIGHTS = "8.0, 2.0, 3.0, 1.0"  # title, body, title parts, body parts
+WEIGHTS = "8.0, 2.0, 3.0, 1.0, 0.0"  # title, body, title parts, body parts, author
 # The newest CANDIDATES visible matches are ranked (as Discuz! keeps its newest results): FTS5 walks the
 # match newest first (rowid order, no sort), each row joined to its floor and thread by primary key, and stops
 # once it has CANDIDATES rows that pass; so a search costs about the same at a thousand floors or a million.
@@ -49,11 +50,17 @@ def _term(term: Term, title_only: bool) -> str:
     return found
 
 
-def match_expression(query: Query, title_only: bool = False) -> str:
+def match_expression(query: Query, title_only: bool = False, author_id: int | None = None) -> str:
     wanted = " AND ".join("(" + " OR ".join(_term(t, title_only) for t in group) + ")" for group in query.groups)
+    if author_id:
+        wanted = f'({wanted}) AND author : "{int(author_id)}"'
     if query.excluded:
         wanted = f"({wanted}) NOT (" + " OR ".join(_term(t, title_only) for t in query.excluded) + ")"
     return wanted
+
+
+def _expression(query: Query, scope: Scope) -> str:
+    return match_expression(query, scope.filters.title_only, scope.filters.author_id)
 
 
 class Fts5Backend:
@@ -73,8 +80,7 @@ class Fts5Backend:
                      "max(julianday('now') - julianday(at), 0.0))), floor_id DESC")
         sql = PAGE.replace("{conditions}", conditions).replace("{order}", order)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [match_expression(query, scope.filters.title_only), *params, indexed.CANDIDATES,
-                                 limit, offset])
+            cursor.execute(sql, [_expression(query, scope), *params, indexed.CANDIDATES, limit, offset])
             rows = cursor.fetchall()
         total = rows[0][1] if rows else (self._count(query, scope) if offset else 0)
         return indexed.hits([r[0] for r in rows], query), total
@@ -84,5 +90,5 @@ class Fts5Backend:
         conditions, params = indexed.where(scope)
         with connection.cursor() as cursor:
             cursor.execute(COUNT.replace("{conditions}", conditions),
-                           [match_expression(query, scope.filters.title_only), *params, indexed.CANDIDATES])
+                           [_expression(query, scope), *params, indexed.CANDIDATES])
             return cursor.fetchone()[0]

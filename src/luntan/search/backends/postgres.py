@@ -11,6 +11,7 @@ from django.db import connection
 from luntan.search import text as searchtext
 from luntan.search.api import Hit, Scope
 from luntan.search.backends import indexed
+from luntan.search.index import author_token
 from luntan.search.query import Query, Term, parse
 
 # The newest CANDIDATES visible matches are ranked, as on SQLite (see fts5.py).
@@ -48,8 +49,10 @@ def _term(term: Term, title_only: bool) -> str:
     return found
 
 
-def tsquery(query: Query, title_only: bool = False) -> str:
+def tsquery(query: Query, title_only: bool = False, author_id: int | None = None) -> str:
     parts = ["(" + " | ".join(_term(t, title_only) for t in group) + ")" for group in query.groups]
+    if author_id:
+        parts.append("'" + author_token(int(author_id)) + "'")
     parts += ["!" + _term(t, title_only) for t in query.excluded]
     return " & ".join(parts)
 
@@ -63,7 +66,7 @@ class PostgresBackend:
         if query.message or not query.groups or not scope.board_ids:
             return [], 0
         conditions, params = indexed.where(scope)
-        q = tsquery(query, scope.filters.title_only)
+        q = tsquery(query, scope.filters.title_only, scope.filters.author_id)
         if sort == "newest":
             order = "at DESC, floor_id DESC"
         else:

@@ -3,7 +3,7 @@ tsvector and a GIN index on PostgreSQL. Nothing for other vendors (they search w
 
 from django.db import migrations
 
-SQLITE = ("CREATE VIRTUAL TABLE search_fts USING fts5(title, body, title_parts, body_parts, "
+SQLITE = ("CREATE VIRTUAL TABLE search_fts USING fts5(title, body, title_parts, body_parts, author, "
           "tokenize = \"unicode61 remove_diacritics 0 tokenchars '._+#-@&'\")")
 # No foreign key to forum_floor: a purge sends text_changed, which drops the rows (and a FK would stop the
 # test runner's TRUNCATE of forum_floor).
