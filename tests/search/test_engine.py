@@ -228,3 +228,22 @@ def test_only_the_newest_candidates_are_ranked_and_the_results_say_there_are_mor
     results = api.search(member, "火锅")
     assert (results.total, results.more) == (3, True)
     assert api.search(member, "火锅0").more is False
+
+
+def test_waiting_posts_appear_only_once_approved(member, post, board, admin, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.board_access_set(member=admin, board=board, rules={member.group_id: permissions.Access(
+            needs_approval=True)})
+    waiting = post("待审核的火锅帖", "火锅")
+    assert Thread.objects.get(pk=waiting.pk).is_waiting
+    assert found(member, "火锅") == []
+    services.approve_waiting(member=admin, floor=waiting.floors.get())
+    assert found(member, "火锅") == [waiting.pk]
+
+
+def test_an_excluded_phrase_and_a_title_only_phrase(member, post):
+    together = post("北京天安门游记", "我爱北京天安门")
+    apart = post("随笔", "天安门在北京，我爱它")
+    assert found(member, '天安门 -"北京天安门"') == [apart.pk]
+    assert found(member, '"北京天安门"', filters=Filters(title_only=True)) == [together.pk]
+    assert found(member, '"天安门 北京"', filters=Filters(title_only=True)) == []
