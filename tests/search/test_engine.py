@@ -94,6 +94,15 @@ def test_mixed_scripts_keep_ascii_words_and_numbers_whole(member, post):
     assert found(member, "爬虫 python3") == [t.pk]
 
 
+def test_a_word_typed_whole_finds_the_text_where_it_was_cut_finer(member, post):
+    bridge = post("游记", "我在南京市长江大桥上")
+    that_one = post("推荐", "那家也行")
+    post("别的", "研究生命起源")
+    assert found(member, "南京长江大桥") == [bridge.pk]  # one word typed, 南京市|长江大桥 written
+    assert found(member, "那家") == [that_one.pk]
+    assert found(member, "研究生") == []  # 研究|生命: no 研究生 there
+
+
 def test_all_words_must_match_by_default(member, post):
     both = post("北京美食", "烤鸭很好吃")
     post("北京天气", "今天下雨")

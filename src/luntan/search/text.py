@@ -176,8 +176,9 @@ def inner_cut(word: str) -> tuple[str, ...]:
     """A finer cut of a typed word, for floors where the same characters were cut finer in their context
     (那家 typed, 那|家 in 那家也行; 长江大桥 typed, 长江|大桥 written apart): the plain dictionary's cut of a
     user word, else the shorter words search mode finds in it, and single characters between them. Empty
-    for a single character or a word with no finer cut. A query also accepts these pieces side by side (as
-    a phrase of whole words, so 和服 is still no match in 温和|服务)."""
+    for a single character or a word with no finer cut. A query also accepts these pieces: words of two
+    characters or more anywhere (南京长江大桥 finds 南京市|长江大桥), single characters only side by side as
+    words of their own (那|家; 和服 is still no match in 温和|服务)."""
     d = dictionary()
     if word in d.inner_cut:
         return d.inner_cut[word]

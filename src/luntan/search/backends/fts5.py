@@ -34,8 +34,11 @@ def _quoted(words) -> str:
 
 def _word(word: str, title_only: bool) -> str:
     found = f"{TITLE_ALL if title_only else ALL} : {_quoted([word])}"
-    inner = searchtext.inner_cut(word)  # a user word: also as the plain dictionary cut it (older rows)
-    if inner:
+    inner = searchtext.inner_cut(word)  # the same characters cut finer (see text.inner_cut)
+    if inner and all(len(piece) > 1 for piece in inner):  # words: each anywhere (南京长江大桥: 南京市长江大桥)
+        found = "(" + " OR ".join([found, " AND ".join(f"{TITLE_ALL if title_only else ALL} : {_quoted([p])}"
+                                                         for p in inner)]) + ")"
+    elif inner:  # single characters: side by side, as words of their own (那|家, never 温和|服务 for 和服)
         found = f"({found} OR {TITLE_WORDS if title_only else WORDS} : {_quoted(inner)})"
     return found
 

@@ -33,8 +33,10 @@ def _phrase(words, weights: str) -> str:
 
 def _word(word: str, title_only: bool) -> str:
     found = _lexeme(word, "AB" if title_only else "ABCD")
-    inner = searchtext.inner_cut(word)  # a user word: also as the plain dictionary cut it (older rows)
-    if inner:
+    inner = searchtext.inner_cut(word)  # the same characters cut finer (see text.inner_cut and fts5.py)
+    if inner and all(len(piece) > 1 for piece in inner):
+        found = f"({found} | (" + " & ".join(_lexeme(p, "AB" if title_only else "ABCD") for p in inner) + "))"
+    elif inner:
         found = f"({found} | {_phrase(inner, 'A' if title_only else 'AC')})"
     return found
 
