@@ -19,7 +19,7 @@ from luntan.core import counters, pagecache
 from luntan.core.text import clean_body, clean_line
 from luntan.credits import services as credits
 from luntan.credits.models import CreditEntry, Operation
-from luntan.forum import moderators, permissions
+from luntan.forum import moderators, permissions, signals
 from luntan.forum.models import Board, BoardAccess, Category, Floor, FloorRevision, Submission, Thread
 from luntan.markup.cooking import cook
 from luntan.medals import services as medals  # medals earned by posting or digests
@@ -229,6 +229,7 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
         if new_title is not None and new_title != thread.title:
             Thread.objects.filter(pk=thread.pk).update(title=new_title)
             Board.objects.filter(pk=thread.board_id, last_thread=thread).update(last_thread_title=new_title)
+        signals.text_changed.send(Floor, floor_ids=[current.pk])
         if current.author_id != editor.pk:
             modlog.record(actor=editor, action=ModerationLog.Action.EDIT, thread=thread, floor_number=current.number,
                           member=current.author, reason=clean_line(reason or ""))
@@ -402,7 +403,9 @@ def thread_purge(*, member: Member, thread: Thread) -> None:
         if not current.is_deleted:
             raise ValidationError(_("Only a deleted thread can be removed for good; delete it first."),
                                   code="not_deleted")
+        floor_ids = list(current.floors.values_list("pk", flat=True))
         current.delete()
+        signals.text_changed.send(Floor, floor_ids=floor_ids)
         _bump_caches(current)
 
 
@@ -467,6 +470,8 @@ def thread_update(*, member: Member, thread: Thread, title: str | None = None, s
             medals.medals_after_post(member_id=current.author_id, floor_number=0)  # 精华作者 and the like
         if changes:
             Thread.objects.filter(pk=current.pk).update(**changes)
+            if "title" in changes:
+                signals.text_changed.send(Thread, thread_ids=[current.pk])
             for name, value in changes.items():
                 setattr(current, name, value)
         if is_deleted is not None and is_deleted != current.is_deleted:
@@ -816,6 +821,7 @@ def floors_recook(*, batch_size: int = 500) -> int:
                 html = cook(floor.source, fmt=floor.format)
                 if html != floor.html:
                     Floor.objects.filter(pk=floor.pk).update(html=html)
+                    signals.text_changed.send(Floor, floor_ids=[floor.pk])
                     threads.add(floor.thread_id)
                     changed += 1
             for thread in Thread.objects.filter(pk__in=threads).only("id", "board_id"):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from luntan.accounts.models import Member
 from luntan.core import pagecache
-from luntan.forum import permissions
+from luntan.forum import permissions, signals
 from luntan.forum import services as forum
 from luntan.forum.models import Board, Floor, Submission, Thread
 from luntan.moderation import queries
@@ -108,7 +108,9 @@ def thread_merge(*, member: Member, thread: Thread, other: Thread, reason: str =
         offset = a.last_floor
         per_author = _counted_authors(b.floors.all())
         moved = per_author.total()
+        b_opening = list(Floor.objects.filter(thread=b, number=1).values_list("pk", flat=True))
         Floor.objects.filter(thread=b).update(thread=a, number=F("number") + offset)
+        signals.text_changed.send(Floor, floor_ids=b_opening)  # B's opening post is a reply now: no title
         # The last reply is the highest floor not waiting (as thread_recount reads it): B's last one, unless all
         # of B's floors above A's still wait.
         top = Floor.objects.filter(thread=a, is_waiting=False).select_related("author").only(
@@ -242,6 +244,7 @@ def _split(*, member, thread, numbers, title, board, reason, notify_authors, key
         Floor.objects.filter(pk__in=[f.pk for f in floors]).update(
             thread=new, number=Case(*[When(pk=f.pk, then=Value(i)) for i, f in enumerate(floors, 1)],
                                     output_field=IntegerField()))
+        signals.text_changed.send(Floor, floor_ids=[floors[0].pk])  # the new thread's floor 1 has its title
         Floor.objects.bulk_create([
             Floor(thread=a, number=f.number, author_id=f.author_id, source="", format=f.format, html="",
                   created_at=f.created_at, is_deleted=True, moved_floor_id=f.pk) for f in floors])

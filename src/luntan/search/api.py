@@ -59,6 +59,7 @@ class Results:
     page: int = 1
     pages: int = 0
     message: str = ""  # why nothing was searched (an empty query ...), in the reader's language
+    more: bool = False  # there were more hits than `total`: only the newest ones are ranked (narrow the search)
 
 
 class Backend(Protocol):
@@ -73,10 +74,29 @@ def readable_board_ids(member) -> frozenset[int]:
     return frozenset(b for b in visible_board_ids(member) if board_access(member, b).can_read)
 
 
-def backend_named(name: str | None) -> Backend:
-    from luntan.search.backends import like
+BACKENDS = {"like": ("luntan.search.backends.like", "LikeBackend"),
+            "fts5": ("luntan.search.backends.fts5", "Fts5Backend"),
+            "postgres": ("luntan.search.backends.postgres", "PostgresBackend")}
+BY_VENDOR = {"sqlite": "fts5", "postgresql": "postgres"}
 
-    return like.LikeBackend()
+
+def backend_named(name: str | None) -> Backend:
+    """The backend called `name`; None: the one of the database in use (LIKE on a database with no index)."""
+    from importlib import import_module
+
+    from django.db import connection
+
+    if name not in BACKENDS:
+        name = BY_VENDOR.get(connection.vendor, "like")
+    module, cls = BACKENDS[name]
+    return getattr(import_module(module), cls)()
+
+
+def reindex(progress=None) -> int:
+    """Rebuilds the whole index (`luntan search reindex`); see luntan.search.index."""
+    from luntan.search import index
+
+    return index.reindex(progress)
 
 
 def search(member, text: str, filters: Filters | None = None, *, sort: str = "relevance", page: int = 1,
@@ -87,12 +107,24 @@ def search(member, text: str, filters: Filters | None = None, *, sort: str = "re
         return Results(message=_("Type what you are looking for."))
     if len(text) > MAX_QUERY_CHARS:
         return Results(message=_("The search is too long: at most %(n)s characters.") % {"n": MAX_QUERY_CHARS})
+    if backend != "like":
+        from luntan.search.index import dictionary_fresh
+        from luntan.search.query import parse
+
+        dictionary_fresh()
+        query = parse(text)
+        if query.message:
+            return Results(message=query.message)
+        if not query.groups:
+            return Results(message=_("Nothing to look for: type a word or two."))
     filters = filters or Filters()
     allowed = readable_board_ids(member)
     boards = allowed if filters.board_ids is None else allowed & filters.board_ids
     sort = sort if sort in SORTS else "relevance"
     page = max(page, 1)
-    hits, total = backend_named(backend).search(text, Scope(filters, boards), sort=sort,
-                                                offset=(page - 1) * per_page, limit=per_page)
+    engine = backend_named(backend)
+    hits, total = engine.search(text, Scope(filters, boards), sort=sort, offset=(page - 1) * per_page,
+                                limit=per_page)
     pages = (total + per_page - 1) // per_page
-    return Results(hits=hits, total=total, page=page, pages=pages)
+    limit = getattr(engine, "candidates", None)  # how many hits a backend ranks at most
+    return Results(hits=hits, total=total, page=page, pages=pages, more=limit is not None and total >= limit)

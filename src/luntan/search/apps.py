@@ -6,3 +6,8 @@ class SearchConfig(AppConfig):
     name = "luntan.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from luntan.search import index
+
+        index.connect()

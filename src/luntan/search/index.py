@@ -1,18 +1,260 @@
-"""The search index and its upkeep. (The engine part of the search issue fills this in; for now the LIKE
-backend needs no index.)"""
+"""The search index and its upkeep.
 
+One index row per floor (keyed by the floor's id): the words of its text (the plain text of its cooked HTML)
+and, for floor 1, of its thread's title, and its author (who never changes), so that a search of one
+member's posts stays fast. Nothing else: who may see a floor (deleted, closed, waiting, moved
+threads, deleted or waiting floors, boards) is decided when searching, by joining the live forum tables, so
+the index only changes when text changes: a floor is written or edited, a title changes, floors are merged
+or split (a floor becomes or stops being floor 1), a thread is purged.
+
+The row is written in the same transaction as the text it follows (the index is the database's own table,
+so it commits or rolls back with the floor, and a search right after a reply finds it). Creates and saves go
+through Floor/Thread post_save; the forum's bulk UPDATEs (edit, title change, merge, split, recook, purge)
+send `luntan.forum.signals.text_changed`.
+
+`reindex()` rebuilds everything in batches of short transactions, replacing rows as it goes, so the site
+keeps serving (and finding) meanwhile.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from django.db import connection, transaction
+from django.db.models.signals import post_save
+
+from luntan.search import text as searchtext
+
+BATCH = 1000
+
+
+def vendor() -> str:
+    return connection.vendor
+
+
+def _user_words() -> set[str]:
+    from luntan.accounts.models import Member
+    from luntan.forum.models import Board
+    from luntan.search.models import SearchWord
+
+    words = set(SearchWord.objects.values_list("word", flat=True))
+    words |= set(Board.objects.values_list("name", flat=True))
+    words |= {name for name in Member.objects.filter(is_active=True).values_list("username", flat=True)
+              if any("\u3400" <= c <= "\u9fff" for c in name)}
+    return words
+
+
+searchtext.set_user_words_source(_user_words)
+
+
+def author_token(author_id: int) -> str:
+    """The author as a word of the index (no text ever gives it: the index keeps no "~"), so that a search
+    by one member's posts is an intersection inside the index, not a walk through every match."""
+    return f"~a{author_id}"
+
+
+def _tsvector(terms_title: searchtext.Terms | None, terms_body: searchtext.Terms, author_id: int) -> str:
+    """A tsvector literal: words at their positions (title words weight A, title parts B, body words C,
+    body parts D); a part shares the position of the word it lies in. Phrases ask for adjacent A/C words."""
+    positions: dict[str, list[str]] = {}
+    at = 1
+    for terms, word_weight, part_weight in ((terms_title, "A", "B"), (terms_body, "C", "D")):
+        if terms is None:
+            continue
+        first = at
+        for word in terms.words:
+            positions.setdefault(word, []).append(f"{min(at, 16383)}{word_weight}")
+            at += 1
+        for part, word_index in zip(terms.parts, terms.part_at, strict=True):
+            positions.setdefault(part, []).append(f"{min(first + word_index, 16383)}{part_weight}")
+        at += 1  # the title's last word and the text's first are not adjacent
+    return " ".join([f"'{word}':{','.join(spots[:250])}" for word, spots in positions.items()]
+                    + [f"'{author_token(author_id)}'"])
+
+
+def _row(floor_id: int, number: int, html: str, title: str, author_id: int) -> tuple | None:
+    body = searchtext.index_terms(searchtext.plain_text(html))
+    head = searchtext.index_terms(title) if number == 1 and title else None
+    if not body.words and head is None:
+        return None
+    if vendor() == "postgresql":
+        return (floor_id, _tsvector(head, body, author_id))
+    return (floor_id, " ".join(head.words) if head else "", " ".join(body.words),
+            " ".join(head.parts) if head else "", " ".join(body.parts), str(author_id))
+
+
+def _write(rows: list[tuple], remove: Iterable[int]) -> None:
+    remove = list(remove)
+    with connection.cursor() as cursor:
+        if vendor() == "postgresql":
+            if remove:
+                cursor.execute("DELETE FROM search_floorindex WHERE floor_id = ANY(%s)", [remove])
+            if rows:
+                cursor.executemany(
+                    "INSERT INTO search_floorindex (floor_id, doc) VALUES (%s, %s::tsvector) "
+                    "ON CONFLICT (floor_id) DO UPDATE SET doc = EXCLUDED.doc", rows)
+        elif vendor() == "sqlite":
+            gone = remove + [row[0] for row in rows]
+            for i in range(0, len(gone), 500):
+                chunk = gone[i:i + 500]
+                cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({','.join(['%s'] * len(chunk))})", chunk)  # noqa: S608
+            if rows:
+                cursor.executemany("INSERT INTO search_fts (rowid, title, body, title_parts, body_parts, author) "
+                                   "VALUES (%s, %s, %s, %s, %s, %s)", rows)
+
+
+def _rows_of(floors) -> tuple[list[tuple], list[int]]:
+    rows, empty = [], []
+    for floor_id, number, html, title, author_id in floors:
+        row = _row(floor_id, number, html, title, author_id)
+        if row is None:
+            empty.append(floor_id)
+        else:
+            rows.append(row)
+    return rows, empty
+
+
+def index_floors(floor_ids: Iterable[int]) -> None:
+    """Writes the index rows of these floors again (a floor that is gone loses its row)."""
+    from luntan.forum.models import Floor
+
+    ids = sorted(set(floor_ids))
+    if not ids or vendor() not in ("sqlite", "postgresql"):
+        return
+    floors = list(Floor.objects.filter(pk__in=ids).values_list("pk", "number", "html", "thread__title", "author_id"))
+    rows, empty = _rows_of(floors)
+    _write(rows, empty + sorted(set(ids) - {f[0] for f in floors}))
+
+
+def index_first_floors(thread_ids: Iterable[int]) -> None:
+    """After a title changed: the threads' first floors."""
+    from luntan.forum.models import Floor
+
+    ids = list(set(thread_ids))
+    if ids and vendor() in ("sqlite", "postgresql"):
+        index_floors(Floor.objects.filter(thread_id__in=ids, number=1).values_list("pk", flat=True))
+
+
+def text_changed(sender=None, *, floor_ids: Iterable[int] = (), thread_ids: Iterable[int] = (), **kwargs) -> None:
+    """The receiver of `luntan.forum.signals.text_changed`."""
+    index_floors(floor_ids)
+    index_first_floors(thread_ids)
+
+
+def _floor_saved(sender, instance, created: bool, update_fields=None, raw: bool = False, **kwargs) -> None:
+    if raw or (update_fields is not None and not {"html", "number", "thread", "thread_id"} & set(update_fields)):
+        return
+    index_floors([instance.pk])
+
+
+def _thread_saved(sender, instance, created: bool, update_fields=None, raw: bool = False, **kwargs) -> None:
+    if raw or created or (update_fields is not None and "title" not in update_fields):
+        return
+    index_first_floors([instance.pk])
+
+
+def connect() -> None:
+    """Called from the app's ready()."""
+    from luntan.forum import signals
+    from luntan.forum.models import Floor, Thread
+
+    post_save.connect(_floor_saved, sender=Floor, dispatch_uid="search_floor_saved")
+    post_save.connect(_thread_saved, sender=Thread, dispatch_uid="search_thread_saved")
+    signals.text_changed.connect(text_changed, dispatch_uid="search_text_changed")
+
+
+def reindex(progress: Callable[[int, int], Any] | None = None, *, batch: int = BATCH) -> int:
+    """Rebuilds the whole index; returns the number of floors indexed. `progress(done, total)` is called as
+    it goes. Each batch is its own short transaction, and rows are replaced, not dropped first, so searches
+    keep finding what they found while it runs."""
+    from luntan.forum.models import Floor
+
+    if vendor() not in ("sqlite", "postgresql"):
+        return 0
+    searchtext.reload_dictionary()
+    total = Floor.objects.count()
+    done = indexed = 0
+    last = 0
+    if progress:
+        progress(0, total)
+    while True:
+        floors = list(Floor.objects.filter(pk__gt=last).order_by("pk")
+                      .values_list("pk", "number", "html", "thread__title", "author_id")[:batch])
+        if not floors:
+            break
+        rows, empty = _rows_of(floors)
+        with transaction.atomic():
+            low, high = last, floors[-1][0]
+            _remove_between(low, high, keep={row[0] for row in rows})
+            _write(rows, empty)
+        indexed += len(rows)
+        done += len(floors)
+        last = high
+        if progress:
+            progress(min(done, total), max(total, done))
+    with transaction.atomic():
+        _remove_between(last, None, keep=set())
+    with connection.cursor() as cursor:  # merge FTS5's segments / give the planner fresh figures
+        if vendor() == "sqlite":
+            cursor.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+        else:
+            cursor.execute("ANALYZE search_floorindex")
+    return indexed
+
+
+def _remove_between(low: int, high: int | None, *, keep: set[int]) -> None:
+    """Drops the rows of floors with low < id <= high that are gone (purged floors left by an old index)."""
+    table, key = ("search_floorindex", "floor_id") if vendor() == "postgresql" else ("search_fts", "rowid")
+    with connection.cursor() as cursor:
+        if high is None:
+            cursor.execute(f"DELETE FROM {table} WHERE {key} > %s", [low])  # noqa: S608 - names are ours
+            return
+        cursor.execute(f"SELECT {key} FROM {table} WHERE {key} > %s AND {key} <= %s", [low, high])  # noqa: S608
+        stale = [r[0] for r in cursor.fetchall() if r[0] not in keep]
+    if stale:
+        _write([], stale)
 
 
 def add_arguments(parser) -> None:
-    pass
-
-
-def reindex(progress=None) -> int:
-    """Rebuilds the whole index; returns the number of floors indexed. `progress(done, total)` is called as
-    it goes."""
-    return 0
+    parser.add_argument("--batch", type=int, default=BATCH, help="floors per transaction")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def run(stdout, **options: Any) -> None:
-    stdout.write(f"{reindex()} floors indexed")
+    started = time.perf_counter()
+    width = 30
+
+    def bar(done: int, total: int) -> None:
+        if options.get("quiet"):
+            return
+        share = done / total if total else 1.0
+        filled = int(share * width)
+        rate = done / max(time.perf_counter() - started, 1e-6)
+        stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} floors, {rate:.0f}/s",
+                     ending="")
+        stdout.flush()
+
+    count = reindex(bar, batch=max(int(options.get("batch") or BATCH), 1))
+    seconds = time.perf_counter() - started
+    stdout.write(f"\n{count} floors indexed in {seconds:.1f} s")
+    if sys.stdout.isatty():
+        stdout.flush()
+
+
+_seen_version: Any = None
+
+
+def dictionary_fresh() -> None:
+    """Cuts with the words another process added or removed since (one cache read; a reload when changed)."""
+    global _seen_version
+    from django.core.cache import cache
+
+    from luntan.search.services import DICTIONARY_VERSION_KEY
+
+    version = cache.get(DICTIONARY_VERSION_KEY)
+    if version != _seen_version:
+        _seen_version = version
+        searchtext.reload_dictionary()

@@ -21,4 +21,5 @@ class Command(TranslatedCommand):
             import_module(module).add_arguments(commands.add_parser(name))
 
     def handle(self, *args, subcommand: str, **options) -> None:
+        options.pop("stdout", None)  # call_command(..., stdout=) passes it in the options as well
         import_module(SUBCOMMANDS[subcommand]).run(self.stdout, **options)
