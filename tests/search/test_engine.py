@@ -72,6 +72,14 @@ def test_characters_that_meet_across_a_word_boundary_do_not_match(member, post):
     assert len(found(member, "和服", backend="like")) == 2
 
 
+def test_one_character_finds_the_words_it_begins_and_marks_that_character(member, post):
+    crying = post("四个月宝宝", "宝宝夜里总是哭闹，抱起来才睡")
+    post("天气", "夜里下了一场雨")
+    assert found(member, "宝宝 夜里 哭") == [crying.pk]
+    hit = api.search(member, "哭").hits[0]
+    assert ("哭", True) in hit.snippet and ("哭闹", True) not in hit.snippet
+
+
 def test_traditional_and_simplified_find_each_other(member, post):
     trad = post("復工復產進行中", "各廠陸續復工")
     simp = post("复工安排", "下周一复工")

@@ -210,15 +210,26 @@ def mark(text: str, terms: frozenset[str]) -> tuple[tuple[str, bool], ...]:
     return tuple(pieces)
 
 
+def is_single_han(word: str) -> bool:
+    """One Chinese character typed as a word (哭): it is also found at the start of longer words (哭闹,
+    哭醒), which the index holds whole. Never inside or at the end of one, so no characters meet across
+    a word boundary."""
+    return len(word) == 1 and "\u3400" <= word <= "\u9fff"
+
+
 def match_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """The spans of `text` (as written) where a term is a word or a part of a word, merged, in order."""
     if not terms or not text:
         return []
     folded, origin = fold_mapped(text)
     found: list[tuple[int, int]] = []
+    starts = {w for w in terms if is_single_han(w)}
     for word, start, end in dictionary().jieba.tokenize(folded, mode="search"):
-        if end > start and clean_token(word) in terms:
+        token = clean_token(word) if end > start else ""
+        if token in terms:
             found.append((origin[start], origin[end - 1] + 1))
+        elif token[:1] in starts:
+            found.append((origin[start], origin[start] + 1))
     found.sort()
     merged: list[tuple[int, int]] = []
     for start, end in found:

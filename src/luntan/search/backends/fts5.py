@@ -34,6 +34,8 @@ def _quoted(words) -> str:
 
 def _word(word: str, title_only: bool) -> str:
     found = f"{TITLE_ALL if title_only else ALL} : {_quoted([word])}"
+    if searchtext.is_single_han(word):  # also at the start of a longer word: 哭 in 哭闹
+        found += " *"
     inner = searchtext.inner_cut(word)  # the same characters cut finer (see text.inner_cut)
     if inner and all(len(piece) > 1 for piece in inner):  # words: each anywhere (南京长江大桥: 南京市长江大桥)
         found = "(" + " OR ".join([found, " AND ".join(f"{TITLE_ALL if title_only else ALL} : {_quoted([p])}"

@@ -33,6 +33,8 @@ def _phrase(words, weights: str) -> str:
 
 def _word(word: str, title_only: bool) -> str:
     found = _lexeme(word, "AB" if title_only else "ABCD")
+    if searchtext.is_single_han(word):  # also at the start of a longer word: 哭 in 哭闹 (see fts5.py)
+        found = found.replace("':", "':*", 1)
     inner = searchtext.inner_cut(word)  # the same characters cut finer (see text.inner_cut and fts5.py)
     if inner and all(len(piece) > 1 for piece in inner):
         found = f"({found} | (" + " & ".join(_lexeme(p, "AB" if title_only else "ABCD") for p in inner) + "))"
