@@ -95,6 +95,17 @@ def test_ten_hits_a_page_and_the_pager_keeps_the_search(client, post, board):
     assert hits(second) == ["爬山路线第10条", "爬山路线第11条"]
 
 
+def test_when_more_posts_match_than_are_ranked_the_page_says_so(client, post, monkeypatch):
+    for i in range(4):
+        post(f"火锅店第{i}家", ago=i)
+    monkeypatch.setattr("luntan.search.backends.indexed.CANDIDATES", 3)
+    monkeypatch.setattr("luntan.search.backends.fts5.Fts5Backend.candidates", 3)
+    monkeypatch.setattr("luntan.search.backends.postgres.PostgresBackend.candidates", 3)
+    page = text(client.get("/search/", {"q": "火锅"}))
+    assert "这些是其中最新的 3 条" in page
+    assert "这些是其中最新的" not in text(client.get("/search/", {"q": "火锅店第0家"}))
+
+
 @pytest.mark.parametrize(("page", "shown"), [("99", 2), ("abc", 10), ("-3", 10), ("1e9", 10), ("", 10)])
 def test_page_numbers_that_are_not_there_show_the_last_or_first_page(client, post, page, shown):
     for i in range(12):
