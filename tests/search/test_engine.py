@@ -80,6 +80,13 @@ def test_one_character_finds_the_words_it_begins_and_marks_that_character(member
     assert ("哭", True) in hit.snippet and ("哭闹", True) not in hit.snippet
 
 
+def test_a_character_of_a_longer_word_typed_is_not_marked_inside_other_words(member, post):
+    post("新手写的第一个小程序", "结果推送到手机上")
+    hit = api.search(member, "手机").hits[0]
+    assert [p for p, marked in hit.title if marked] == []  # 手写 starts with 手, but 手机 was typed
+    assert ("手机", True) in hit.snippet
+
+
 def test_traditional_and_simplified_find_each_other(member, post):
     trad = post("復工復產進行中", "各廠陸續復工")
     simp = post("复工安排", "下周一复工")

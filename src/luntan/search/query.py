@@ -35,7 +35,8 @@ class Query:
     @property
     def marked_words(self) -> frozenset[str]:
         words = {w for group in self.groups for term in group for w in (*term.words, term.whole) if w}
-        return frozenset(words | {piece for w in words for piece in searchtext.inner_cut(w)})
+        starts = {searchtext.prefix_mark(w) for w in words if searchtext.is_single_han(w)}
+        return frozenset(words | starts | {piece for w in words for piece in searchtext.inner_cut(w)})
 
 
 def _term(raw: str, *, phrase: bool) -> Term | None:

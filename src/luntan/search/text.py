@@ -217,13 +217,19 @@ def is_single_han(word: str) -> bool:
     return len(word) == 1 and "\u3400" <= word <= "\u9fff"
 
 
+def prefix_mark(word: str) -> str:
+    """How a typed one-character word stands among the terms to mark: also at the start of longer words.
+    (A single character that is only a piece of a longer typed word is marked only where it stands alone.)"""
+    return word + "*"
+
+
 def match_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """The spans of `text` (as written) where a term is a word or a part of a word, merged, in order."""
     if not terms or not text:
         return []
     folded, origin = fold_mapped(text)
     found: list[tuple[int, int]] = []
-    starts = {w for w in terms if is_single_han(w)}
+    starts = {w[0] for w in terms if len(w) == 2 and w[1] == "*"}
     for word, start, end in dictionary().jieba.tokenize(folded, mode="search"):
         token = clean_token(word) if end > start else ""
         if token in terms:
