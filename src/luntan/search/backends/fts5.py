@@ -4,12 +4,10 @@ and digest threads."""
 
 from __future__ import annotations
 
-from django.db import connection
-
 from luntan.search import text as searchtext
-from luntan.search.api import Hit, Scope
+from luntan.search.api import Scope
 from luntan.search.backends import indexed
-from luntan.search.query import Query, Term, parse
+from luntan.search.query import Query, Term
 
 ALL = "{title body title_parts body_parts}"
 WORDS = "{title body}"
@@ -68,32 +66,12 @@ def _expression(query: Query, scope: Scope) -> str:
     return match_expression(query, scope.filters.title_only, scope.filters.author_id)
 
 
-class Fts5Backend:
+class Fts5Backend(indexed.IndexedBackend):
     name = "fts5"
-    candidates = indexed.CANDIDATES
+    page_sql = PAGE
+    count_sql = COUNT
+    age_days = "max(julianday('now') - julianday(at), 0.0)"
+    best_first = ""  # bm25: lower is better
 
-    def search(self, text: str, scope: Scope, *, sort: str, offset: int, limit: int) -> tuple[list[Hit], int]:
-        query = parse(text)
-        if query.message or not query.groups or not scope.board_ids:
-            return [], 0
-        conditions, params = indexed.where(scope)
-        if sort == "newest":
-            order = "at DESC, floor_id DESC"
-        else:
-            order = (f"score * (1.0 + {indexed.DIGEST_LIFT} * digest) * (1.0 + "
-                     f"{indexed.FRESH_LIFT} * {indexed.FRESH_DAYS} / ({indexed.FRESH_DAYS} + "
-                     "max(julianday('now') - julianday(at), 0.0))), floor_id DESC")
-        sql = PAGE.replace("{conditions}", conditions).replace("{order}", order)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [_expression(query, scope), *params, indexed.CANDIDATES, limit, offset])
-            rows = cursor.fetchall()
-        total = rows[0][1] if rows else (self._count(query, scope) if offset else 0)
-        return indexed.hits([r[0] for r in rows], query), total
-
-    def _count(self, query: Query, scope: Scope) -> int:
-        """Past the last page: how many there are, so the page can say so."""
-        conditions, params = indexed.where(scope)
-        with connection.cursor() as cursor:
-            cursor.execute(COUNT.replace("{conditions}", conditions),
-                           [_expression(query, scope), *params, indexed.CANDIDATES])
-            return cursor.fetchone()[0]
+    def match_values(self, query: Query, scope: Scope) -> list:
+        return [_expression(query, scope)]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from luntan.forum.models import Floor
 from luntan.search import text as searchtext
 from luntan.search.api import Hit, Scope
-from luntan.search.query import Query
+from luntan.search.query import Query, parse
 
 VISIBLE = ("f.is_deleted = %s AND f.is_waiting = %s AND t.is_deleted = %s AND t.is_closed = %s "
            "AND t.is_waiting = %s AND t.moved_to_id IS NULL")
@@ -60,3 +60,39 @@ def hits(ids: list[int], query: Query) -> list[Hit]:
                          board_id=bid, board_name=bname, author_id=aid, author_name=aname, created_at=at,
                          digest=digest, snippet=searchtext.snippet(searchtext.plain_text(html), words)))
     return found
+
+
+class IndexedBackend:
+    """A search over one of the index tables. A backend gives its SQL (`page_sql`, `count_sql`, with
+    {conditions} and {order} to fill in), the values that make its match (`match_values`), a row's age in
+    days as SQL (`age_days`) and the direction in which its score puts the best match first."""
+    name = ""
+    candidates = CANDIDATES
+    page_sql = ""
+    count_sql = ""
+    age_days = ""
+    best_first = ""  # " DESC" where a higher score is better
+
+    def match_values(self, query: Query, scope: Scope) -> list:
+        raise NotImplementedError
+
+    def search(self, text: str, scope: Scope, *, sort: str, offset: int, limit: int) -> tuple[list[Hit], int]:
+        query = parse(text)
+        if query.message or not query.groups or not scope.board_ids:
+            return [], 0
+        conditions, params = where(scope)
+        if sort == "newest":
+            order = "at DESC, floor_id DESC"
+        else:
+            order = (f"score * (1.0 + {DIGEST_LIFT} * digest) * (1.0 + {FRESH_LIFT} * {FRESH_DAYS} / "
+                     f"({FRESH_DAYS} + {self.age_days})){self.best_first}, floor_id DESC")
+        matched = [*self.match_values(query, scope), *params, self.candidates]
+        with connection.cursor() as cursor:
+            cursor.execute(self.page_sql.replace("{conditions}", conditions).replace("{order}", order),
+                           [*matched, limit, offset])
+            rows = cursor.fetchall()
+            total = rows[0][1] if rows else 0
+            if not rows and offset:  # past the last page: how many there are, so the page can say so
+                cursor.execute(self.count_sql.replace("{conditions}", conditions), matched)
+                total = cursor.fetchone()[0]
+        return hits([r[0] for r in rows], query), total

@@ -6,13 +6,11 @@ newer and digest threads."""
 
 from __future__ import annotations
 
-from django.db import connection
-
 from luntan.search import text as searchtext
-from luntan.search.api import Hit, Scope
+from luntan.search.api import Scope
 from luntan.search.backends import indexed
 from luntan.search.index import author_token
-from luntan.search.query import Query, Term, parse
+from luntan.search.query import Query, Term
 
 # The newest CANDIDATES visible matches are ranked, as on SQLite (see fts5.py).
 MATCHED = ("WITH c AS MATERIALIZED (SELECT s.floor_id, ts_rank(s.doc, %s::tsquery) AS score, f.created_at AS at, "
@@ -61,29 +59,13 @@ def tsquery(query: Query, title_only: bool = False, author_id: int | None = None
     return " & ".join(parts)
 
 
-class PostgresBackend:
+class PostgresBackend(indexed.IndexedBackend):
     name = "postgres"
-    candidates = indexed.CANDIDATES
+    page_sql = PAGE
+    count_sql = COUNT
+    age_days = "greatest(extract(epoch FROM now() - at) / 86400.0, 0.0)"
+    best_first = " DESC"  # ts_rank: higher is better
 
-    def search(self, text: str, scope: Scope, *, sort: str, offset: int, limit: int) -> tuple[list[Hit], int]:
-        query = parse(text)
-        if query.message or not query.groups or not scope.board_ids:
-            return [], 0
-        conditions, params = indexed.where(scope)
-        q = tsquery(query, scope.filters.title_only, scope.filters.author_id)
-        if sort == "newest":
-            order = "at DESC, floor_id DESC"
-        else:
-            order = (f"score * (1.0 + {indexed.DIGEST_LIFT} * digest) * (1.0 + "
-                     f"{indexed.FRESH_LIFT} * {indexed.FRESH_DAYS} / ({indexed.FRESH_DAYS} + "
-                     "greatest(extract(epoch FROM now() - at) / 86400.0, 0.0))) DESC, floor_id DESC")
-        sql = PAGE.replace("{conditions}", conditions).replace("{order}", order)
-        matched = [q, q, *params, indexed.CANDIDATES]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*matched, limit, offset])
-            rows = cursor.fetchall()
-            total = rows[0][1] if rows else 0
-            if not rows and offset:
-                cursor.execute(COUNT.replace("{conditions}", conditions), matched)
-                total = cursor.fetchone()[0]
-        return indexed.hits([r[0] for r in rows], query), total
+    def match_values(self, query: Query, scope: Scope) -> list:
+        found = tsquery(query, scope.filters.title_only, scope.filters.author_id)
+        return [found, found]  # ranked and matched
