@@ -24,7 +24,7 @@ def forum(transactional_db):
     chatter = MemberFactory(username="路过的")
     services.thread_create(author=hiker, board=board, title="周末香山爬山路线", source="从北宫门上山,人少。",
                            fmt="bbcode")
-    services.thread_create(author=chatter, board=other, title="今天吃什么", source="听说香山脚下的烤鸭不错",
+    services.thread_create(author=chatter, board=other, title="今天吃什么", source="听说香山附近的烤鸭不错",
                            fmt="bbcode")
     services.thread_create(author=chatter, board=other, title="无关的帖子", source="随便聊聊", fmt="bbcode")
     return {"board": board, "hiker": hiker, "chatter": chatter}
