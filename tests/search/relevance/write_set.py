@@ -1,4 +1,5 @@
-"""Writes docs.jsonl and queries.jsonl from set_a.py, set_b.py, set_c.py and queries_src.py (run it after editing them):
+"""Writes docs.jsonl and queries.jsonl from set_a.py, set_b.py, set_c.py, set_d.py and queries_src.py
+(run it after editing them):
 
     python tests/search/relevance/write_set.py
 """
@@ -15,10 +16,12 @@ from set_a import DOCS as A  # noqa: E402
 from set_b import DOCS as B  # noqa: E402
 from set_b import LONG  # noqa: E402
 from set_c import DOCS as C  # noqa: E402
+from set_d import DOCS as D  # noqa: E402
 
 
 def main() -> None:
-    docs = [{"id": i, "board": b, "title": t, "body": body, "author": a} for i, b, a, t, body in [*A, *B, *LONG, *C]]
+    rows = [*A, *B, *LONG, *C, *D]
+    docs = [{"id": i, "board": b, "title": t, "body": body, "author": a} for i, b, a, t, body in rows]
     ids = [d["id"] for d in docs]
     assert len(ids) == len(set(ids)), "an id is used twice"
     known = set(ids)
