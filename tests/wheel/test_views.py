@@ -214,9 +214,14 @@ def test_pages_cost_the_same_queries_for_one_or_many(member, path, one_slot, spi
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(path).status_code == 200
-        counts.append(len(queries))
+        # A warm page's cost: the lower of two views, so that a kept table or card whose time ran out just
+        # then (a rebuild every few minutes, whatever the page's size) does not count as the page's own.
+        seen = []
+        for _view in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            seen.append(len(queries))
+        counts.append(min(seen))
     assert counts[0] == counts[1], counts
 
 
