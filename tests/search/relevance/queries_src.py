@@ -2,7 +2,7 @@
 searching this would want it; traps are documents in which the query's characters only meet by accident,
 across a word boundary, and must not be found. The "test" split is held out: not looked at while tuning.
 The "blind" split (q58 on, with set_d.py) was written later without running the engine on it, and measured
-once; it is not to be tuned on either."""
+once; it is not to be tuned on either. The "blind2" split (q82 on, with set_e.py) likewise."""
 
 QUERIES = [
     # 简繁: the query in Traditional, the documents (mostly) in Simplified, and the reverse
@@ -102,4 +102,36 @@ QUERIES = [
     # a few words
     ("q80", "二手 相机", ["sy05", "sy08", "es01"], [], "blind"),
     ("q81", "日本 留学", ["lz06", "lz07"], [], "blind"),
+    # --- blind2 (set_e.py): written without running the engine on them ---
+    # 简繁 both ways
+    ("q82", "露營 帳篷", ["ly01", "ly02", "ly03", "ly06", "ly10"], [], "blind2"),
+    ("q83", "电钢琴", ["yq01", "yq02", "yq07", "yq12"], [], "blind2"),
+    ("q84", "烏龍茶", ["cy01", "cy02", "cy07"], [], "blind2"),
+    # mixed scripts, digits, full width, written differently in the query and the posts
+    ("q85", "RTX4070", ["ai01", "ai02", "ai05", "ai07"], [], "blind2"),
+    ("q86", "5W-30", ["by02", "by03", "by06", "by14"], [], "blind2"),
+    ("q87", "雅马哈P125", ["yq01", "yq02", "yq07"], [], "blind2"),
+    ("q88", "Garmin 265", ["pb02", "pb03", "pb07"], [], "blind2"),
+    ("q89", "iPhone16", ["ly07", "sx01"], [], "blind2"),
+    # a member, and a person the posts talk about
+    ("q90", "琴房小鹿", ["yq01", "yq03", "yq06", "yq08", "yq10"], [], "blind2"),
+    ("q91", "郎朗", ["yq04", "yq06"], [], "blind2"),
+    # quoted phrases (by08, yq03 and ly11 have the words apart)
+    ("q92", "\"定期保养\"", ["by03", "by11", "by13"], [], "blind2"),
+    ("q93", "\"露营装备清单\"", ["ly01", "ly10"], [], "blind2"),
+    # words inside longer compounds
+    ("q94", "刹车", ["by04", "by05", "by13", "qx03", "qx06"], [], "blind2"),
+    ("q95", "天幕", ["ly01", "ly04", "ly10"], [], "blind2"),
+    # traps: 确保养成, 手机油乎乎, 暴露营销号, 坐骑行走, 搭配速冻, 下午茶具体, 号码表格
+    ("q96", "保养", ["qc01", "by01", "by03", "by04", "by07", "by08", "by11", "by13", "yq03"], ["yq10"], "blind2"),
+    ("q97", "機油", ["by01", "by02", "by03", "by04", "by06", "by07", "by08", "by11", "by14"], ["gx03"], "blind2"),
+    ("q98", "露营", ["ly01", "ly02", "ly03", "ly04", "ly06", "ly07", "ly08", "ly10", "ly11"], ["gx02"], "blind2"),
+    ("q99", "骑行", ["lx05", "ec04", "qx01", "qx02", "qx03", "qx04", "qx05", "qx06", "qx07", "qx08"], ["gx01"], "blind2"),
+    ("q100", "配速", ["js02", "jb01", "pb01", "pb03", "pb04", "pb06", "pb08"], ["gx05"], "blind2"),
+    ("q101", "茶具", ["cy03", "cy05"], ["gx06"], "blind2"),
+    ("q102", "码表", ["qx02", "qx04"], ["gx04"], "blind2"),
+    # a few words
+    ("q103", "公路车 爬坡", ["qx01", "qx02", "qx03"], [], "blind2"),
+    ("q104", "咖啡豆 保存", ["kf01", "kf03", "kf04", "kf08"], [], "blind2"),
+    ("q105", "吉他 入门", ["yq05", "yq09"], [], "blind2"),
 ]
