@@ -11,7 +11,7 @@ from factories import MemberFactory
 from luntan.forum import permissions, services
 from luntan.forum.models import Floor, Thread
 from luntan.moderation import services as moderation
-from luntan.search import api
+from luntan.search import api, index
 from luntan.search import text as searchtext
 from luntan.search.api import Filters
 
@@ -19,19 +19,14 @@ from luntan.search.api import Filters
 @pytest.fixture(autouse=True)
 def empty_index(db):
     """No rows left by a transactional test of another file (the test runner's flush leaves them)."""
-    table = "search_fts" if connection.vendor == "sqlite" else "search_floorindex"
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+    index.clear()
     searchtext.reload_dictionary(set())
     yield
     searchtext.reload_dictionary(set())  # built now: no dictionary read inside a later test's query count
 
 
 def index_rows() -> int:
-    table = "search_fts" if connection.vendor == "sqlite" else "search_floorindex"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
-        return cursor.fetchone()[0]
+    return index.row_count()
 
 
 @pytest.fixture
@@ -104,9 +99,31 @@ def test_full_width_and_half_width_letters_find_each_other(member, post):
 def test_mixed_scripts_keep_ascii_words_and_numbers_whole(member, post):
     t = post("用Python3写爬虫", "版本3.12发布")
     assert found(member, "python3") == [t.pk]
-    assert found(member, "python") == []  # python3 is one word
     assert found(member, "3.12") == [t.pk]
     assert found(member, "爬虫 python3") == [t.pk]
+    assert found(member, "12") == []  # 3.12 is one number
+
+
+def test_letters_and_digits_written_together_or_apart_find_each_other(member, post):
+    together = post("RTX4060显卡到了", "装上iPhone15的充电线")
+    apart = post("显卡选择", "RTX 4060 还是等等，iPhone 15 先不换")
+    dashed = post("接口", "只有一个USB-C口，网卡是Wi-Fi 6")
+    post("别的显卡", "RTX 3060 和 4070 都看过")
+    assert set(found(member, "rtx4060")) == {together.pk, apart.pk}
+    assert set(found(member, "RTX 4060")) == {together.pk, apart.pk}
+    assert set(found(member, "iphone15")) == {together.pk, apart.pk}
+    assert found(member, "usbc") == [] and found(member, "usb c") == [dashed.pk]
+    assert found(member, "python") == []
+    hit = api.search(member, "rtx 4060", sort="newest").hits[-1]
+    assert ("RTX4060", True) in hit.title
+
+
+def test_a_quoted_word_wants_its_pieces_side_by_side(member, post):
+    whole = post("墙面", "刷了一层防水涂料")
+    apart = post("装修", "卫生间做了防水，墙面涂料选了白色")
+    assert set(found(member, "防水涂料")) >= {whole.pk}
+    assert apart.pk not in found(member, '"防水涂料"')
+    assert whole.pk in found(member, '"防水涂料"')
 
 
 def test_a_word_typed_whole_finds_the_text_where_it_was_cut_finer(member, post):

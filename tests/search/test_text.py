@@ -37,7 +37,15 @@ def test_characters_meeting_across_a_word_boundary_are_no_word():
 def test_ascii_words_and_numbers_stay_whole_in_mixed_text():
     found = terms("我用Python3写了个iPhone15的App，价格3.14元，学c++")
     assert {"python3", "iphone15", "app", "3.14", "c++"} <= found
-    assert "p" not in found and "3" not in found
+    assert "p" not in found and "14" not in found and "c" not in found
+
+
+def test_where_letters_meet_digits_the_pieces_are_parts_too():
+    cut = text.index_terms("新买的RTX4060Ti和Python3.12")
+    assert {"rtx4060ti", "python3.12"} <= set(cut.words)
+    assert {"rtx", "4060", "ti", "python", "3.12"} <= set(cut.parts)
+    assert len(cut.parts) == len(set(cut.parts))  # each piece once, however jieba cuts it too
+    assert text.ascii_pieces("3.14") == text.ascii_pieces("iphone") == ()
 
 
 def test_traditional_text_gives_simplified_words():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
@@ -65,8 +65,9 @@ class Results:
 class Backend(Protocol):
     name: str
 
-    def search(self, text: str, scope: Scope, *, sort: str, offset: int, limit: int) -> tuple[list[Hit], int]:
-        """The hits of one page and the number of all hits."""
+    def search(self, text: str, scope: Scope, *, sort: str, offset: int, limit: int,
+               query: Any = None) -> tuple[list[Hit], int]:
+        """The hits of one page and the number of all hits (`query`: the text already parsed, when it was)."""
         ...
 
 
@@ -107,6 +108,7 @@ def search(member, text: str, filters: Filters | None = None, *, sort: str = "re
         return Results(message=_("Type what you are looking for."))
     if len(text) > MAX_QUERY_CHARS:
         return Results(message=_("The search is too long: at most %(n)s characters.") % {"n": MAX_QUERY_CHARS})
+    query = None
     if backend != "like":
         from luntan.search.index import dictionary_fresh
         from luntan.search.query import parse
@@ -124,7 +126,7 @@ def search(member, text: str, filters: Filters | None = None, *, sort: str = "re
     page = max(page, 1)
     engine = backend_named(backend)
     hits, total = engine.search(text, Scope(filters, boards), sort=sort, offset=(page - 1) * per_page,
-                                limit=per_page)
+                                limit=per_page, query=query)
     pages = (total + per_page - 1) // per_page
     limit = getattr(engine, "candidates", None)  # how many hits a backend ranks at most
     return Results(hits=hits, total=total, page=page, pages=pages, more=limit is not None and total >= limit)

@@ -24,6 +24,7 @@ class Term:
     words: tuple[str, ...]
     phrase: bool = False
     whole: str = ""  # a Chinese word typed that cut into several: also accepted as one word of the text
+    quoted: bool = False  # typed in quotes, also when it is one word: its finer pieces only side by side
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,10 @@ def _term(raw: str, *, phrase: bool) -> Term | None:
         words = list(dict.fromkeys(words))
     if not words:
         return None
+    quoted = phrase
     if phrase and len(words) == 1:
         phrase = False
-    return Term(tuple(words), phrase, whole)
+    return Term(tuple(words), phrase, whole, quoted)
 
 
 def parse(raw: str) -> Query:

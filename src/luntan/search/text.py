@@ -8,7 +8,8 @@ What a floor gives the index (`index_terms`):
 - its *words*: jieba's accurate cut, in order, so that a "quoted phrase" can ask for adjacent words;
 - its *parts*: the shorter words search mode finds inside longer ones (长江大桥 -> 长江, 大桥), so that a
   part is found too, but never characters that only meet across a word boundary (温和|服务 has no 和服).
-ASCII words and numbers stay whole tokens (iPhone15, 3.14, c++).
+ASCII words and numbers stay whole tokens (iPhone15, 3.14, c++); where letters meet digits the pieces are
+parts too (iphone15: iphone, 15), so that iPhone 15 and iPhone15 find each other.
 
 A user dictionary (board names, member names, `SearchWord`) keeps the forum's own words whole. Each user word
 also keeps the pieces the plain dictionary cuts it into, as parts, so 复工复产 added as a word is still found
@@ -74,6 +75,18 @@ def _clean_token(token: str) -> str:
     if not any(c.isalnum() for c in kept):
         return ""
     return kept[:MAX_TOKEN_CHARS]
+
+
+_ASCII_PIECE = re.compile(r"[a-z]+|\d+(?:\.\d+)*")
+
+
+def ascii_pieces(token: str) -> tuple[str, ...]:
+    """The pieces of an ASCII token where letters meet digits or signs part them (rtx4060ti: rtx, 4060, ti;
+    python3.12: python, 3.12; node.js: node, js), or () for a token of one piece."""
+    if not token.isascii() or token.isalpha() or token.isdigit():
+        return ()
+    pieces = tuple(_ASCII_PIECE.findall(token))
+    return pieces if len(pieces) > 1 else ()
 
 
 @dataclass
@@ -152,16 +165,19 @@ def index_terms(text: str) -> Terms:
     parts: list[str] = []
     part_at: list[int] = []
     word_end = -1
+    inside: tuple[str, ...] = ()  # the parts the current word gave already
     for word, start, end in sorted(d.jieba.tokenize(fold(text), mode="search"), key=lambda t: (t[1], -t[2])):
         token = clean_token(word)
         if start >= word_end:  # a word of the accurate cut (kept in order even when not indexed)
             word_end = end
+            inside = ()
             if token:
                 words.append(token)
-                if d.inner_parts and token in d.inner_parts:
-                    parts.extend(d.inner_parts[token])
-                    part_at.extend([len(words) - 1] * len(d.inner_parts[token]))
-        elif token:
+                inside = d.inner_parts.get(token) or ascii_pieces(token)
+                if inside:
+                    parts.extend(inside)
+                    part_at.extend([len(words) - 1] * len(inside))
+        elif token and token not in inside:
             parts.append(token)
             part_at.append(max(len(words) - 1, 0))
     return Terms(words, parts, part_at)
@@ -182,6 +198,8 @@ def inner_cut(word: str) -> tuple[str, ...]:
     d = dictionary()
     if word in d.inner_cut:
         return d.inner_cut[word]
+    if word.isascii():
+        return ascii_pieces(word)
     if not 2 <= len(word) <= 6 or not all("\u3400" <= c <= "\u9fff" for c in word):
         return ()
     shorter = {start: end for _w, start, end in sorted(d.jieba.tokenize(word, mode="search"),
@@ -232,7 +250,7 @@ def match_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     starts = {w[0] for w in terms if len(w) == 2 and w[1] == "*"}
     for word, start, end in dictionary().jieba.tokenize(folded, mode="search"):
         token = clean_token(word) if end > start else ""
-        if token in terms:
+        if token in terms or (token.isascii() and _pieces_in(token, terms)):
             found.append((origin[start], origin[end - 1] + 1))
         elif token[:1] in starts:
             found.append((origin[start], origin[start] + 1))
@@ -244,6 +262,11 @@ def match_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+def _pieces_in(token: str, terms: frozenset[str]) -> bool:
+    pieces = ascii_pieces(token)
+    return bool(pieces) and all(piece in terms for piece in pieces)
 
 
 def snippet(text: str, terms: frozenset[str], chars: int = 120) -> tuple[tuple[str, bool], ...]:

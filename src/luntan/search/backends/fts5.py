@@ -30,24 +30,29 @@ def _quoted(words) -> str:
     return '"' + " ".join(w.replace('"', '""') for w in words) + '"'
 
 
-def _word(word: str, title_only: bool) -> str:
+def _word(word: str, title_only: bool, quoted: bool = False) -> str:
     found = f"{TITLE_ALL if title_only else ALL} : {_quoted([word])}"
     if searchtext.is_single_han(word):  # also at the start of a longer word: 哭 in 哭闹
         found += " *"
     inner = searchtext.inner_cut(word)  # the same characters cut finer (see text.inner_cut)
-    if inner and all(len(piece) > 1 for piece in inner):  # words: each anywhere (南京长江大桥: 南京市长江大桥)
-        found = "(" + " OR ".join([found, " AND ".join(f"{TITLE_ALL if title_only else ALL} : {_quoted([p])}"
-                                                         for p in inner)]) + ")"
-    elif inner:  # single characters: side by side, as words of their own (那|家, never 温和|服务 for 和服)
-        found = f"({found} OR {TITLE_WORDS if title_only else WORDS} : {_quoted(inner)})"
-    return found
+    if not inner:
+        return found
+    if word.isascii():  # rtx4060 also as rtx 4060, side by side as words or as the pieces of rtx-4060
+        return f"({found} OR {TITLE_ALL if title_only else ALL} : {_quoted(inner)})"
+    if quoted or not all(len(piece) > 1 for piece in inner):
+        # single characters, or a quoted word: side by side, as words of their own (那|家, never 温和|服务
+        # for 和服; "防水涂料" is not 防水 here and 涂料 there)
+        return f"({found} OR {TITLE_WORDS if title_only else WORDS} : {_quoted(inner)})"
+    # words: each anywhere (南京长江大桥: 南京市长江大桥)
+    return "(" + " OR ".join([found, " AND ".join(f"{TITLE_ALL if title_only else ALL} : {_quoted([p])}"
+                                                   for p in inner)]) + ")"
 
 
 def _term(term: Term, title_only: bool) -> str:
     if term.phrase:
         found = f"{TITLE_WORDS if title_only else WORDS} : {_quoted(term.words)}"
     else:
-        found = "(" + " AND ".join(_word(w, title_only) for w in term.words) + ")"
+        found = "(" + " AND ".join(_word(w, title_only, term.quoted) for w in term.words) + ")"
     if term.whole:
         found = f"({found} OR {TITLE_ALL if title_only else ALL} : {_quoted([term.whole])})"
     return found

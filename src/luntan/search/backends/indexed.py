@@ -76,8 +76,9 @@ class IndexedBackend:
     def match_values(self, query: Query, scope: Scope) -> list:
         raise NotImplementedError
 
-    def search(self, text: str, scope: Scope, *, sort: str, offset: int, limit: int) -> tuple[list[Hit], int]:
-        query = parse(text)
+    def search(self, text: str, scope: Scope, *, sort: str, offset: int, limit: int,
+               query: Query | None = None) -> tuple[list[Hit], int]:
+        query = query or parse(text)
         if query.message or not query.groups or not scope.board_ids:
             return [], 0
         conditions, params = where(scope)

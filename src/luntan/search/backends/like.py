@@ -41,7 +41,8 @@ def snippet(text: str, words: list[str], chars: int = SNIPPET_CHARS) -> tuple[tu
 class LikeBackend:
     name = "like"
 
-    def search(self, text: str, scope: Scope, *, sort: str, offset: int, limit: int) -> tuple[list[Hit], int]:
+    def search(self, text: str, scope: Scope, *, sort: str, offset: int, limit: int,
+               query: object = None) -> tuple[list[Hit], int]:
         words = text.split()
         f = scope.filters
         found = Floor.objects.filter(

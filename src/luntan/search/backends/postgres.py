@@ -29,23 +29,26 @@ def _phrase(words, weights: str) -> str:
     return "(" + " <-> ".join(_lexeme(w, weights) for w in words) + ")"
 
 
-def _word(word: str, title_only: bool) -> str:
+def _word(word: str, title_only: bool, quoted: bool = False) -> str:
     found = _lexeme(word, "AB" if title_only else "ABCD")
     if searchtext.is_single_han(word):  # also at the start of a longer word: 哭 in 哭闹 (see fts5.py)
         found = found.replace("':", "':*", 1)
     inner = searchtext.inner_cut(word)  # the same characters cut finer (see text.inner_cut and fts5.py)
-    if inner and all(len(piece) > 1 for piece in inner):
-        found = f"({found} | (" + " & ".join(_lexeme(p, "AB" if title_only else "ABCD") for p in inner) + "))"
-    elif inner:
-        found = f"({found} | {_phrase(inner, 'A' if title_only else 'AC')})"
-    return found
+    if not inner:
+        return found
+    if word.isascii():  # rtx4060: rtx 4060 as words side by side, or the pieces of rtx-4060 (parts)
+        pieces = " & ".join(_lexeme(p, "B" if title_only else "BD") for p in inner)
+        return f"({found} | {_phrase(inner, 'A' if title_only else 'AC')} | ({pieces}))"
+    if quoted or not all(len(piece) > 1 for piece in inner):
+        return f"({found} | {_phrase(inner, 'A' if title_only else 'AC')})"
+    return f"({found} | (" + " & ".join(_lexeme(p, "AB" if title_only else "ABCD") for p in inner) + "))"
 
 
 def _term(term: Term, title_only: bool) -> str:
     if term.phrase:
         found = _phrase(term.words, "A" if title_only else "AC")
     else:
-        found = "(" + " & ".join(_word(w, title_only) for w in term.words) + ")"
+        found = "(" + " & ".join(_word(w, title_only, term.quoted) for w in term.words) + ")"
     if term.whole:
         found = f"({found} | {_lexeme(term.whole, 'AB' if title_only else 'ABCD')})"
     return found
