@@ -110,3 +110,9 @@ def test_snippet_is_around_the_first_match():
 
 def test_plain_text_strips_tags_and_keeps_blocks_apart():
     assert text.plain_text("<p>南京</p><p>市长<b>说</b>&amp;</p>") == "南京 市长说&"
+
+
+def test_a_word_no_dictionary_knows_is_found_by_its_pairs_of_characters():
+    assert {"配速", "速员"} <= terms("前十公里跟着配速员很轻松")
+    assert "和服" not in terms("温和服务") and "市长" not in terms("南京市长江大桥")
+    assert text.mark("跟着配速员很轻松", frozenset({"配速"})) == (("跟着", False), ("配速", True), ("员很轻松", False))

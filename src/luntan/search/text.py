@@ -89,6 +89,20 @@ def ascii_pieces(token: str) -> tuple[str, ...]:
     return pieces if len(pieces) > 1 else ()
 
 
+def _is_han(word: str) -> bool:
+    return all("\u3400" <= c <= "\u9fff" for c in word)
+
+
+def new_word_parts(d: _Dictionary, word: str) -> tuple[str, ...]:
+    """A word of three characters or more that no dictionary knows (the segmenter's model joined its
+    characters: 配速员, 琴房小鹿) has no shorter dictionary words inside it to be found by; its pairs of
+    neighbouring characters stand in for them (配速, 速员), so 配速 finds 配速员. Still inside one word:
+    nothing across a word boundary."""
+    if not 3 <= len(word) <= 8 or word in d.words or not _is_han(word) or d.jieba.has_word(word):
+        return ()
+    return tuple(dict.fromkeys(word[i:i + 2] for i in range(len(word) - 1)))
+
+
 @dataclass
 class _Dictionary:
     jieba: Any  # rjieba's Jieba
@@ -173,7 +187,7 @@ def index_terms(text: str) -> Terms:
             inside = ()
             if token:
                 words.append(token)
-                inside = d.inner_parts.get(token) or ascii_pieces(token)
+                inside = d.inner_parts.get(token) or ascii_pieces(token) or new_word_parts(d, token)
                 if inside:
                     parts.extend(inside)
                     part_at.extend([len(words) - 1] * len(inside))
@@ -200,7 +214,7 @@ def inner_cut(word: str) -> tuple[str, ...]:
         return d.inner_cut[word]
     if word.isascii():
         return ascii_pieces(word)
-    if not 2 <= len(word) <= 6 or not all("\u3400" <= c <= "\u9fff" for c in word):
+    if not 2 <= len(word) <= 6 or not _is_han(word):
         return ()
     shorter = {start: end for _w, start, end in sorted(d.jieba.tokenize(word, mode="search"),
                                                         key=lambda t: t[1] - t[2]) if end - start < len(word)}
@@ -248,12 +262,18 @@ def match_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     folded, origin = fold_mapped(text)
     found: list[tuple[int, int]] = []
     starts = {w[0] for w in terms if len(w) == 2 and w[1] == "*"}
-    for word, start, end in dictionary().jieba.tokenize(folded, mode="search"):
+    d = dictionary()
+    for word, start, end in d.jieba.tokenize(folded, mode="search"):
         token = clean_token(word) if end > start else ""
         if token in terms or (token.isascii() and _pieces_in(token, terms)):
             found.append((origin[start], origin[end - 1] + 1))
-        elif token[:1] in starts:
+            continue
+        if token[:1] in starts:
             found.append((origin[start], origin[start] + 1))
+        for pair in new_word_parts(d, token) if len(token) > 2 else ():
+            if pair in terms:
+                at = start + token.index(pair)
+                found.append((origin[at], origin[at + 1] + 1))
     found.sort()
     merged: list[tuple[int, int]] = []
     for start, end in found:
