@@ -245,3 +245,21 @@ def test_api_exposes_reindex(member, post):
     empty_the_index()
     assert api.reindex() == 1
     assert len(found(member, "火锅")) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_member_or_board_name_joins_the_dictionary_of_every_process(board, admin):
+    from luntan.forum.models import Board
+    from luntan.forum.services import board_save
+
+    searchtext.reload_dictionary(set())
+    assert "蓝莓小丸子" not in searchtext.query_words("蓝莓小丸子")
+    MemberFactory(username="蓝莓小丸子")
+    assert searchtext.query_words("蓝莓小丸子") == ["蓝莓小丸子"]  # this process: at once
+    searchtext.reload_dictionary(set())  # another process, whose dictionary was built before
+    index.dictionary_fresh()
+    assert searchtext.query_words("蓝莓小丸子") == ["蓝莓小丸子"]
+    board_save(member=admin, board=Board(name="夜跑打卡群", category=board.category))
+    searchtext.reload_dictionary(set())
+    index.dictionary_fresh()
+    assert searchtext.query_words("夜跑打卡群") == ["夜跑打卡群"]

@@ -46,7 +46,7 @@ def _user_words() -> set[str]:
     words = set(SearchWord.objects.values_list("word", flat=True))
     words |= set(Board.objects.values_list("name", flat=True))
     words |= {name for name in Member.objects.filter(is_active=True).values_list("username", flat=True)
-              if any("\u3400" <= c <= "\u9fff" for c in name)}
+              if _is_name(name)}
     return words
 
 
@@ -204,10 +204,13 @@ def _thread_saved(sender, instance, created: bool, update_fields=None, raw: bool
 
 def connect() -> None:
     """Called from the app's ready()."""
+    from luntan.accounts.models import Member
     from luntan.forum import signals
-    from luntan.forum.models import Floor, Thread
+    from luntan.forum.models import Board, Floor, Thread
 
     post_save.connect(_floor_saved, sender=Floor, dispatch_uid="search_floor_saved")
+    post_save.connect(_member_saved, sender=Member, dispatch_uid="search_member_saved")
+    post_save.connect(_board_saved, sender=Board, dispatch_uid="search_board_saved")
     post_save.connect(_thread_saved, sender=Thread, dispatch_uid="search_thread_saved")
     signals.text_changed.connect(text_changed, dispatch_uid="search_text_changed")
 
@@ -291,16 +294,60 @@ def run(stdout, **options: Any) -> None:
 
 
 _seen_version: Any = None
+_seen_names = 0
+NAMES_KEY = "search:names"  # how many names were added so far; name number n is at NAMES_KEY:n
+NAMES_KEPT = 500  # a process further behind than this builds the dictionary again
+
+
+def _is_name(name: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" for c in name)
+
+
+def names_added(names: Iterable[str]) -> None:
+    """After commit: new member or board names join the dictionary, at once in this process, in the others
+    when they next search (each name is kept under its own number, so concurrent additions lose none)."""
+    from django.core.cache import cache
+
+    names = [n for n in names if n]
+    if not names:
+        return
+    searchtext.learn_words(set(names))
+    for name in names:
+        try:
+            number = cache.incr(NAMES_KEY)
+        except ValueError:
+            cache.add(NAMES_KEY, 0, None)
+            number = cache.incr(NAMES_KEY)
+        cache.set(f"{NAMES_KEY}:{number}", name, 7 * 24 * 3600)
 
 
 def dictionary_fresh() -> None:
-    """Cuts with the words another process added or removed since (one cache read; a reload when changed)."""
-    global _seen_version
+    """Cuts with the words another process added or removed since: one cache read when nothing changed; the
+    admin's words rebuild the dictionary, new names are only added to it."""
+    global _seen_version, _seen_names
     from django.core.cache import cache
 
     from luntan.search.services import DICTIONARY_VERSION_KEY
 
-    version = cache.get(DICTIONARY_VERSION_KEY)
-    if version != _seen_version:
-        _seen_version = version
+    found = cache.get_many([DICTIONARY_VERSION_KEY, NAMES_KEY])
+    version, names = found.get(DICTIONARY_VERSION_KEY), found.get(NAMES_KEY) or 0
+    if version != _seen_version or names < _seen_names or names - _seen_names > NAMES_KEPT:
+        _seen_version, _seen_names = version, names
         searchtext.reload_dictionary()
+    elif names > _seen_names:
+        keys = [f"{NAMES_KEY}:{n}" for n in range(_seen_names + 1, names + 1)]
+        _seen_names = names
+        searchtext.learn_words(set(cache.get_many(keys).values()))
+
+
+def _member_saved(sender, instance, created: bool, update_fields=None, raw: bool = False, **kwargs) -> None:
+    if not raw and (created or (update_fields is not None and "username" in update_fields)) \
+            and _is_name(instance.username):
+        name = instance.username
+        transaction.on_commit(lambda: names_added([name]))
+
+
+def _board_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        name = instance.name
+        transaction.on_commit(lambda: names_added([name]))
