@@ -50,7 +50,7 @@ def test_the_set_is_big_and_varied_enough():
     queries = evaluation.read_queries(SET / "queries.jsonl", docs)
     assert len(docs) >= 300
     assert len(queries) >= 50
-    assert {"tune", "test"} <= {q.split for q in queries} <= {"tune", "test", "blind", "blind2"}
+    assert {"tune", "test"} <= {q.split for q in queries} <= {"tune", "test", "blind", "blind2", "blind3"}
     assert sum(q.split == "test" for q in queries) >= 15
     assert sum(bool(q.traps) for q in queries) >= 8
 

@@ -1,4 +1,4 @@
-"""Writes docs.jsonl and queries.jsonl from set_a.py to set_e.py and queries_src.py
+"""Writes docs.jsonl and queries.jsonl from set_a.py to set_f.py and queries_src.py
 (run it after editing them):
 
     python tests/search/relevance/write_set.py
@@ -18,10 +18,11 @@ from set_b import LONG  # noqa: E402
 from set_c import DOCS as C  # noqa: E402
 from set_d import DOCS as D  # noqa: E402
 from set_e import DOCS as E  # noqa: E402
+from set_f import DOCS as F  # noqa: E402
 
 
 def main() -> None:
-    rows = [*A, *B, *LONG, *C, *D, *E]
+    rows = [*A, *B, *LONG, *C, *D, *E, *F]
     docs = [{"id": i, "board": b, "title": t, "body": body, "author": a} for i, b, a, t, body in rows]
     ids = [d["id"] for d in docs]
     assert len(ids) == len(set(ids)), "an id is used twice"
