@@ -57,3 +57,14 @@ POSTING_CHECKS: list[Callable[..., str | None]] = []
 def register_posting_check(check: Callable[..., str | None]) -> None:
     if check not in POSTING_CHECKS:
         POSTING_CHECKS.append(check)
+
+
+# guard(html, floor) -> html: on a board with content protection (Board.protect_content), what a floor's cooked
+# text becomes in the kept page for readers who are not its board's moderators, typically the same text with
+# holes whose filler adds per-view parts (luntan.protection.noise). Pages of other boards never call it.
+BODY_GUARDS: list[Callable[..., str]] = []
+
+
+def register_body_guard(guard: Callable[..., str]) -> None:
+    if guard not in BODY_GUARDS:
+        BODY_GUARDS.append(guard)

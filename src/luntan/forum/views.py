@@ -128,6 +128,8 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
     if not request.user.is_authenticated:
         response = pagecache.kept_page(request, scopes, lambda: build(False), params=view.params(),
                                        variant="guest", version=version)
+        if found.board.protect_content:  # the per-view parts of a protected board's floors are holes for guests too
+            add_fillers(response, **_extra_fillers(request, found, False))
     else:
         moderator = permissions.is_moderator(request.user, found.board)
         can_reply = permissions.can(permissions.check_reply, request.user, found)
@@ -138,11 +140,9 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
         if f"<!--block:own_card:{request.user.pk}-->".encode() in response.content:
             add_block_fillers(response, own_card=lambda req, args: own_card(req.user) if int(args[0]) == req.user.pk
                               else None)
-        extra = {name: filler for name, provider in extensions.THREAD_FILLERS.items()
-                 if (filler := provider(request, found, moderator)) is not None}
         add_fillers(
             response,
-            **extra,
+            **_extra_fillers(request, found, moderator),
             actions=floor_actions(request.user, found, moderator=moderator, can_reply=can_reply),
             reply=lambda req, args: kept_form(
                 req, f"quickreply:{get_language()}:{found.pk}:{int(can_reply)}:{int(found.is_locked)}",
@@ -152,6 +152,11 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
     if response.status_code == 200:
         counters.count_view(tid)
     return response
+
+
+def _extra_fillers(request: HttpRequest, found, moderator: bool) -> dict:
+    return {name: filler for name, provider in extensions.THREAD_FILLERS.items()
+            if (filler := provider(request, found, moderator)) is not None}
 
 
 KEY_MARK = "<!--submission-key-->"  # where a kept quick reply gets its own submission key
