@@ -23,7 +23,7 @@ MAX_NETWORK = 1 << 24  # addresses a --network scan may hash (a /8 of IPv4 takes
 
 
 class Command(TranslatedCommand):
-    help = gettext_lazy("Content protection tools: `trace FILE` names whom a copied text was served to, and when.")
+    help = gettext_lazy("Content protection tools: `trace FILE` names whom a copied text was served to, and when.")  # type: ignore[assignment]
 
     def add_arguments(self, parser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
