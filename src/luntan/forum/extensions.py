@@ -59,12 +59,15 @@ def register_posting_check(check: Callable[..., str | None]) -> None:
         POSTING_CHECKS.append(check)
 
 
-# guard(html, floor) -> html: on a board with content protection (Board.protect_content), what a floor's cooked
-# text becomes in the kept page for readers who are not its board's moderators, typically the same text with
-# holes whose filler adds per-view parts (luntan.protection.noise). Pages of other boards never call it.
+# Content protection (Board.protect_content). guard(html, floor) -> html: what a floor's cooked text becomes in the
+# kept page for readers who are not its board's moderators: the same text with markers (comments) where each
+# view puts its own parts. splicer(request, thread, moderator) -> (splice, kept) or None: how this request fills
+# them (luntan.core.holes.add_splice). Pages of other boards never call either.
 BODY_GUARDS: list[Callable[..., str]] = []
+BODY_SPLICERS: list[Callable[..., tuple | None]] = []
 
 
-def register_body_guard(guard: Callable[..., str]) -> None:
+def register_body_guard(guard: Callable[..., str], splicer: Callable[..., object]) -> None:
     if guard not in BODY_GUARDS:
         BODY_GUARDS.append(guard)
+        BODY_SPLICERS.append(splicer)  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from markupsafe import Markup
 
 from luntan.core import counters, pagecache, presence
-from luntan.core.holes import add_block_fillers, add_fillers, kept_form
+from luntan.core.holes import add_block_fillers, add_fillers, add_splice, kept_form
 from luntan.core.jinja import id_url, url
 from luntan.core.views import error_page, form_status, login_first
 from luntan.forum import extensions, permissions, queries, services
@@ -126,10 +126,9 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
         return _thread_page(request, found, floor_page, moderator=moderator)
 
     if not request.user.is_authenticated:
+        moderator = False
         response = pagecache.kept_page(request, scopes, lambda: build(False), params=view.params(),
                                        variant="guest", version=version)
-        if found.board.protect_content:  # the per-view parts of a protected board's floors are holes for guests too
-            add_fillers(response, **_extra_fillers(request, found, False))
     else:
         moderator = permissions.is_moderator(request.user, found.board)
         can_reply = permissions.can(permissions.check_reply, request.user, found)
@@ -140,23 +139,24 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
         if f"<!--block:own_card:{request.user.pk}-->".encode() in response.content:
             add_block_fillers(response, own_card=lambda req, args: own_card(req.user) if int(args[0]) == req.user.pk
                               else None)
+        extra = {name: filler for name, provider in extensions.THREAD_FILLERS.items()
+                 if (filler := provider(request, found, moderator)) is not None}
         add_fillers(
             response,
-            **_extra_fillers(request, found, moderator),
+            **extra,
             actions=floor_actions(request.user, found, moderator=moderator, can_reply=can_reply),
             reply=lambda req, args: kept_form(
                 req, f"quickreply:{get_language()}:{found.pk}:{int(can_reply)}:{int(found.is_locked)}",
                 "forum/_quick_reply.html", {"thread": found, "can_reply": can_reply, "submission_key": KEY_BLANK},
                 **{KEY_MARK: new_submission_key()}),
         )
+    if found.board.protect_content:  # the per-view noise and mark at the floors' line ends (extensions)
+        for splicer in extensions.BODY_SPLICERS:
+            if (splice := splicer(request, found, moderator)) is not None:
+                add_splice(response, splice[0], kept=splice[1])
     if response.status_code == 200:
         counters.count_view(tid)
     return response
-
-
-def _extra_fillers(request: HttpRequest, found, moderator: bool) -> dict:
-    return {name: filler for name, provider in extensions.THREAD_FILLERS.items()
-            if (filler := provider(request, found, moderator)) is not None}
 
 
 KEY_MARK = "<!--submission-key-->"  # where a kept quick reply gets its own submission key

@@ -6,8 +6,7 @@ class ProtectionConfig(AppConfig):
     label = "protection"
 
     def ready(self) -> None:
-        from luntan.forum.extensions import register_body_guard, register_thread_filler
+        from luntan.forum.extensions import register_body_guard
         from luntan.protection import noise
 
-        register_body_guard(noise.guard)
-        register_thread_filler(noise.HOLE, noise.thread_filler)
+        register_body_guard(noise.guard, noise.splicer)

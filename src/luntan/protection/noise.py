@@ -9,9 +9,11 @@ random noise at its line breaks and an invisible mark of who was served it and w
 - Never for the post's author (the filler leaves their holes empty) or the board's moderators (their page has
   no holes), and never outside the thread page (feeds and the API use the cooked text itself).
 
-The kept thread page holds each protected body once, with holes (luntan.core.holes) at its line ends; a
-request fills them with this view's noise and mark. A page of an unprotected board has no such holes."""
+The kept thread page holds each protected body once, with markers (comments, which no member can write) at its
+line ends; a request splices this view's noise and mark in at them (luntan.core.holes.add_splice: one split of
+the page, not a hole filler per line end). A page of an unprotected board has no markers and costs nothing."""
 
+import itertools
 import random
 import re
 from datetime import UTC, datetime
@@ -19,11 +21,10 @@ from datetime import UTC, datetime
 from django.http import HttpRequest
 
 from luntan.core import presence
-from luntan.core.holes import hole
 from luntan.protection import watermark
 
-HOLE = "protect"
-LINE_END, MARK_ONLY = 0, 1
+PREFIX = b"<!--protect:"  # a marker is <!--protect:{author's UID}:{LINE_END or MARK_ONLY}-->
+LINE_END, MARK_ONLY = "n", "m"
 
 # The class names protect.css hides; a view draws from them (tests/protection checks the two agree).
 CLASSES = ("ajxqy", "b82", "bgz", "bjmyq", "c45k4", "cdjd", "enw", "fg8q", "fwf", "h28jr", "hce97", "j2948",
@@ -54,10 +55,11 @@ _FIRST = re.compile(r"&#?[a-zA-Z0-9]+;|\S")
 
 
 def guard(html: str, floor) -> str:
-    """The cooked text with holes: one at the end of every line (before a <br> or a closing paragraph,
+    """The cooked text with markers: one at the end of every line (before a <br> or a closing paragraph,
     list item, quote, heading or cell, and at the end) and one, for the mark alone, early in the first line,
     so that copying one line still takes a mark. Nothing goes inside code."""
-    line_end, early = str(hole(HOLE, floor.author_id, LINE_END)), str(hole(HOLE, floor.author_id, MARK_ONLY))
+    prefix = PREFIX.decode()
+    line_end, early = f"{prefix}{floor.author_id}:{LINE_END}-->", f"{prefix}{floor.author_id}:{MARK_ONLY}-->"
     out: list[str] = []
     verbatim = 0
     text_seen = False
@@ -103,7 +105,7 @@ def _after_first_word(text: str, marker: str) -> str:
     return text if space < 0 else text[:space + 1] + marker + text[space + 1:]
 
 
-def noise() -> str:
+def make_noise() -> str:
     """One piece of noise: random phrases and characters in a hidden element of a random shape."""
     r = _rng
     words = [r.choice(FRAGMENTS) for _ in range(r.randint(0, 2))]
@@ -116,6 +118,27 @@ def noise() -> str:
     return f"<{tag} {' '.join(attributes)}>{''.join(words)}</{tag}>"
 
 
+# Drawing a piece takes several random draws and a page has a hundred line ends: each process keeps a pool of
+# 1,024 pieces instead, a line end takes one at random, and every view makes a new piece in place of an old
+# one, so the pool keeps changing (each piece lives about a thousand views) and cannot be learnt.
+POOL_BITS = 10
+REFRESH_PER_VIEW = 1
+_pool: list[bytes] = []
+
+
+def noise() -> bytes:
+    if not _pool:
+        _pool.extend(make_noise().encode() for _ in range(1 << POOL_BITS))
+    return _pool[_rng.getrandbits(POOL_BITS)]
+
+
+def refresh_pool(count: int = REFRESH_PER_VIEW) -> None:
+    if not _pool:
+        noise()
+    for _ in range(count):
+        _pool[_rng.getrandbits(POOL_BITS)] = make_noise().encode()
+
+
 def viewer_mark(request: HttpRequest, when: datetime | None = None) -> str:
     """This view's mark: the member, or the guest's address (hashed), and the minute."""
     when = when or datetime.now(UTC)
@@ -125,21 +148,80 @@ def viewer_mark(request: HttpRequest, when: datetime | None = None) -> str:
     return watermark.for_guest(presence.client_address(request), when)
 
 
-def thread_filler(request: HttpRequest, thread, moderator: bool):
-    """The filler of a protected thread page's holes (luntan.forum.extensions.register_thread_filler)."""
+_MARKER = re.compile(PREFIX + rb"([0-9]+):([nm])-->")
+# Where a guest's mark goes in a kept page's drawn variants (below): put in per view with one replace() in C.
+# A NUL byte, which no page holds (the cooked text's sanitizer replaces it), so the search is a memchr().
+MARK_SPOT = b"\x00"
+VARIANTS = 8  # drawn copies of each kept page's protected text, taken in turn by guests' views
+REDRAW_EVERY = 64  # views, on average, before one of a page's variants is drawn again
+KEPT_PAGES = 16  # kept pages whose variants a process keeps
+_variants: dict[int, tuple[list[bytes], list[list[bytes]], list[int]]] = {}
+_turn = itertools.count()
+
+
+def _guest_piece(match: re.Match) -> bytes:
+    if match.group(2) == b"m":
+        return MARK_SPOT
+    return MARK_SPOT + _pool[_rng.getrandbits(POOL_BITS)]
+
+
+def _variant(parts: list[bytes], indices: list[int]) -> list[bytes]:
+    refresh_pool(8)
+    out = list(parts)
+    for i in indices:
+        out[i] = _MARKER.sub(_guest_piece, parts[i].replace(MARK_SPOT, b""))
+    return out
+
+
+def _variants_of(parts: list[bytes]) -> tuple[list[list[bytes]], list[int]]:
+    """A kept page's variants: its text parts with noise drawn at every line end and a spot for the mark.
+    The kept parts are the same objects from request to request while the page is kept, so the variants are
+    drawn once for them; now and then one is drawn again, so they keep changing."""
+    entry = _variants.get(id(parts))
+    if entry is None or entry[0] is not parts:
+        indices = [i for i in range(0, len(parts), 3) if PREFIX in parts[i]]
+        entry = (parts, [_variant(parts, indices) for _ in range(VARIANTS)], indices)
+        while len(_variants) >= KEPT_PAGES:
+            _variants.pop(next(iter(_variants)), None)
+        _variants[id(parts)] = entry
+    elif _rng.random() * REDRAW_EVERY < 1:
+        entry[1][_rng.randrange(VARIANTS)] = _variant(parts, entry[2])
+    return entry[1], entry[2]
+
+
+def splicer(request: HttpRequest, thread, moderator: bool):
+    """How this request fills a protected thread page's markers (luntan.forum.extensions.register_body_guard):
+    nothing for the board's moderators (their page has no markers), nothing in the reader's own posts.
+
+    A guest's kept page takes the next of its drawn variants and the guest's mark (replace() in C: no Python
+    work per line end); a member's page (which may hold their own posts) is split at its markers and filled
+    marker by marker."""
     if moderator or not thread.board.protect_content:
         return None
-    mark = viewer_mark(request)
-    viewer = str(request.user.pk) if request.user.is_authenticated else None
-    line_end, mark_only = str(LINE_END), str(MARK_ONLY)
+    mark = viewer_mark(request).encode()
+    if not _pool:
+        noise()
+    if not request.user.is_authenticated:
+        def kept(parts: list[bytes]) -> list[bytes]:
+            variants, indices = _variants_of(parts)
+            chosen = variants[next(_turn) % VARIANTS]  # in turn: a reader's next view has other noise
+            out = list(chosen)
+            for i in indices:
+                out[i] = chosen[i].replace(MARK_SPOT, mark)
+            return out
+    else:
+        kept = None
+    own = str(request.user.pk).encode() if request.user.is_authenticated else None
 
-    def fill(req: HttpRequest, args: list[str]) -> str:
-        if args[0] == viewer:  # the author's own post
-            return ""
-        if args[1] == mark_only:
-            return mark
-        if args[1] == line_end:
-            return noise() + mark if _rng.random() < 0.5 else mark + noise()
-        return ""
+    def splice(content: bytes) -> bytes:
+        parts = _MARKER.split(content)  # [text, author, kind, text, author, kind, ..., text]
+        authors, kinds = parts[1::3], parts[2::3]
+        if not authors:
+            return content
+        noises = _rng.choices(_pool, k=len(authors))
+        parts[1::3] = [b"" if author == own else mark if kind == b"m" else mark + piece
+                       for author, kind, piece in zip(authors, kinds, noises, strict=True)]
+        parts[2::3] = [b""] * len(kinds)
+        return b"".join(parts)
 
-    return fill
+    return splice, kept

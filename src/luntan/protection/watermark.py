@@ -14,6 +14,7 @@ Nothing is written anywhere when a page is served: everything the trace needs is
 address is found again by hashing candidate addresses (from the web server's access log, the security log,
 or a whole network) with the same key (`luntan protect trace --log/--address/--network`)."""
 
+import functools
 import hmac
 import ipaddress
 import re
@@ -23,7 +24,6 @@ from datetime import UTC, datetime, timedelta
 from hashlib import sha256
 
 from django.conf import settings
-from django.utils.crypto import salted_hmac
 
 # U+200B ZERO WIDTH SPACE, U+200C ZWNJ, U+200D ZWJ, U+2060 WORD JOINER, U+2061..U+2064 (invisible
 # function application, times, separator, plus): all Default_Ignorable, drawn as nothing, kept by copy.
@@ -58,15 +58,26 @@ def _secrets() -> list[str]:
     return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
 
 
+@functools.lru_cache(maxsize=8)
+def _key(salt: str, secret: str) -> bytes:
+    """salted_hmac's key for `salt` (sha256 of the salt and the secret), derived once, not on every view."""
+    return sha256((salt + secret).encode()).digest()
+
+
 def _signature(body: int, secret: str) -> int:
-    digest = salted_hmac(_SALT_MARK, body.to_bytes(8, "big"), secret=secret, algorithm="sha256").digest()
+    digest = hmac.new(_key(_SALT_MARK, secret), body.to_bytes(8, "big"), sha256).digest()
     return int.from_bytes(digest[:6], "big") >> (48 - SIGNATURE_BITS)
 
 
-def guest_hash(address: str, secret: str | None = None) -> int:
-    """A guest's address as the mark carries it: 30 bits of a keyed hash."""
-    digest = salted_hmac(_SALT_GUEST, address, secret=secret or settings.SECRET_KEY, algorithm="sha256").digest()
+@functools.lru_cache(maxsize=4096)
+def _guest_hash(address: str, secret: str) -> int:
+    digest = hmac.new(_key(_SALT_GUEST, secret), address.encode(), sha256).digest()
     return int.from_bytes(digest[:4], "big") >> (32 - SUBJECT_BITS)
+
+
+def guest_hash(address: str, secret: str | None = None) -> int:
+    """A guest's address as the mark carries it: 30 bits of a keyed hash (salted_hmac's, with SECRET_KEY)."""
+    return _guest_hash(address, secret or settings.SECRET_KEY)
 
 
 def minute_of(when: datetime) -> int:
@@ -74,9 +85,14 @@ def minute_of(when: datetime) -> int:
 
 
 def encode(mark: Mark) -> str:
+    return _encode(mark, settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4096)  # a reader's mark is the same for a minute: made once, not on every view
+def _encode(mark: Mark, secret: str) -> str:
     subject = mark.subject & ((1 << SUBJECT_BITS) - 1)
     body = (((VERSION << 1 | mark.kind) << SUBJECT_BITS | subject) << MINUTE_BITS) | mark.minute
-    value = body << SIGNATURE_BITS | _signature(body, settings.SECRET_KEY)
+    value = body << SIGNATURE_BITS | _signature(body, secret)
     return "".join(SYMBOLS[(value >> (3 * i)) & 7] for i in reversed(range(LENGTH)))
 
 
@@ -145,15 +161,6 @@ def addresses_in(text: str) -> Iterable[str]:
 
 def match_addresses(subject: int, candidates: Iterable[str]) -> list[str]:
     """The candidates whose hash is `subject` (30 bits: about one address in a billion matches by chance)."""
-    key = _guest_key(settings.SECRET_KEY)
-    return [a for a in candidates if _fast_guest_hash(key, a) == subject]
-
-
-def _guest_key(secret: str) -> bytes:
-    # salted_hmac's own key derivation, done once for a scan of many addresses.
-    return sha256((_SALT_GUEST + secret).encode()).digest()
-
-
-def _fast_guest_hash(key: bytes, address: str) -> int:
-    digest = hmac.new(key, address.encode(), sha256).digest()
-    return int.from_bytes(digest[:4], "big") >> (32 - SUBJECT_BITS)
+    key, shift = _key(_SALT_GUEST, settings.SECRET_KEY), 32 - SUBJECT_BITS
+    return [a for a in candidates
+            if int.from_bytes(hmac.new(key, a.encode(), sha256).digest()[:4], "big") >> shift == subject]
