@@ -107,7 +107,7 @@ def page(client: Client, thread, **extra) -> str:
     response = client.get(f"/thread/{thread.pk}/", **extra)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<!--hole:" not in html and "<!--protect:" not in html  # every marker filled
+    assert "<!--hole:" not in html and "<!--protect:" not in html and "\x00" not in html  # every marker filled
     return html
 
 

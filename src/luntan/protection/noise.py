@@ -3,11 +3,11 @@ random noise at its line breaks and an invisible mark of who was served it and w
 
 - The noise sits in elements that protect.css hides (`display: none`, `user-select: none`) and that carry
   `aria-hidden="true"`: sighted readers and screen readers never meet it and Ctrl+C leaves it out, while a
-  scraper that takes the HTML's text gets it. It differs on every view (fragments and characters drawn at
+  scraper that takes the HTML's text gets it. It changes from view to view (phrases and characters drawn at
   random, in tags and class names drawn from pools), so it cannot be stripped by remembering it. Drop the
   hidden elements and the text is the original, plus the mark's invisible characters.
-- Never for the post's author (the filler leaves their holes empty) or the board's moderators (their page has
-  no holes), and never outside the thread page (feeds and the API use the cooked text itself).
+- Never for the post's author (their posts' markers are left empty) or the board's moderators (their page has
+  no markers), and never outside the thread page (feeds and the API use the cooked text itself).
 
 The kept thread page holds each protected body once, with markers (comments, which no member can write) at its
 line ends; a request splices this view's noise and mark in at them (luntan.core.holes.add_splice: one split of
@@ -119,22 +119,15 @@ def make_noise() -> str:
 
 
 # Drawing a piece takes several random draws and a page has a hundred line ends: each process keeps a pool of
-# 1,024 pieces instead, a line end takes one at random, and every view makes a new piece in place of an old
-# one, so the pool keeps changing (each piece lives about a thousand views) and cannot be learnt.
+# 1,024 pieces instead and a line end takes one at random. Every member's view and every drawing of a page's
+# variant (below) make new pieces in place of old ones, so the pool keeps changing and cannot be learnt.
 POOL_BITS = 10
-REFRESH_PER_VIEW = 1
 _pool: list[bytes] = []
 
 
-def noise() -> bytes:
+def refresh_pool(count: int = 1) -> None:
     if not _pool:
         _pool.extend(make_noise().encode() for _ in range(1 << POOL_BITS))
-    return _pool[_rng.getrandbits(POOL_BITS)]
-
-
-def refresh_pool(count: int = REFRESH_PER_VIEW) -> None:
-    if not _pool:
-        noise()
     for _ in range(count):
         _pool[_rng.getrandbits(POOL_BITS)] = make_noise().encode()
 
@@ -199,19 +192,22 @@ def splicer(request: HttpRequest, thread, moderator: bool):
     if moderator or not thread.board.protect_content:
         return None
     mark = viewer_mark(request).encode()
-    if not _pool:
-        noise()
-    if not request.user.is_authenticated:
-        def kept(parts: list[bytes]) -> list[bytes]:
-            variants, indices = _variants_of(parts)
-            chosen = variants[next(_turn) % VARIANTS]  # in turn: a reader's next view has other noise
-            out = list(chosen)
-            for i in indices:
-                out[i] = chosen[i].replace(MARK_SPOT, mark)
-            return out
+
+    def kept(parts: list[bytes]) -> list[bytes]:
+        variants, indices = _variants_of(parts)
+        chosen = variants[next(_turn) % VARIANTS]  # in turn: a reader's next view has other noise
+        out = list(chosen)
+        for i in indices:
+            out[i] = chosen[i].replace(MARK_SPOT, mark)
+        return out
+
+    if request.user.is_authenticated:
+        own = str(request.user.pk).encode()
+        refresh_pool()
     else:
-        kept = None
-    own = str(request.user.pk).encode() if request.user.is_authenticated else None
+        own = None
+        if not _pool:
+            refresh_pool(0)
 
     def splice(content: bytes) -> bytes:
         parts = _MARKER.split(content)  # [text, author, kind, text, author, kind, ..., text]
@@ -224,4 +220,4 @@ def splicer(request: HttpRequest, thread, moderator: bool):
         parts[2::3] = [b""] * len(kinds)
         return b"".join(parts)
 
-    return splice, kept
+    return splice, (None if own is not None else kept)
