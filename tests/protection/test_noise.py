@@ -207,3 +207,11 @@ def test_the_guard_puts_markers_at_line_ends_never_in_words_or_code():
     end, early = "<!--protect:7:n-->", "<!--protect:7:m-->"
     assert guarded == (f"<p>Hello {early}world{end}<br>\n第二行{end}</p>\n<pre><code>a<br>b</code></pre><p>完{end}</p>")
     assert noise.guard("单行", Floor()) == f"单{early}行{end}"
+
+
+def test_feeds_carry_neither_noise_nor_mark(protected, long_thread):
+    long_thread(protected)
+    for path in (f"/board/{protected.pk}/feed/", "/latest/feed/"):
+        feed = Client().get(path).content.decode()
+        assert "今天去了西湖" in feed or "西湖游记" in feed
+        assert re.search(f"[{watermark.SYMBOLS}]", feed) is None and "aria-hidden" not in feed

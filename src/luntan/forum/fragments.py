@@ -38,7 +38,7 @@ def floor_bodies(thread: Thread, floors: list[Floor], *, moderator_view: bool,
     anchors, which stay with the floor itself). Floors come without their text; the text of the ones not
     kept yet is read in one query."""
     language = get_language()
-    # A protected board's floors carry holes for the per-view noise and mark (extensions.BODY_GUARDS), except
+    # A protected board's floors carry markers for the per-view noise and mark (extensions.BODY_GUARDS), except
     # on its moderators' page.
     guarded = thread.board.protect_content and not moderator_view and bool(extensions.BODY_GUARDS)
     items: dict[int | str, tuple[Floor, bool]] = {f.pk: (f, False) for f in floors}

@@ -16,7 +16,8 @@ the page, not a hole filler per line end). A page of an unprotected board has no
 import itertools
 import random
 import re
-from datetime import UTC, datetime
+import time
+from datetime import datetime
 
 from django.http import HttpRequest
 
@@ -132,13 +133,25 @@ def refresh_pool(count: int = 1) -> None:
         _pool[_rng.getrandbits(POOL_BITS)] = make_noise().encode()
 
 
-def viewer_mark(request: HttpRequest, when: datetime | None = None) -> str:
+_marks: dict[tuple[int | str, int], bytes] = {}  # this minute's marks, by reader: made once a minute, not per view
+
+
+def viewer_mark(request: HttpRequest, when: datetime | None = None) -> bytes:
     """This view's mark: the member, or the guest's address (hashed), and the minute."""
-    when = when or datetime.now(UTC)
+    if when is not None:
+        minute = watermark.minute_of(when)
+    else:
+        minute = min(int(time.time() // 60) - watermark.EPOCH_MINUTE, watermark.LAST_MINUTE)
     user = request.user
-    if user.is_authenticated:
-        return watermark.for_member(user.pk, when)
-    return watermark.for_guest(presence.client_address(request), when)
+    reader = user.pk if user.is_authenticated else presence.client_address(request)
+    found = _marks.get((reader, minute))
+    if found is None:
+        if len(_marks) > 4096:
+            _marks.clear()
+        mark = watermark.Mark(watermark.MEMBER, reader, minute) if isinstance(reader, int) else \
+            watermark.Mark(watermark.GUEST, watermark.guest_hash(reader), minute)
+        found = _marks[(reader, minute)] = watermark.encode(mark).encode()
+    return found
 
 
 _MARKER = re.compile(PREFIX + rb"([0-9]+):([nm])-->")
@@ -191,7 +204,7 @@ def splicer(request: HttpRequest, thread, moderator: bool):
     marker by marker."""
     if moderator or not thread.board.protect_content:
         return None
-    mark = viewer_mark(request).encode()
+    mark = viewer_mark(request)
 
     def kept(parts: list[bytes]) -> list[bytes]:
         variants, indices = _variants_of(parts)

@@ -35,6 +35,8 @@ SUBJECT_BITS, MINUTE_BITS, SIGNATURE_BITS = 30, 24, 42
 BODY_BITS = 2 + 1 + SUBJECT_BITS + MINUTE_BITS  # 57
 LENGTH = (BODY_BITS + SIGNATURE_BITS) // 3  # 33 characters
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
+EPOCH_MINUTE = int(EPOCH.timestamp()) // 60
+LAST_MINUTE = (1 << MINUTE_BITS) - 1  # 2056-11-24: later views are marked with this minute
 # A run this long of the mark's characters is taken for a mark (a damaged one if it does not verify);
 # shorter runs are left alone (a member's own zero-width joiners in emoji).
 DAMAGED_RUN = 12
@@ -81,7 +83,7 @@ def guest_hash(address: str, secret: str | None = None) -> int:
 
 
 def minute_of(when: datetime) -> int:
-    return max(0, min(int((when - EPOCH).total_seconds() // 60), (1 << MINUTE_BITS) - 1))
+    return max(0, min(int((when - EPOCH).total_seconds() // 60), LAST_MINUTE))
 
 
 def encode(mark: Mark) -> str:
