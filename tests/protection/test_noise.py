@@ -207,6 +207,8 @@ def test_the_guard_puts_markers_at_line_ends_never_in_words_or_code():
     end, early = "<!--protect:7:n-->", "<!--protect:7:m-->"
     assert guarded == (f"<p>Hello {early}world{end}<br>\n第二行{end}</p>\n<pre><code>a<br>b</code></pre><p>完{end}</p>")
     assert noise.guard("单行", Floor()) == f"单{early}行{end}"
+    assert noise.guard("مرحبا بالعالم", Floor()) == f"مرحبا {early}بالعالم{end}"  # letters that join stay joined
+    assert noise.guard("「引号」开头", Floor()) == f"「{early}引号」开头{end}"
 
 
 def test_feeds_carry_neither_noise_nor_mark(protected, long_thread):

@@ -17,6 +17,7 @@ import itertools
 import random
 import re
 import time
+import unicodedata
 from datetime import datetime
 
 from django.http import HttpRequest
@@ -95,12 +96,13 @@ def guard(html: str, floor) -> str:
 
 
 def _after_first_word(text: str, marker: str) -> str:
-    """After the first character when it is not a letter of a spaced script (a Chinese character, a
-    punctuation mark), else after the first space: never inside an English word."""
+    """After the first character when it is a Chinese (wide) character or a punctuation mark, else after
+    the first space: never inside a word of a spaced script, nor between two letters that join (Arabic...)."""
     first = _FIRST.search(text)
     if first is None:
         return text
-    if not first.group().isascii() or not first.group().isalnum():
+    char = first.group()
+    if char.startswith("&") or unicodedata.east_asian_width(char) in "WF" or unicodedata.category(char)[0] in "PS":
         return text[:first.end()] + marker + text[first.end():]
     space = text.find(" ", first.end())
     return text if space < 0 else text[:space + 1] + marker + text[space + 1:]

@@ -1,14 +1,15 @@
 """The invisible per-view mark: who was served a protected post's text, and when.
 
-A mark is 99 bits written with eight invisible characters (three bits each, 33 characters), which Chromium
+A mark is 90 bits written with four invisible characters (two bits each, 45 characters), which Chromium
 keeps in a copied selection and plain-text editors keep when it is pasted:
 
-    version (2 bits) | kind (1: member or guest) | subject (30) | minute (24) | signature (42)
+    version (2 bits) | kind (1: member or guest) | subject (30) | minute (24) | signature (33)
 
 `subject` is the member's UID, or for a guest a keyed hash of their address (HMAC with SECRET_KEY, so nobody
 without the key can tell which address it is, nor make one). `minute` counts minutes since 2025-01-01 UTC
-(31 years of room). The signature is an HMAC-SHA256 with SECRET_KEY of the rest, cut to 42 bits: a mark
-changed by hand does not verify, and reads as invalid.
+(31 years of room). The signature is an HMAC-SHA256 with SECRET_KEY of the rest, cut to 33 bits: a mark
+changed by hand does not verify (a forger without the key has one chance in 8 billion per try, and only the
+trace can tell them whether it worked), and reads as invalid.
 
 Nothing is written anywhere when a page is served: everything the trace needs is in the mark. A guest's
 address is found again by hashing candidate addresses (from the web server's access log, the security log,
@@ -25,15 +26,16 @@ from hashlib import sha256
 
 from django.conf import settings
 
-# U+200B ZERO WIDTH SPACE, U+200C ZWNJ, U+200D ZWJ, U+2060 WORD JOINER, U+2061..U+2064 (invisible
-# function application, times, separator, plus): all Default_Ignorable, drawn as nothing, kept by copy.
-SYMBOLS = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064"
+# U+200B ZERO WIDTH SPACE, U+200C ZWNJ, U+200D ZWJ, U+2060 WORD JOINER: Default_Ignorable, drawn as nothing,
+# kept by Chromium's copy (tests/browser), skipped by screen readers. (U+2061..U+2064 survive copying as well,
+# but they are math operators that a screen reader may name.)
+SYMBOLS = "\u200b\u200c\u200d\u2060"
 _VALUE = {c: i for i, c in enumerate(SYMBOLS)}
 VERSION = 1
 MEMBER, GUEST = 0, 1
-SUBJECT_BITS, MINUTE_BITS, SIGNATURE_BITS = 30, 24, 42
+SUBJECT_BITS, MINUTE_BITS, SIGNATURE_BITS = 30, 24, 33
 BODY_BITS = 2 + 1 + SUBJECT_BITS + MINUTE_BITS  # 57
-LENGTH = (BODY_BITS + SIGNATURE_BITS) // 3  # 33 characters
+LENGTH = (BODY_BITS + SIGNATURE_BITS) // 2  # 45 characters
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 EPOCH_MINUTE = int(EPOCH.timestamp()) // 60
 LAST_MINUTE = (1 << MINUTE_BITS) - 1  # 2056-11-24: later views are marked with this minute
@@ -95,7 +97,7 @@ def _encode(mark: Mark, secret: str) -> str:
     subject = mark.subject & ((1 << SUBJECT_BITS) - 1)
     body = (((VERSION << 1 | mark.kind) << SUBJECT_BITS | subject) << MINUTE_BITS) | mark.minute
     value = body << SIGNATURE_BITS | _signature(body, secret)
-    return "".join(SYMBOLS[(value >> (3 * i)) & 7] for i in reversed(range(LENGTH)))
+    return "".join(SYMBOLS[(value >> (2 * i)) & 3] for i in reversed(range(LENGTH)))
 
 
 def for_member(member_id: int, when: datetime) -> str:
@@ -109,11 +111,11 @@ def for_guest(address: str, when: datetime) -> str:
 def _decode(chars: str) -> Mark | None:
     value = 0
     for c in chars:
-        value = value << 3 | _VALUE[c]
+        value = value << 2 | _VALUE[c]
     body, signature = value >> SIGNATURE_BITS, value & ((1 << SIGNATURE_BITS) - 1)
     if body >> (1 + SUBJECT_BITS + MINUTE_BITS) != VERSION:
         return None
-    if not any(hmac.compare_digest(signature.to_bytes(6, "big"), _signature(body, s).to_bytes(6, "big"))
+    if not any(hmac.compare_digest(signature.to_bytes(5, "big"), _signature(body, s).to_bytes(5, "big"))
                for s in _secrets()):
         return None
     return Mark(kind=body >> (SUBJECT_BITS + MINUTE_BITS) & 1, subject=body >> MINUTE_BITS & ((1 << SUBJECT_BITS) - 1),
