@@ -149,6 +149,21 @@ def add_block_fillers(response: HttpResponse, **fillers: BlockFiller) -> HttpRes
     return response
 
 
+# Splices: many small per-view insertions at markers of one kind (a protected post's line ends: a hundred on a
+# page). A hole each would cost a filler call each; a splice is one function over the page. `kept`, when given,
+# does the same to a kept page's parts before its holes are filled (they are the same objects request after
+# request, so it may keep work done on them); `splice` does it to the finished content otherwise.
+Splice = Callable[[bytes], bytes]
+KeptSplice = Callable[[list[bytes]], list[bytes]]
+_splices: WeakKeyDictionary[HttpResponse, list[tuple[Splice, KeptSplice | None]]] = WeakKeyDictionary()
+
+
+def add_splice(response: HttpResponse, splice: Splice, *, kept: KeptSplice | None = None) -> HttpResponse:
+    """Changes the page at its own markers, which must be comments (as holes are: no member can write one)."""
+    _splices.setdefault(response, []).append((splice, kept))
+    return response
+
+
 def _fill_blocks(request: HttpRequest, content: bytes, fillers: dict[str, BlockFiller]) -> bytes:
     def fill(match: re.Match) -> bytes:
         filler = fillers.get(match.group(1).decode())
@@ -172,11 +187,25 @@ class HoleMiddleware:
         response = self.get_response(request)
         if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
             return response
+        splices = _splices.pop(response, None)
         blocks = _block_fillers.pop(response, None)
         parts = _kept_parts.pop(response, None)
         if blocks:  # a block without a filler keeps its content (and its markers, which are comments)
             response.content = _fill_blocks(request, response.content, blocks)
             parts = None  # the content changed: the kept page's parts no longer describe it
+        if splices and parts is not None and all(kept for _splice, kept in splices):
+            for _splice, kept in splices:
+                parts = kept(parts)  # type: ignore[misc]
+            splices = None
+        self._fill(request, response, parts)
+        if splices:
+            content = response.content
+            for splice, _kept in splices:
+                content = splice(content)
+            response.content = content
+        return response
+
+    def _fill(self, request: HttpRequest, response: HttpResponse, parts: list[bytes] | None) -> HttpResponse:
         if parts is None:
             if b"<!--hole:" not in response.content:
                 return response

@@ -122,7 +122,7 @@ class BoardAccessInline(admin.TabularInline):
 class BoardAdminForm(forms.ModelForm):
     class Meta:
         model = Board
-        fields = ["category", "parent", "name", "description", "order", "moderators"]
+        fields = ["category", "parent", "name", "description", "order", "moderators", "protect_content"]
 
     def clean(self):
         cleaned = super().clean() or {}
@@ -140,7 +140,7 @@ class BoardAdmin(ThroughServices, admin.ModelAdmin):
     list_filter = ["category"]
     list_editable = ["order"]
     search_fields = ["name"]
-    fields = ["category", "parent", "name", "description", "order", "moderators"]
+    fields = ["category", "parent", "name", "description", "order", "moderators", "protect_content"]
     filter_horizontal = ["moderators"]
     inlines = [BoardAccessInline]
 

@@ -57,3 +57,17 @@ POSTING_CHECKS: list[Callable[..., str | None]] = []
 def register_posting_check(check: Callable[..., str | None]) -> None:
     if check not in POSTING_CHECKS:
         POSTING_CHECKS.append(check)
+
+
+# Content protection (Board.protect_content). guard(html, floor) -> html: what a floor's cooked text becomes in the
+# kept page for readers who are not its board's moderators: the same text with markers (comments) where each
+# view puts its own parts. splicer(request, thread, moderator) -> (splice, kept) or None: how this request fills
+# them (luntan.core.holes.add_splice). Pages of other boards never call either.
+BODY_GUARDS: list[Callable[..., str]] = []
+BODY_SPLICERS: list[Callable[..., tuple | None]] = []
+
+
+def register_body_guard(guard: Callable[..., str], splicer: Callable[..., object]) -> None:
+    if guard not in BODY_GUARDS:
+        BODY_GUARDS.append(guard)
+        BODY_SPLICERS.append(splicer)  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from luntan.accounts.cards import build_cards, card_members
 from luntan.accounts.models import Member
 from luntan.core import localcache, pagecache
+from luntan.forum import extensions
 from luntan.forum.models import Floor, Thread
 
 
@@ -37,6 +38,9 @@ def floor_bodies(thread: Thread, floors: list[Floor], *, moderator_view: bool,
     anchors, which stay with the floor itself). Floors come without their text; the text of the ones not
     kept yet is read in one query."""
     language = get_language()
+    # A protected board's floors carry markers for the per-view noise and mark (extensions.BODY_GUARDS), except
+    # on its moderators' page.
+    guarded = thread.board.protect_content and not moderator_view and bool(extensions.BODY_GUARDS)
     items: dict[int | str, tuple[Floor, bool]] = {f.pk: (f, False) for f in floors}
     if pinned is not None:
         items["pinned"] = (pinned, True)
@@ -45,7 +49,7 @@ def floor_bodies(thread: Thread, floors: list[Floor], *, moderator_view: bool,
         edited = f.edited_at.timestamp() if f.edited_at else 0
         keys[name] = (f"floor:{language}:{f.pk}:{f.created_at.timestamp()}:{edited}:{int(f.is_deleted)}:"
                       f"{int(moderator_view)}:{int(author_filtered)}:{f.like_count}:{int(f.is_waiting)}"
-                      f"{':pinned' if stuck else ''}")
+                      f"{':pinned' if stuck else ''}{':guarded' if guarded else ''}")
     found = {name: localcache.fragments.get(key) for name, key in keys.items()}
     missing = [name for name in items if found[name] is None]
     if missing:
@@ -53,8 +57,11 @@ def floor_bodies(thread: Thread, floors: list[Floor], *, moderator_view: bool,
         template = _template("forum/_floor.html")
         for name in missing:  # the floors are shared with other requests: the text is passed, not set on them
             f, stuck = items[name]
+            html = texts.get(f.pk, "")
+            for guard in extensions.BODY_GUARDS if guarded else ():
+                html = guard(html, f)
             found[name] = _keep(keys[name], template.render(
-                f=f, html=texts.get(f.pk, ""), thread=thread, moderator_view=moderator_view,
+                f=f, html=html, thread=thread, moderator_view=moderator_view,
                 author_filtered=author_filtered, pinned=stuck))
     return found
 

@@ -47,6 +47,12 @@ class Board(models.Model):
     last_poster_name = models.CharField(max_length=30, blank=True)
     # Thread types (分类): whether a new thread must choose one.
     types_required = models.BooleanField(_("thread type required"), default=False)
+    # 内容防复制 (luntan.protection): visitors get hidden noise at the line breaks of post bodies and an
+    # invisible mark of who read them when. Off by default.
+    protect_content = models.BooleanField(
+        _("content protection"), default=False,
+        help_text=_("Readers other than the author and the moderators get hidden noise at line breaks (which "
+                    "copying leaves out) and an invisible mark naming them, which `luntan protect trace` reads."))
 
     class Meta:
         ordering = ["order", "id"]

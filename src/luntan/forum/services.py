@@ -545,7 +545,7 @@ def post_count_in(*, floor: Floor, thread: Thread, now=None) -> None:
 
 # --- Categories and boards (the site admin's work) ----------------------------------------------------------
 
-BOARD_FIELDS = ["category", "parent", "name", "description", "order"]
+BOARD_FIELDS = ["category", "parent", "name", "description", "order", "protect_content"]
 
 
 def check_board_parent(board: Board, parent: Board | None) -> None:

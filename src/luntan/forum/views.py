@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from markupsafe import Markup
 
 from luntan.core import counters, pagecache, presence
-from luntan.core.holes import add_block_fillers, add_fillers, kept_form
+from luntan.core.holes import add_block_fillers, add_fillers, add_splice, kept_form
 from luntan.core.jinja import id_url, url
 from luntan.core.views import error_page, form_status, login_first
 from luntan.forum import extensions, permissions, queries, services
@@ -126,6 +126,7 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
         return _thread_page(request, found, floor_page, moderator=moderator)
 
     if not request.user.is_authenticated:
+        moderator = False
         response = pagecache.kept_page(request, scopes, lambda: build(False), params=view.params(),
                                        variant="guest", version=version)
     else:
@@ -149,6 +150,10 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
                 "forum/_quick_reply.html", {"thread": found, "can_reply": can_reply, "submission_key": KEY_BLANK},
                 **{KEY_MARK: new_submission_key()}),
         )
+    if found.board.protect_content:  # the per-view noise and mark at the floors' line ends (extensions)
+        for splicer in extensions.BODY_SPLICERS:
+            if (splice := splicer(request, found, moderator)) is not None:
+                add_splice(response, splice[0], kept=splice[1])
     if response.status_code == 200:
         counters.count_view(tid)
     return response

@@ -96,6 +96,9 @@ class Command(BaseCommand):
                             help="members in the check-in midnight rush (default 1,000; 0: no rush)")
         parser.add_argument("--rush-only", action="store_true",
                             help="run only the check-in midnight rush, no page is measured")
+        parser.add_argument("--protect", action="store_true",
+                            help="turn content protection (内容防复制) on for the bench board, whose thread pages "
+                                 "then carry the per-view noise and mark (without it, protection is off)")
         parser.add_argument("--profile", action="store_true",
                             help="also profile the signed-in thread page in-process (cProfile)")
 
@@ -121,7 +124,7 @@ class Command(BaseCommand):
                 self._say("The bench site was built with other migrations or another builder: building it again")
                 self._throw_away(var_dir)
         argv = [sys.executable, "-m", "luntan", "bench"]
-        for flag in ("quick", "rebuild", "build_only", "no_docs", "profile", "rush_only"):
+        for flag in ("quick", "rebuild", "build_only", "no_docs", "profile", "rush_only", "protect"):
             if options[flag]:
                 argv.append("--" + flag.replace("_", "-"))
         for name in ("seconds", "rounds", "connections", "threads", "workers", "floors", "megathread", "rush"):
@@ -163,6 +166,7 @@ class Command(BaseCommand):
         site = self._site(options)
         if options["build_only"]:
             return
+        self._protect(site, on=options["protect"])
         self._rush = None
         if options["rush_only"]:
             self._load(var_dir, options, [], {}, "", "", seconds=1, warmup=0, rounds=1)
@@ -219,6 +223,16 @@ class Command(BaseCommand):
                                                           options["floors"] + options["megathread"]):
                 self._say("  (not the size asked for: run with --rebuild to build it again at that size)")
         return site
+
+    def _protect(self, site, *, on: bool) -> None:
+        """Content protection on the bench board as asked (it stays as the last run left it otherwise)."""
+        from luntan.core import pagecache
+        from luntan.forum.models import Board
+
+        if Board.objects.filter(pk=site.board_id).exclude(protect_content=on).update(protect_content=on):
+            pagecache.bump_now("site", f"board:{site.board_id}", f"thread:{site.thread_id}",
+                               f"thread:{site.megathread_id}")
+        self._say(f"Content protection on the bench board: {'on' if on else 'off'}")
 
     def _profile(self, var_dir: Path, page_list, member) -> None:
         from luntan.bench import pages as bench_pages
@@ -340,6 +354,8 @@ class Command(BaseCommand):
                          f"{self._gunicorn_label()}"),
             ("database", self._db_label()),
             ("cache", "Redis" if settings.REDIS_URL else "disk cache (diskcache, in the bench var folder)"),
+            ("content protection", "on for the bench board (noise and mark on its thread pages)" if options["protect"]
+             else "off"),
             ("site", f"{site.floors:,} floors in {Thread.objects.count():,} threads on "
                      f"{Board.objects.count()} boards; megathread of {site.megathread_floors:,} floors"),
             ("load", f"wrk {options['connections']} connections, {options['threads']} threads, "
