@@ -24,7 +24,7 @@ from luntan.accounts.names import name_key, name_skeleton, validate_username
 from luntan.core import pagecache, presence
 from luntan.credits.models import Operation
 from luntan.credits.services import rule_reward
-from luntan.protection import throttle
+from luntan.protection import throttle, words
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def check_username(raw: str, *, member: Member | None = None) -> str:
     """A valid name (see names.validate_username) that no other member has, in any letter case, and that
     does not look like another member's name. The one check for every place a name is set: registration,
     the admin's member form (`member` is the one being edited) and createsuperuser."""
-    name = validate_username(raw)
+    name = words.check_line(validate_username(raw), where=words.NAME, member=member)  # 敏感词
     clash = _name_clash(name, member=member)
     if clash is not None:
         raise clash
