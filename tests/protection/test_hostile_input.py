@@ -35,9 +35,9 @@ from luntan.bans import services as bans
 from luntan.checkin import services as checkin
 from luntan.forum import services as forum
 from luntan.forum.models import Floor
-from luntan.markup.cooking import cook
 from luntan.moderation import services as moderation
 from luntan.protection import words
+from luntan.protection.models import WatchedWord
 from luntan.reports import services as reports
 
 pytestmark = pytest.mark.django_db
@@ -353,6 +353,7 @@ VECTORS: list[tuple[str, str]] = [
 
 assert len(VECTORS) >= 100 and len({name for name, _v in VECTORS}) == len(VECTORS)
 MARK = "标记词"  # what the search finds, just before each vector in the bodies
+HELD = "待审核内容"  # a watched word set to "hold": the reply with it waits for approval
 
 
 # --- Putting a vector everywhere -----------------------------------------------------------------------------------
@@ -389,6 +390,13 @@ def plant(vector: str, *, board, author, other, moderator, capture) -> World:
         if thread is not None:
             _attempt(refused, "reply-markdown", lambda: forum.post_reply(
                 author=other, thread=thread, source=f"{MARK} {vector}", fmt="markdown"))
+            # Held by a watched word: it waits in the moderators' approval queue.
+            _attempt(refused, "reply-held", lambda: forum.post_reply(
+                author=other, thread=thread, source=f"{HELD} {vector}", fmt="markdown"))
+            gone = _attempt(refused, "reply-deleted", lambda: forum.post_reply(
+                author=other, thread=thread, source=f"删掉的 {vector}", fmt="bbcode"))
+            if gone is not None:  # in the recycle bin
+                forum.floor_delete(member=moderator, floor=gone, reason=vector[:200])
             _attempt(refused, "report", lambda: reports.report_create(
                 reporter=other, floor=opening, reason="other", text=vector[:200]))
         named = MemberFactory()
@@ -417,6 +425,8 @@ def pages(world: World, vector: str, capture) -> list[tuple[str, object]]:
                 moderator=world.moderator, floor=opening, outcome="handled", note=vector[:200]))
             _attempt(world.refused, "lock", lambda: moderation.thread_lock(
                 member=world.moderator, thread=opening.thread, locked=True, reason=vector, tell_author=True))
+            _attempt(world.refused, "digest", lambda: moderation.thread_digest(
+                member=world.moderator, thread=opening.thread, level=1, reason=vector[:200]))
         got += [("thread", guest.get(f"/thread/{world.thread_id}/")),
                 ("thread as moderator", mod.get(f"/thread/{world.thread_id}/"))]
     with capture(execute=True):
@@ -433,6 +443,9 @@ def pages(world: World, vector: str, capture) -> list[tuple[str, object]]:
         ("notices of the author", author.get("/notices/")),
         ("notices of the reporter", other.get("/notices/")),
         ("moderation log", mod.get("/moderation/log/")),
+        ("approval queue", mod.get("/moderation/approval/")),
+        ("recycle bin", mod.get("/moderation/recycle/")),
+        ("digest", guest.get("/digest/")),
         ("darkroom", mod.get("/bans/")),
         ("preview bbcode", author.post("/preview/", {"source": vector, "format": "bbcode"})),
         ("preview markdown", author.post("/preview/", {"source": vector, "format": "markdown"})),
@@ -451,7 +464,9 @@ def _soon():
 
 
 @pytest.fixture
-def cast(board, member, other_member, moderator, django_capture_on_commit_callbacks):
+def cast(board, member, other_member, moderator, admin, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        words.word_save(by=admin, word=WatchedWord(word=HELD, action=WatchedWord.Action.HOLD))
     return {"board": board, "author": member, "other": other_member, "moderator": moderator,
             "capture": django_capture_on_commit_callbacks}
 
@@ -464,7 +479,8 @@ def test_hostile_text_is_inert_everywhere_it_appears(vector, cast):
     for name, response in pages(world, vector, capture):
         assert response.status_code == 200, (name, response.status_code)
         found += problems(response.content.decode(), where=name)
-    for name, url in [("latest feed", "/latest/feed/"), ("board feed", f"/board/{world.board.pk}/feed/")]:
+    for name, url in [("latest feed", "/latest/feed/"), ("board feed", f"/board/{world.board.pk}/feed/"),
+                      ("digest feed", "/digest/feed/")]:
         response = Client().get(url)
         assert response.status_code == 200
         found += feed_problems(response.content, where=name)

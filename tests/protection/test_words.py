@@ -8,7 +8,6 @@ import time
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from factories import MemberFactory
 from helpers import signed_in
 
 from luntan.accounts import services as accounts

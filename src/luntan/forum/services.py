@@ -155,7 +155,7 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
     permissions.check_new_thread(author, board)
     fmt = clean_format(fmt)
     verdict = words.check_post(title=title, source=source, fmt=fmt)  # refused, starred, held or flagged
-    title, source = clean_title(verdict.title), clean_source(verdict.source)
+    title, source = clean_title(verdict.title or ""), clean_source(verdict.source)
     if thread_type is not None and thread_type.board_id != board.pk:
         raise ValidationError(_("Please choose one of this board's thread types."), code="thread_type")
     if thread_type is None and board.types_required and board.thread_types.exists():

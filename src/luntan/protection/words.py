@@ -201,7 +201,8 @@ def screen(text: str, *, where: str, fmt: str | None = None, using: Matcher | No
         if word_action == Action.REPLACE:
             spans.append((hit.start, hit.end))
     if spans:
-        pieces, at = [], 0
+        pieces: list[tuple[int, int]] = []
+        at = 0
         for start, end in sorted(spans):
             if end <= at:
                 continue
@@ -210,7 +211,8 @@ def screen(text: str, *, where: str, fmt: str | None = None, using: Matcher | No
             else:
                 pieces.append((start, end))
             at = end
-        out, at = [], 0
+        out: list[str] = []
+        at = 0
         for start, end in pieces:
             out += [text[at:start], _stars(fmt)]
             at = end
