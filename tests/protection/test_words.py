@@ -383,6 +383,6 @@ def test_the_demo_fills_a_list_that_works(admin, member, django_capture_on_commi
 
     with django_capture_on_commit_callbacks(execute=True):
         words_demo.fill_demo(members=[admin, member], rng=random.Random(1), now=timezone.now())
-    assert WatchedWord.objects.count() == 16 and WordHit.objects.count() == 3
+    assert WatchedWord.objects.count() == 15 and WordHit.objects.count() == 3
     assert words.screen("加 QQ 详聊", where=words.POST).action == Action.FLAG
     assert words.screen("你个脑残", where=words.POST).text == "你个***"
