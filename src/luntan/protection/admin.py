@@ -39,7 +39,7 @@ class WatchedWordForm(forms.ModelForm):
     def clean_word(self) -> str:
         word, key = words.clean_word(self.cleaned_data.get("word", ""))
         if WatchedWord.objects.filter(key=key).exclude(pk=self.instance.pk).exists():
-            raise words._taken()
+            raise words.taken_error()
         return word
 
 

@@ -137,7 +137,7 @@ class Matcher:
 
 
 _lock = threading.Lock()
-_built: list = [None, None]  # [version, Matcher]
+_built: tuple[str, Matcher] | None = None  # (the list's version, its automaton), swapped whole
 
 
 def _read_words() -> list[tuple[str, str, str]]:
@@ -146,13 +146,14 @@ def _read_words() -> list[tuple[str, str, str]]:
 
 def matcher() -> Matcher:
     """The automaton of the current list: rebuilt in this process when the list's version moved."""
+    global _built
     version = pagecache.table_versions(SCOPE)
-    if _built[0] == version:
-        return _built[1]
+    built = _built
+    if built is not None and built[0] == version:
+        return built[1]
     with _lock:
-        if _built[0] != version:
-            words = pagecache.kept_table(SCOPE, _read_words, size=64 * 1024)
-            _built[:] = [version, Matcher(words)]
+        if _built is None or _built[0] != version:
+            _built = (version, Matcher(pagecache.kept_table(SCOPE, _read_words, size=64 * 1024)))
         return _built[1]
 
 
@@ -186,10 +187,10 @@ def screen(text: str, *, where: str, fmt: str | None = None, using: Matcher | No
     """What the watched words make of `text` (a title, post, name ... as `where` says): the text with the
     "replace" words starred (in the text as written), the strongest action found and the words. Changes
     nothing anywhere; `fmt` ("markdown", "bbcode", None for plain text) says how the stars are written."""
-    found = (using or matcher()).find(text or "")
+    m = using or matcher()
+    found = m.find(text or "")
     if not found:
         return Screened(text, "", ())
-    m = using or matcher()
     action = ""
     words: dict[str, None] = {}
     spans: list[tuple[int, int]] = []
@@ -337,7 +338,7 @@ def clean_action(raw: str) -> str:
     return code
 
 
-def _taken() -> ValidationError:
+def taken_error() -> ValidationError:
     return ValidationError(_("This word is already in the list (perhaps written another way)."), code="word_taken")
 
 
@@ -347,12 +348,12 @@ def word_save(*, by, word: WatchedWord) -> WatchedWord:
     word.word, word.key = clean_word(word.word)
     word.action = clean_action(word.action)
     if WatchedWord.objects.filter(key=word.key).exclude(pk=word.pk).exists():
-        raise _taken()
+        raise taken_error()
     try:
         with transaction.atomic():
             word.save()
     except IntegrityError:  # the same word added at the same moment
-        raise _taken() from None
+        raise taken_error() from None
     pagecache.bump(SCOPE)
     return word
 
