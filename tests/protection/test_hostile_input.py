@@ -531,6 +531,9 @@ def test_a_clean_site_passes(cast, client):
         found += problems(response.content.decode(), where=name)
         if "今天天气真好" not in "".join(text for text, _i, _p in parse(response.content.decode()).texts):
             missing.append(name)
+    for url in ["/latest/feed/", f"/board/{world.board.pk}/feed/", "/digest/feed/"]:
+        if "今天天气真好" not in Client().get(url).content.decode():
+            missing.append(url)
     assert found == [], "\n".join(found[:20])
     assert world.refused == {}
     assert missing == []  # the text reached every page the suite reads
