@@ -301,6 +301,23 @@ def test_a_checkin_sentence_is_starred_or_refused(watch, member, other_member):
     assert not CheckIn.objects.filter(member=other_member).exists()
 
 
+def test_a_signature_is_cleaned_starred_refused_or_flagged(watch, member):
+    watch("坏蛋")
+    watch("赌博", Action.BLOCK)
+    watch("加微信", Action.FLAG)
+    assert accounts.member_signature_set(member=member, signature="不做\u202e坏蛋") == "不做***"
+    with pytest.raises(ValidationError) as refused:
+        accounts.member_signature_set(member=member, signature="赌 博请进")
+    assert refused.value.code == "watched_word"
+    member.refresh_from_db()
+    assert member.signature == "不做***"
+    assert accounts.member_signature_set(member=member, signature="有事加微信") == "有事加微信"
+    assert WordHit.objects.get().where == "signature"
+    with pytest.raises(ValidationError) as refused:
+        accounts.member_signature_set(member=member, signature="长" * 201)
+    assert refused.value.code == "signature_long"
+
+
 # --- The admin -----------------------------------------------------------------------------------------------------
 
 TOOLS = "/admin/protection/watchedword/tools/"

@@ -320,12 +320,16 @@ def member_rename(*, member: Member, username: str) -> str:
 def member_signature_set(*, member: Member, signature: str) -> str:
     """A member's signature (签名): cleaned as a post body is (no control, direction or invisible characters),
     at most the group's length, through the watched words (敏感词). Returns what is stored."""
-    text = clean_body(signature or "").strip()
     most = min(rules_for(member).max_signature_chars, settings.LUNTAN["MAX_SIGNATURE_CHARS"])
-    if len(text) > most:
-        raise ValidationError(_("The signature is %(length)s characters long; at most %(max)s are allowed.")
-                              % {"length": len(text), "max": most}, code="signature_long")
-    text = words.check_line(text, where=words.SIGNATURE, member=member)
+
+    def within(text: str) -> str:
+        if len(text) > most:
+            raise ValidationError(_("The signature is %(length)s characters long; at most %(max)s are allowed.")
+                                  % {"length": len(text), "max": most}, code="signature_long")
+        return text
+
+    text = within(clean_body(signature or "").strip())
+    text = within(words.check_line(text, where=words.SIGNATURE, member=member))  # the stars counted too
     with transaction.atomic():
         Member.objects.filter(pk=member.pk).update(signature=text, card_stamp=F("card_stamp") + 1)
     member.signature = text

@@ -102,7 +102,7 @@ def checkin_sign(*, member, mood: str, sentence: str = "", submission_key: str |
     check_can_check_in(member, row)
     key = (submission_key or "")[:64]
     code, text = clean_mood(mood), clean_sentence(sentence, row)
-    text = words.check_line(text, where=words.SENTENCE, member=member)  # 敏感词
+    text = clean_sentence(words.check_line(text, where=words.SENTENCE, member=member), row)  # 敏感词, stars counted
     kind = reward_type(row)
     try:
         with transaction.atomic():

@@ -153,9 +153,9 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
     approval (for this member's group), the thread and its floor 1 wait: shown to the board's moderators
     only, and in no count until approved."""
     permissions.check_new_thread(author, board)
-    fmt = clean_format(fmt)
+    title, source, fmt = clean_title(title), clean_source(source), clean_format(fmt)
     verdict = words.check_post(title=title, source=source, fmt=fmt)  # refused, starred, held or flagged
-    title, source = clean_title(verdict.title or ""), clean_source(verdict.source)
+    title, source = clean_title(verdict.title or ""), clean_source(verdict.source)  # the stars' length too
     if thread_type is not None and thread_type.board_id != board.pk:
         raise ValidationError(_("Please choose one of this board's thread types."), code="thread_type")
     if thread_type is None and board.types_required and board.thread_types.exists():
@@ -188,9 +188,9 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
                ip: str | None = None, submission_key: str | None = None) -> Floor:
     """Adds the next floor to a thread. The thread row is locked first, so two replies at the same moment
     get consecutive floor numbers; the unique constraint on (thread, number) is the last guard."""
-    fmt = clean_format(fmt)
+    source, fmt = clean_source(source), clean_format(fmt)
     verdict = words.check_post(source=source, fmt=fmt)  # refused, starred, held or flagged
-    source = clean_source(verdict.source)
+    source = clean_source(verdict.source)  # the stars' length too
     html = cook(source, fmt=fmt)
     now = timezone.now()
     with transaction.atomic():
@@ -219,10 +219,11 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
                reason: str = "") -> Floor:
     """Changes a floor's text (and, on floor 1, the thread's title), keeping the old text as a revision. A
     moderator's edit of someone else's floor goes to the moderation log, with its reason."""
-    fmt = clean_format(fmt)
+    source, fmt = clean_source(source), clean_format(fmt)
+    new_title = clean_title(title) if floor.number == 1 and title is not None else None
     # 敏感词: a shown floor cannot go back to waiting, so a held word in an edit flags it for the moderators.
-    verdict = words.check_post(title=title if floor.number == 1 else None, source=source, fmt=fmt)
-    source = clean_source(verdict.source)
+    verdict = words.check_post(title=new_title, source=source, fmt=fmt)
+    source = clean_source(verdict.source)  # the stars' length too
     new_title = clean_title(verdict.title) if verdict.title is not None else None
     html = cook(source, fmt=fmt)
     now = timezone.now()
