@@ -19,12 +19,14 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from luntan.accounts import avatars
+from luntan.accounts.groups import rules_for
 from luntan.accounts.models import Member, MemberGroup
 from luntan.accounts.names import name_key, name_skeleton, validate_username
 from luntan.core import pagecache, presence
+from luntan.core.text import clean_body
 from luntan.credits.models import Operation
 from luntan.credits.services import rule_reward
-from luntan.protection import throttle
+from luntan.protection import throttle, words
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +81,7 @@ def check_username(raw: str, *, member: Member | None = None) -> str:
     """A valid name (see names.validate_username) that no other member has, in any letter case, and that
     does not look like another member's name. The one check for every place a name is set: registration,
     the admin's member form (`member` is the one being edited) and createsuperuser."""
-    name = validate_username(raw)
+    name = words.check_line(validate_username(raw), where=words.NAME, member=member)  # 敏感词
     clash = _name_clash(name, member=member)
     if clash is not None:
         raise clash
@@ -313,6 +315,25 @@ def member_rename(*, member: Member, username: str) -> str:
         member.username = old
         raise _name_taken() from None
     return old
+
+
+def member_signature_set(*, member: Member, signature: str) -> str:
+    """A member's signature (签名): cleaned as a post body is (no control, direction or invisible characters),
+    at most the group's length, through the watched words (敏感词). Returns what is stored."""
+    most = min(rules_for(member).max_signature_chars, settings.LUNTAN["MAX_SIGNATURE_CHARS"])
+
+    def within(text: str) -> str:
+        if len(text) > most:
+            raise ValidationError(_("The signature is %(length)s characters long; at most %(max)s are allowed.")
+                                  % {"length": len(text), "max": most}, code="signature_long")
+        return text
+
+    text = within(clean_body(signature or "").strip())
+    text = within(words.check_line(text, where=words.SIGNATURE, member=member))  # the stars counted too
+    with transaction.atomic():
+        Member.objects.filter(pk=member.pk).update(signature=text, card_stamp=F("card_stamp") + 1)
+    member.signature = text
+    return text
 
 
 def member_delete(*, by: Member, member: Member) -> None:

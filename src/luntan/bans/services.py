@@ -21,6 +21,7 @@ from luntan.bans.checks import SCOPE, WARNING_DAYS, WARNING_LIMIT, warning_bar_u
 from luntan.bans.models import Ban, MemberWarning
 from luntan.core import pagecache
 from luntan.core.display import datetime_full
+from luntan.core.text import clean_line
 from luntan.forum.models import Floor
 from luntan.moderation.log import record
 from luntan.moderation.models import ModerationLog
@@ -34,7 +35,7 @@ MIN_PREFIX = {4: 8, 6: 32}
 
 
 def clean_reason(reason: str) -> str:
-    reason = " ".join((reason or "").split())
+    reason = clean_line(reason or "")  # no direction controls or invisible characters (the hostile-input suite)
     if not reason:
         raise ValidationError(_("Please give a reason; the member is told it."), code="reason")
     if len(reason) > REASON_MAX:

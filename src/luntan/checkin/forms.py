@@ -29,5 +29,6 @@ class CheckInForm(forms.Form):
 
 
 def apply_service_error(form: forms.Form, error: ValidationError) -> None:
-    field = {"mood": "mood", "sentence_long": "sentence"}.get(getattr(error, "code", None) or "")
+    field = {"mood": "mood", "sentence_long": "sentence",
+             "watched_word": "sentence"}.get(getattr(error, "code", None) or "")
     form.add_error(field, error)

@@ -24,6 +24,7 @@ from luntan.credits import config
 from luntan.credits.models import Operation, Wallet
 from luntan.credits.services import Change, credit_apply, lock_members, rule_changes
 from luntan.medals.services import medals_award_earned
+from luntan.protection import words
 
 SUBJECT = "checkin"
 NOT_ALLOWED_ROLES = (MemberGroup.Role.SILENCED, MemberGroup.Role.GUEST)
@@ -101,6 +102,7 @@ def checkin_sign(*, member, mood: str, sentence: str = "", submission_key: str |
     check_can_check_in(member, row)
     key = (submission_key or "")[:64]
     code, text = clean_mood(mood), clean_sentence(sentence, row)
+    text = clean_sentence(words.check_line(text, where=words.SENTENCE, member=member), row)  # 敏感词, stars counted
     kind = reward_type(row)
     try:
         with transaction.atomic():

@@ -25,6 +25,7 @@ from luntan.markup.cooking import cook
 from luntan.medals import services as medals  # medals earned by posting or digests
 from luntan.moderation import log as modlog
 from luntan.moderation.models import ModerationLog
+from luntan.protection import words  # 敏感词: every post goes through the watched words
 
 
 def clean_title(raw: str) -> str:
@@ -153,13 +154,15 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
     only, and in no count until approved."""
     permissions.check_new_thread(author, board)
     title, source, fmt = clean_title(title), clean_source(source), clean_format(fmt)
+    verdict = words.check_post(title=title, source=source, fmt=fmt)  # refused, starred, held or flagged
+    title, source = clean_title(verdict.title or ""), clean_source(verdict.source)  # the stars' length too
     if thread_type is not None and thread_type.board_id != board.pk:
         raise ValidationError(_("Please choose one of this board's thread types."), code="thread_type")
     if thread_type is None and board.types_required and board.thread_types.exists():
         raise ValidationError(_("Please choose a thread type: this board requires one."), code="type_required")
     html = cook(source, fmt=fmt)
     now = timezone.now()
-    waiting = permissions.needs_approval(author, board)
+    waiting = permissions.needs_approval(author, board) or verdict.held
     with transaction.atomic():
         thread = Thread.objects.create(
             board=board, title=title, author=author, created_at=now, last_reply_at=now,
@@ -170,6 +173,8 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
             thread=thread, number=1, author=author, source=source, format=fmt, html=html,
             created_at=now, author_ip=ip or None, is_waiting=waiting,
         )
+        if verdict.flagged:
+            words.flag_floor(floor=floor, verdict=verdict)
         if submission_key:
             Submission.objects.create(member=author, key=submission_key, floor=floor)
         if not waiting:
@@ -184,18 +189,22 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
     """Adds the next floor to a thread. The thread row is locked first, so two replies at the same moment
     get consecutive floor numbers; the unique constraint on (thread, number) is the last guard."""
     source, fmt = clean_source(source), clean_format(fmt)
+    verdict = words.check_post(source=source, fmt=fmt)  # refused, starred, held or flagged
+    source = clean_source(verdict.source)  # the stars' length too
     html = cook(source, fmt=fmt)
     now = timezone.now()
     with transaction.atomic():
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
         locked.board = thread.board  # the board row is not locked; its moderators are what the check needs
         permissions.check_reply(author, locked)
-        waiting = permissions.needs_approval(author, locked.board)
+        waiting = permissions.needs_approval(author, locked.board) or verdict.held
         number = locked.last_floor + 1
         floor = Floor.objects.create(
             thread=locked, number=number, author=author, source=source, format=fmt, html=html,
             created_at=now, author_ip=ip or None, is_waiting=waiting,
         )
+        if verdict.flagged:
+            words.flag_floor(floor=floor, verdict=verdict)
         if submission_key:
             Submission.objects.create(member=author, key=submission_key, floor=floor)
         # The number is handed out either way; a waiting reply is counted in when it is approved.
@@ -212,6 +221,10 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
     moderator's edit of someone else's floor goes to the moderation log, with its reason."""
     source, fmt = clean_source(source), clean_format(fmt)
     new_title = clean_title(title) if floor.number == 1 and title is not None else None
+    # 敏感词: a shown floor cannot go back to waiting, so a held word in an edit flags it for the moderators.
+    verdict = words.check_post(title=new_title, source=source, fmt=fmt)
+    source = clean_source(verdict.source)  # the stars' length too
+    new_title = clean_title(verdict.title) if verdict.title is not None else None
     html = cook(source, fmt=fmt)
     now = timezone.now()
     with transaction.atomic():
@@ -229,6 +242,8 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
         if new_title is not None and new_title != thread.title:
             Thread.objects.filter(pk=thread.pk).update(title=new_title)
             Board.objects.filter(pk=thread.board_id, last_thread=thread).update(last_thread_title=new_title)
+        if verdict.flagged or verdict.held:
+            words.flag_floor(floor=current, verdict=verdict)
         signals.text_changed.send(Floor, floor_ids=[current.pk])
         if current.author_id != editor.pk:
             modlog.record(actor=editor, action=ModerationLog.Action.EDIT, thread=thread, floor_number=current.number,

@@ -1,11 +1,18 @@
 """The admin's own login page signs in through the same backend, so the sign-in limits hold there too;
 this form tells a refused administrator how long to wait, as the site's login page does."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from luntan.protection import throttle
+from luntan.core.adminkit import ThroughServices
+from luntan.protection import throttle, words
+from luntan.protection.models import WatchedWord, WordHit
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -20,3 +27,98 @@ class AdminLoginForm(AdminAuthenticationForm):
 
 
 admin.site.login_form = AdminLoginForm
+
+
+# --- 敏感词 (watched words): the list, a bulk import and a test box, all through luntan.protection.words ---------
+
+class WatchedWordForm(forms.ModelForm):
+    class Meta:
+        model = WatchedWord
+        fields = ["word", "action"]
+
+    def clean_word(self) -> str:
+        word, key = words.clean_word(self.cleaned_data.get("word", ""))
+        if WatchedWord.objects.filter(key=key).exclude(pk=self.instance.pk).exists():
+            raise words.taken_error()
+        return word
+
+
+class ImportForm(forms.Form):
+    text = forms.CharField(label=gettext_lazy("Words, one per line as word=action"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 10}))
+    default_action = forms.ChoiceField(label=gettext_lazy("Action for a line without one"),
+                                       choices=WatchedWord.Action.choices, initial=WatchedWord.Action.REPLACE)
+
+
+class TryForm(forms.Form):
+    sample = forms.CharField(label=gettext_lazy("Sample text"), required=False, max_length=50_000,
+                             widget=forms.Textarea(attrs={"rows": 5}))
+
+
+@admin.register(WatchedWord)
+class WatchedWordAdmin(ThroughServices, admin.ModelAdmin):
+    form = WatchedWordForm
+    change_list_template = "admin/protection/watchedword/change_list.html"
+    list_display = ["word", "key", "action", "created_at"]
+    list_filter = ["action"]
+    search_fields = ["word", "key"]
+    list_per_page = 100
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change) -> None:
+        words.word_save(by=request.user, word=obj)
+
+    def delete_model(self, request, obj) -> None:
+        words.word_delete(by=request.user, word=obj)
+
+    def get_urls(self):
+        return [path("tools/", self.admin_site.admin_view(self.tools_view), name="protection_watchedword_tools"),
+                *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "tools_url": reverse("admin:protection_watchedword_tools")}
+        return super().changelist_view(request, extra_context)
+
+    def tools_view(self, request):
+        """The bulk import and the test box, on one page of the site's own look."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        importing = ImportForm(request.POST if request.POST.get("do") == "import" else None)
+        trying = TryForm(request.POST if request.POST.get("do") == "try" else None)
+        result = None
+        if importing.is_bound and importing.is_valid():
+            try:
+                done = words.words_import(by=request.user, text=importing.cleaned_data["text"],
+                                          default_action=importing.cleaned_data["default_action"])
+            except ValidationError as error:
+                importing.add_error("text", error)
+            else:
+                messages.success(request, _("Imported: %(added)s added, %(changed)s changed, %(same)s already "
+                                            "there.") % {"added": done.added, "changed": done.changed,
+                                                         "same": done.unchanged})
+                return redirect("admin:protection_watchedword_tools")
+        if trying.is_bound and trying.is_valid():
+            result = words.screen(trying.cleaned_data["sample"], where=words.POST)
+        bad = (importing.is_bound and importing.errors) or (trying.is_bound and trying.errors)
+        return render(request, "protection/words_tools.html", {
+            "importing": importing, "trying": trying, "result": result,
+            "action_names": dict(WatchedWord.Action.choices), "count": WatchedWord.objects.count(),
+            "list_url": reverse("admin:protection_watchedword_changelist"),
+        }, status=400 if bad else 200)
+
+
+@admin.register(WordHit)
+class WordHitAdmin(admin.ModelAdmin):
+    """What was let through with a flagged word: read only (the floors are also in the reports queue)."""
+
+    list_display = ["created_at", "where", "action", "words", "member", "excerpt", "floor"]
+    list_filter = ["where", "action"]
+    list_select_related = ["member"]
+    readonly_fields = [f.name for f in WordHit._meta.fields]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

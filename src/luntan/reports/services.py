@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from luntan.core import pagecache
+from luntan.core.text import clean_line
 from luntan.forum.models import Floor
 from luntan.moderation.log import record
 from luntan.moderation.models import ModerationLog
@@ -37,7 +38,7 @@ def check_settle(member, floor: Floor) -> None:
 
 
 def clean_text(reason: str, text: str) -> str:
-    text = " ".join((text or "").split())
+    text = clean_line(text or "")  # no direction controls or invisible characters (the hostile-input suite)
     if reason not in Report.Reason.values:
         raise ValidationError(_("Choose a reason."), code="reason")
     if len(text) > TEXT_MAX:
@@ -78,7 +79,7 @@ def report_settle(*, moderator, floor: Floor, outcome: str, note: str = "") -> i
     check_settle(moderator, floor)
     if outcome not in (Report.Status.HANDLED, Report.Status.DISMISSED):
         raise ValidationError(_("Choose whether to handle or dismiss the reports."), code="outcome")
-    note = " ".join((note or "").split())
+    note = clean_line(note or "")
     if len(note) > NOTE_MAX:
         raise ValidationError(_("Please keep the note under %(max)s characters.") % {"max": NOTE_MAX}, code="note")
     thread = floor.thread
