@@ -57,3 +57,14 @@ POSTING_CHECKS: list[Callable[..., str | None]] = []
 def register_posting_check(check: Callable[..., str | None]) -> None:
     if check not in POSTING_CHECKS:
         POSTING_CHECKS.append(check)
+
+
+# guard(member, *, kind, html, ip) -> None, raising ValidationError to refuse: asked by thread_create
+# ("thread"), post_reply ("reply") and floor_edit ("edit") with the cooked text, before anything is written
+# (rate limits, new members' links). `ip` is the visitor's address, None for a trusted caller (a command).
+POST_GUARDS: list[Callable[..., None]] = []
+
+
+def register_post_guard(guard: Callable[..., None]) -> None:
+    if guard not in POST_GUARDS:
+        POST_GUARDS.append(guard)

@@ -4,8 +4,13 @@ this form tells a refused administrator how long to wait, as the site's login pa
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from luntan.protection import throttle
+from luntan.core.adminkit import ThroughServices
+from luntan.protection import limits, newcomers, throttle
+from luntan.protection.models import GroupLimit, NewcomerRules
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -20,3 +25,53 @@ class AdminLoginForm(AdminAuthenticationForm):
 
 
 admin.site.login_form = AdminLoginForm
+
+
+# --- Rate limits per group and the rules for new members (luntan.protection.limits, .newcomers) -------------
+
+@admin.register(GroupLimit)
+class GroupLimitAdmin(ThroughServices):
+    """频率限制: how often a group's members may register, post, reply, send messages, search, upload, vote
+    and report, per member and per address. Without a row, the site's default (settings) holds."""
+
+    list_display = ["group", "action", "scope", "count", "seconds", "site_default"]
+    list_editable = ["count", "seconds"]
+    list_filter = ["group", "action", "scope"]
+    fields = ["group", "action", "scope", "count", "seconds"]
+
+    @admin.display(description=_("site default"))
+    def site_default(self, obj: GroupLimit) -> str:
+        found = limits.default_limit(obj.action, obj.scope)
+        return _("%(count)s per %(seconds)s s") % {"count": found[0], "seconds": found[1]} if found else "—"
+
+    def save_model(self, request, obj, form, change) -> None:
+        limits.group_limit_save(member=request.user, limit=obj)
+
+    def delete_model(self, request, obj) -> None:
+        limits.group_limit_delete(member=request.user, limit=obj)
+
+
+@admin.register(NewcomerRules)
+class NewcomerRulesAdmin(ThroughServices):
+    """新会员: who is a new member, their caps a day, and the posts they need before links and images. One
+    row: the list opens it."""
+
+    fields = ["hours", "groups", "threads_per_day", "replies_per_day", "links_after_posts"]
+    filter_horizontal = ["groups"]
+
+    def changelist_view(self, request, extra_context=None):
+        if NewcomerRules.objects.filter(pk=1).exists():
+            return HttpResponseRedirect(reverse("admin:protection_newcomerrules_change", args=[1]))
+        return HttpResponseRedirect(reverse("admin:protection_newcomerrules_add"))
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not NewcomerRules.objects.filter(pk=1).exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        newcomers.newcomer_rules_save(member=request.user, rules_row=obj, groups=form.cleaned_data["groups"])
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """The groups are saved by the service, with the rules."""
