@@ -207,8 +207,11 @@ class LimitsMiddleware:
         remember(exception)
         message = exception.messages[0]
         if machine(request):
-            return _json(message, exception.wait)
-        return error_page(request, status=429, title=_("Please wait a little"), message=message)
+            response: HttpResponse = _json(message, exception.wait)
+        else:
+            response = error_page(request, status=429, title=_("Please wait a little"), message=message)
+        response["Retry-After"] = retry_after(exception.wait)
+        return response
 
 
 # --- The admin's writes ------------------------------------------------------------------------------------
