@@ -8,7 +8,6 @@ import io
 import json
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.http import HttpResponse
@@ -92,7 +91,8 @@ class World:
     def __init__(self, board) -> None:
         self.board = board
         self.author = MemberFactory()
-        first = forum.thread_create(author=self.author, board=board, title="周末爬山", source="有人一起吗", fmt="bbcode")
+        first = forum.thread_create(author=self.author, board=board, title="周末爬山", source="有人一起吗",
+                                    fmt="bbcode")
         self.thread = first.thread
         self.floors = [first] + [forum.post_reply(author=self.author, thread=self.thread, source=f"第{i}条",
                                                   fmt="bbcode") for i in range(8)]
@@ -322,10 +322,10 @@ def test_a_check_costs_no_query_once_the_table_is_kept(clock, member, django_ass
 @pytest.mark.parametrize("who", ["guest", "member"])
 def test_a_plain_page_view_writes_nothing(who, clock, world, member):
     client = visitor(member if who == "member" else None)
-    for path in (f"/thread/{world.thread.pk}/", "/", f"/board/{world.board.pk}/"):
-        client.get(path)
+    for address in (f"/thread/{world.thread.pk}/", "/", f"/board/{world.board.pk}/"):
+        client.get(address)
         with CaptureQueriesContext(connection) as seen:
-            assert client.get(path).status_code == 200
+            assert client.get(address).status_code == 200
         writes = [q["sql"] for q in seen.captured_queries
                   if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "REPLACE"))]
         assert writes == []
@@ -340,3 +340,19 @@ def test_counts_live_in_the_cache_not_the_database(clock, settings, world, membe
     assert not [q for q in seen.captured_queries
                 if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     assert settings.LUNTAN["LIMITS"]["SEARCH_PER_MEMBER"] == (2, PERIOD)
+
+
+def test_the_demo_sets_higher_limits_for_moderators(admin, django_capture_on_commit_callbacks):
+    import random
+
+    from django.utils import timezone
+
+    from luntan.protection.demo_limits import fill_demo
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fill_demo(members=[], rng=random.Random(1), now=timezone.now())
+        fill_demo(members=[], rng=random.Random(1), now=timezone.now())  # again: the same rows
+    moderators = group_for(MemberGroup.Role.MODERATOR).pk
+    assert limits.limit_for("reply", "member", moderators) == (300, 3600)
+    assert limits.limit_for("reply", "member", group_for(MemberGroup.Role.ADMIN).pk) is None
+    assert NewcomerRules.objects.get().links_after_posts == 3
