@@ -356,3 +356,25 @@ def test_the_demo_sets_higher_limits_for_moderators(admin, django_capture_on_com
     assert limits.limit_for("reply", "member", moderators) == (300, 3600)
     assert limits.limit_for("reply", "member", group_for(MemberGroup.Role.ADMIN).pk) is None
     assert NewcomerRules.objects.get().links_after_posts == 3
+
+
+def test_tries_at_the_same_moment_cannot_all_slip_under_the_limit(clock, settings, member):
+    """The count and the check are one step in the cache (incr): of 40 tries at once, exactly the limit pass."""
+    import threading
+
+    set_limits(settings, "vote", member=10)
+    limits.check(limits.Action.SEARCH, member, None)  # the groups and the limits are kept before the threads start
+    allowed: list[float] = []
+    start = threading.Barrier(8)
+
+    def tries() -> None:
+        start.wait()
+        for _ in range(5):
+            allowed.append(limits.check(limits.Action.VOTE, member, None))
+
+    workers = [threading.Thread(target=tries) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(allowed) == 40 and allowed.count(0) == 10

@@ -1,9 +1,11 @@
 """The admin's own login page signs in through the same backend, so the sign-in limits hold there too;
 this form tells a refused administrator how long to wait, as the site's login page does."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -57,7 +59,7 @@ class NewcomerRulesAdmin(ThroughServices):
     row: the list opens it."""
 
     fields = ["hours", "groups", "threads_per_day", "replies_per_day", "links_after_posts"]
-    filter_horizontal = ["groups"]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
     def changelist_view(self, request, extra_context=None):
         if NewcomerRules.objects.filter(pk=1).exists():
@@ -66,6 +68,10 @@ class NewcomerRulesAdmin(ThroughServices):
 
     def has_add_permission(self, request) -> bool:
         return super().has_add_permission(request) and not NewcomerRules.objects.filter(pk=1).exists()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_save_and_add_another": False}  # there is only one
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
