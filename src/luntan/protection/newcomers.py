@@ -65,8 +65,6 @@ def is_newcomer(member, *, now: datetime | None = None) -> bool:
     if not found.hours:
         return False
     joined = member.date_joined
-    if isinstance(joined, str):
-        joined = datetime.fromisoformat(joined)
     if timezone.is_naive(joined):  # as the signed-in member's fast read (accounts.backends) gives it on SQLite
         joined = joined.replace(tzinfo=UTC)
     now = now or datetime.fromtimestamp(throttle.now(), UTC)
