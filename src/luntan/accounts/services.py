@@ -26,7 +26,7 @@ from luntan.core import pagecache, presence
 from luntan.core.text import clean_body
 from luntan.credits.models import Operation
 from luntan.credits.services import rule_reward
-from luntan.protection import throttle, words
+from luntan.protection import limits, throttle, words
 
 logger = logging.getLogger(__name__)
 
@@ -135,10 +135,11 @@ def _taken_fields(member: Member) -> dict[str, ValidationError]:
 
 
 def check_register_allowed(*, address: str) -> None:
-    """A few new accounts per address and period (LUNTAN["LIMITS"]["REGISTER_PER_ADDRESS"])."""
-    wait = throttle.window_wait("REGISTER_PER_ADDRESS", address)
+    """A few new accounts per address and period (luntan.protection.limits: the guests' group's limit, else
+    LUNTAN["LIMITS"]["REGISTER_PER_ADDRESS"]); only registrations that succeed are counted."""
+    wait = limits.peek(limits.Action.REGISTER, None, address)
     if wait:
-        raise ValidationError(throttle.too_many_registrations(wait), code="throttled")
+        raise limits.remember(limits.TooOften(throttle.too_many_registrations(wait), wait))
 
 
 def member_register(*, username: str, email: str, password: str, address: str | None) -> Member:
@@ -177,7 +178,7 @@ def member_register(*, username: str, email: str, password: str, address: str | 
         # Two people sent the same name or address at the same moment: a unique index let one of them in.
         raise ValidationError(_taken_fields(member)) from None
     if address is not None:
-        throttle.window_note("REGISTER_PER_ADDRESS", address)
+        limits.count(limits.Action.REGISTER, None, address)
     return member
 
 

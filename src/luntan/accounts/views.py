@@ -30,6 +30,7 @@ from luntan.accounts.forms import (
 from luntan.core.presence import client_address
 from luntan.core.redirects import HOME, safe_next
 from luntan.core.views import error_page, form_status, login_first
+from luntan.protection import limits
 
 RESET_URL_TOKEN = "set-password"  # noqa: S105 - a placeholder in the URL, not a secret
 RESET_COOKIE = "luntan_reset"
@@ -203,6 +204,7 @@ def avatar(request: HttpRequest) -> HttpResponse:
     status = form_status(form)
     if posted and form.is_valid():
         try:
+            limits.enforce(limits.Action.UPLOAD, request.user, client_address(request))
             services.member_avatar_set(member=request.user, upload=form.cleaned_data["image"])
         except PermissionDenied as refusal:
             form.add_error("image", str(refusal))

@@ -71,3 +71,14 @@ def register_body_guard(guard: Callable[..., str], splicer: Callable[..., object
     if guard not in BODY_GUARDS:
         BODY_GUARDS.append(guard)
         BODY_SPLICERS.append(splicer)  # type: ignore[arg-type]
+
+
+# guard(member, *, kind, html, ip) -> None, raising ValidationError to refuse: asked by thread_create
+# ("thread"), post_reply ("reply") and floor_edit ("edit") with the cooked text, before anything is written
+# (rate limits, new members' links). `ip` is the visitor's address, None for a trusted caller (a command).
+POST_GUARDS: list[Callable[..., None]] = []
+
+
+def register_post_guard(guard: Callable[..., None]) -> None:
+    if guard not in POST_GUARDS:
+        POST_GUARDS.append(guard)

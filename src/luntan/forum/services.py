@@ -20,6 +20,7 @@ from luntan.core.text import clean_body, clean_line
 from luntan.credits import services as credits
 from luntan.credits.models import CreditEntry, Operation
 from luntan.forum import moderators, permissions, signals
+from luntan.forum.extensions import POST_GUARDS
 from luntan.forum.models import Board, BoardAccess, Category, Floor, FloorRevision, Submission, Thread
 from luntan.markup.cooking import cook
 from luntan.medals import services as medals  # medals earned by posting or digests
@@ -86,6 +87,12 @@ def _count_post_on_board(board_id: int, *, now, new_thread: bool, thread: Thread
         last_post_at=now,
         last_poster_name=thread.last_replier_name,
     )
+
+
+def _guarded(member: Member, *, kind: str, html: str, ip: str | None) -> None:
+    """The checks other apps register (forum.extensions.register_post_guard), before anything is written."""
+    for guard in POST_GUARDS:
+        guard(member, kind=kind, html=html, ip=ip)
 
 
 def _replayed(author: Member, key: str | None) -> Floor | None:
@@ -161,6 +168,7 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
     if thread_type is None and board.types_required and board.thread_types.exists():
         raise ValidationError(_("Please choose a thread type: this board requires one."), code="type_required")
     html = cook(source, fmt=fmt)
+    _guarded(author, kind="thread", html=html, ip=ip)
     now = timezone.now()
     waiting = permissions.needs_approval(author, board) or verdict.held
     with transaction.atomic():
@@ -192,6 +200,7 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
     verdict = words.check_post(source=source, fmt=fmt)  # refused, starred, held or flagged
     source = clean_source(verdict.source)  # the stars' length too
     html = cook(source, fmt=fmt)
+    _guarded(author, kind="reply", html=html, ip=ip)
     now = timezone.now()
     with transaction.atomic():
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
@@ -216,7 +225,7 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
 
 
 def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: str | None = None,
-               reason: str = "") -> Floor:
+               reason: str = "", ip: str | None = None) -> Floor:
     """Changes a floor's text (and, on floor 1, the thread's title), keeping the old text as a revision. A
     moderator's edit of someone else's floor goes to the moderation log, with its reason."""
     source, fmt = clean_source(source), clean_format(fmt)
@@ -226,6 +235,7 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
     source = clean_source(verdict.source)  # the stars' length too
     new_title = clean_title(verdict.title) if verdict.title is not None else None
     html = cook(source, fmt=fmt)
+    _guarded(editor, kind="edit", html=html, ip=ip)
     now = timezone.now()
     with transaction.atomic():
         current = Floor.objects.select_for_update(of=("self",)).select_related("thread__board__parent").get(pk=floor.pk)

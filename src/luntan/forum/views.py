@@ -338,7 +338,7 @@ def floor_edit(request: HttpRequest, floor_id: str) -> HttpResponse:
         try:
             services.floor_edit(editor=request.user, floor=floor, source=form.cleaned_data["source"],
                                 fmt=form.cleaned_data["format"], title=form.cleaned_data.get("title"),
-                                reason=form.cleaned_data.get("reason", ""))
+                                reason=form.cleaned_data.get("reason", ""), ip=_ip(request))
         except PermissionDenied as error:
             return _refused(request, error)
         except ValidationError as error:

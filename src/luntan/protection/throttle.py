@@ -48,25 +48,27 @@ def _count(key: str, ttl: int) -> int:
 
 # --- Fixed windows: at most `count` tries per `seconds` ---------------------------------------------------
 
-def _window(name: str, parts: tuple) -> tuple[str, float, int]:
+def _window(name: str, parts: tuple, limit: tuple[int, int] | None = None,
+            offset: float = 0) -> tuple[str, float, int]:
     """The counter key of the current period of limit `name` for `parts`, when that period ends, and the
-    most tries it allows."""
-    count, seconds = limits()[name]
-    period = int(now() // seconds)
-    return _key(f"{name}:{period}", *parts), (period + 1) * seconds, count
+    most tries it allows. `limit` (count, seconds) stands in for the settings' value (a group's own limit);
+    `offset` moves the periods' edges (a day of the site's time zone starts at its local midnight)."""
+    count, seconds = limit or limits()[name]
+    period = int((now() + offset) // seconds)
+    return _key(f"{name}:{seconds}:{period}", *parts), (period + 1) * seconds - offset, count
 
 
-def window_wait(name: str, *parts: object) -> float:
+def window_wait(name: str, *parts: object, limit: tuple[int, int] | None = None, offset: float = 0) -> float:
     """Seconds until limit `name` allows another try for `parts`; 0 when it allows one now."""
-    key, ends, count = _window(name, parts)
+    key, ends, count = _window(name, parts, limit, offset)
     return max(ends - now(), 0) if (cache.get(key) or 0) >= count else 0
 
 
-def window_note(name: str, *parts: object) -> float:
+def window_note(name: str, *parts: object, limit: tuple[int, int] | None = None, offset: float = 0) -> float:
     """Counts one try against limit `name` for `parts`. Returns 0 when the limit allows this try, else the
     seconds until it allows another (the count and the check are one step: concurrent tries cannot all
     slip under the limit)."""
-    key, ends, allowed = _window(name, parts)
+    key, ends, allowed = _window(name, parts, limit, offset)
     count = _count(key, math.ceil(ends - now()) + 60)
     return max(ends - now(), 1) if count > allowed else 0
 

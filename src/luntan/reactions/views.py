@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from luntan.core.presence import client_address
 from luntan.core.views import error_page, login_first
 from luntan.forum import queries as forum_queries
 from luntan.forum.views import floor_url
+from luntan.protection import limits
 from luntan.reactions import page, queries, services
 
 
@@ -43,6 +45,7 @@ def vote(request: HttpRequest, thread_id: str) -> HttpResponse:
     try:
         if mood_id is None:
             raise ValidationError(_("There is no such mood. Choose one of the moods shown."))
+        limits.enforce(limits.Action.VOTE, request.user, client_address(request))
         result = services.mood_vote(member=request.user, thread_id=thread.pk, mood_id=mood_id)
     except (PermissionDenied, ValidationError) as error:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -69,6 +72,7 @@ def like(request: HttpRequest, floor_id: str) -> HttpResponse:
     try:
         if wanted not in ("like", "unlike"):
             raise ValidationError(_("Choose to like the floor or to take your like back."))
+        limits.enforce(limits.Action.VOTE, request.user, client_address(request))
         result = services.floor_like(member=request.user, floor_id=floor.pk, like=wanted == "like")
     except (PermissionDenied, ValidationError) as error:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)

@@ -15,7 +15,7 @@ from luntan.moderation.log import record
 from luntan.moderation.models import ModerationLog
 from luntan.moderation.ranks import moderates
 from luntan.notices.services import notify
-from luntan.protection import throttle
+from luntan.protection import limits, throttle
 from luntan.reports.models import Report
 
 SCOPE = "reports"  # the kept table of open reports per board (queries.open_counts)
@@ -48,27 +48,29 @@ def clean_text(reason: str, text: str) -> str:
     return text
 
 
-def report_create(*, reporter, floor: Floor, reason: str, text: str = "") -> Report:
+def report_create(*, reporter, floor: Floor, reason: str, text: str = "", address: str | None = None) -> Report:
     """Reports a floor. A member has at most one open report per floor; a second one is refused (so a
-    double click reports once), and a member may send only so many reports an hour."""
+    double click reports once), and a member (and an `address`) may send only so many reports an hour
+    (luntan.protection.limits: the group's limit, else LUNTAN["LIMITS"])."""
     check_report(reporter, floor)
     text = clean_text(reason, text)
     already = ValidationError(_("You have already reported this floor; the moderators will look at it."),
                               code="already")
     if Report.objects.filter(floor=floor, reporter=reporter, status=Report.Status.OPEN).exists():
         raise already
-    wait = throttle.window_wait("REPORTS_PER_MEMBER", reporter.pk)
+    wait = limits.peek(limits.Action.REPORT, reporter, address)
     if wait:
         n = throttle.minutes(wait)
-        raise ValidationError(ngettext("You have sent many reports. Please try again in %(minutes)s minute.",
-                                       "You have sent many reports. Please try again in %(minutes)s minutes.",
-                                       n) % {"minutes": n}, code="throttled")
+        raise limits.remember(limits.TooOften(
+            ngettext("You have sent many reports. Please try again in %(minutes)s minute.",
+                     "You have sent many reports. Please try again in %(minutes)s minutes.", n) % {"minutes": n},
+            wait))
     try:
         with transaction.atomic():
             report = Report.objects.create(floor=floor, reporter=reporter, reason=reason, text=text)
     except IntegrityError:  # the same report sent twice at once
         raise already from None
-    throttle.window_note("REPORTS_PER_MEMBER", reporter.pk)
+    limits.count(limits.Action.REPORT, reporter, address)
     pagecache.bump(SCOPE)
     return report
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from luntan.core.presence import client_address
 from luntan.core.views import error_page, form_status, login_first
 from luntan.forum import queries as forum_queries
 from luntan.reports import queries, services
@@ -32,7 +33,7 @@ def report(request: HttpRequest, floor_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.report_create(reporter=request.user, floor=floor, reason=form.cleaned_data["reason"],
-                                   text=form.cleaned_data["text"])
+                                   text=form.cleaned_data["text"], address=client_address(request))
         except ValidationError as error:
             form.add_error("text" if error.code == "text" else None, error)
         else:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from luntan.core.paging import Pages, page_number
 from luntan.core.presence import client_address
 from luntan.forum.moderators import board_table
-from luntan.protection import throttle
+from luntan.protection import limits
 from luntan.search import api
 from luntan.search.forms import SORT_CHOICES, SearchForm, board_choices, without_controls
 from luntan.search.members import members_named
@@ -25,10 +25,7 @@ FORM_FIELDS = ("q", "board", "author", "since", "until", "title_only", "digest_o
 
 def _too_often(request: HttpRequest) -> float:
     """Counts one search; the seconds until another is allowed when this one is over a limit, else 0."""
-    waits = [throttle.window_note("SEARCH_PER_ADDRESS", client_address(request))]
-    if request.user.is_authenticated:
-        waits.append(throttle.window_note("SEARCH_PER_MEMBER", request.user.pk))
-    return max(waits)
+    return limits.check(limits.Action.SEARCH, request.user, client_address(request))
 
 
 def _too_often_message(seconds: float) -> str:

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "luntan.core.holes.HoleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "luntan.protection.limits.LimitsMiddleware",  # a request refused by a rate limit: 429 and Retry-After
     "luntan.bans.middleware.BanMiddleware",
     "luntan.core.middleware.PresenceMiddleware",
 ]
@@ -295,8 +296,21 @@ LUNTAN: LuntanSettings = {
         "RESET_MAIL_PER_EMAIL": (3, 60 * 60),  # password-reset requests for one e-mail address
         "REGISTER_PER_ADDRESS": (5, 60 * 60),  # new accounts from one address
         "REPORTS_PER_MEMBER": (10, 60 * 60),  # 举报 sent by one member (luntan.reports)
+        "REPORT_PER_ADDRESS": (20, 60 * 60),  # 举报 sent from one address
         "SEARCH_PER_ADDRESS": (60, 60),  # searches from one address, by guests and members alike (/search/)
         "SEARCH_PER_MEMBER": (30, 60),  # searches by one signed-in member, from any address
+        # Defaults of the per-action limits (luntan.protection.limits); the admin sets other numbers per user
+        # group (频率限制), e.g. higher for moderators.
+        "POST_PER_MEMBER": (10, 60 * 60),  # new threads by one member
+        "POST_PER_ADDRESS": (20, 60 * 60),  # new threads from one address
+        "REPLY_PER_MEMBER": (60, 60 * 60),  # replies by one member
+        "REPLY_PER_ADDRESS": (120, 60 * 60),  # replies from one address
+        "MESSAGE_PER_MEMBER": (30, 60 * 60),  # short messages (短消息) sent by one member
+        "MESSAGE_PER_ADDRESS": (60, 60 * 60),  # short messages sent from one address
+        "UPLOAD_PER_MEMBER": (20, 60 * 60),  # uploads (avatars, attachments) by one member
+        "UPLOAD_PER_ADDRESS": (40, 60 * 60),  # uploads from one address
+        "VOTE_PER_MEMBER": (60, 10 * 60),  # mood votes and likes by one member
+        "VOTE_PER_ADDRESS": (120, 10 * 60),  # mood votes and likes from one address
     },
 }
 
