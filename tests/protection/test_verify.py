@@ -359,3 +359,47 @@ def test_a_wrong_proof_of_work_is_refused_and_a_new_one_given(clock):
     assert unfinished.status_code == 400 and "needs JavaScript" in page(unfinished)
     assert pow_fields(unfinished)[0] == pow_fields(response)[0]
     assert not Member.objects.filter(username="新来的小王").exists()
+
+
+# --- The admin ---------------------------------------------------------------------------------------------------
+
+def test_the_admin_adds_a_question_that_forms_then_ask(admin_client, django_capture_on_commit_callbacks):
+    configure(arithmetic=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post("/admin/protection/verificationquestion/add/", {
+            "question": "论坛的吉祥物是什么动物?", "answers": "熊猫\n大熊猫", "enabled": "on"})
+    assert response.status_code == 302
+    assert "论坛的吉祥物是什么动物?" in page(Client().get("/register/"))
+
+
+def test_the_admin_cannot_save_a_question_without_an_answer(admin_client):
+    response = admin_client.post("/admin/protection/verificationquestion/add/", {
+        "question": "没有答案的问题?", "answers": " \n ", "enabled": "on"})
+    assert response.status_code == 200 and 'class="errorlist' in page(response)
+    from luntan.protection.models import VerificationQuestion
+
+    assert not VerificationQuestion.objects.filter(question="没有答案的问题?").exists()
+
+
+def test_the_admin_settings_page_switches_the_check(admin_client, django_capture_on_commit_callbacks):
+    only_question()
+    response = admin_client.get("/admin/protection/verifysettings/1/change/")
+    assert response.status_code == 200
+    from luntan.protection.models import DEFAULT_CRAWLERS
+
+    data = {"kind": "pow", "on_register": "on", "posts_below": "5", "pow_bits": "10", "min_seconds": "3",
+            "guest_pages_per_hour": "200", "guest_pass_hours": "12", "crawlers": DEFAULT_CRAWLERS}
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = admin_client.post("/admin/protection/verifysettings/1/change/", data)
+    assert saved.status_code == 302
+    shown = Client().get("/register/")
+    assert pow_fields(shown)[1] == 10 and "本论坛的名字叫什么?" not in page(shown)
+
+
+def test_a_member_cannot_change_the_settings(member):
+    from django.core.exceptions import PermissionDenied
+
+    from luntan.protection import questions
+
+    with pytest.raises(PermissionDenied):
+        questions.verify_settings_save(by=member, row=questions.settings_row())

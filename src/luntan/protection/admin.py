@@ -36,7 +36,7 @@ class VerificationQuestionForm(forms.ModelForm):
         widgets = {"answers": forms.Textarea(attrs={"rows": 4})}
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         probe = VerificationQuestion(question=data.get("question", ""), answers=data.get("answers", ""))
         questions.check_question(probe)  # the service's own rules, shown next to the fields
         return data

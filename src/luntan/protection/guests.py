@@ -12,7 +12,7 @@ import hashlib
 import ipaddress
 import socket
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -26,8 +26,8 @@ from luntan.protection import challenge
 from luntan.protection.questions import config
 
 COUNTED_VIEWS = frozenset({"forum:thread"})
-PASS_COOKIE = "luntan_read_pass"
-PASS_SALT = "luntan.protection.guests.pass"
+PASS_COOKIE = "luntan_read_pass"  # noqa: S105 - a cookie's name
+PASS_SALT = "luntan.protection.guests.pass"  # noqa: S105 - a signing salt, not a secret
 HOUR = 60 * 60
 DAY = 24 * HOUR
 DNS_SECONDS = 3.0  # a lookup that takes longer counts as not verified (and is asked again in 10 minutes)
@@ -41,10 +41,11 @@ def _digest(*parts: str) -> str:
 
 def _hit(key: str, ttl: int) -> int:
     """Adds one to the counter `key` and returns it: one cache operation (two on the period's first page)."""
-    if isinstance(cache, RedisCache):
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
         # One round trip: Django's incr asks whether the key exists first.
-        client = cache._cache.get_client(write=True)
-        name = cache.make_and_validate_key(key)
+        client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+        name = backend.make_and_validate_key(key)
         count = client.incr(name)
         if count == 1:
             client.expire(name, ttl)
