@@ -18,12 +18,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from factories import MemberFactory
 from playwright.sync_api import expect
+from protection.verifying import configure
 
 from luntan.checkin import services as checkin_services
 from luntan.forum import services
 from luntan.forum.models import Board, Category, Floor, Thread
 from luntan.markup.palette import NAMED_COLORS
-from protection.verifying import configure
 
 RICH_BBCODE = """[b]周末[/b]想去近郊走走,[i]有什么推荐[/i]?详见 [url=https://example.com/trip]这篇攻略[/url],欢迎补充。
 [quote=路过的]香山的红叶不错[/quote]
@@ -370,7 +370,8 @@ PAGES = [
      "待审核"),
 ]
 
-SCREENSHOTS = {"home", "register with a wrong answer", "guests' check", "thread with the question under the quick reply", "board", "thread", "latest posts", "digest area",
+SCREENSHOTS = {"home", "register with a wrong answer", "guests' check",
+               "thread with the question under the quick reply", "board", "thread", "latest posts", "digest area",
                "register with errors", "reply with preview", "profile", "medals",
                "item shop", "statistics", "member list", "daily check-in done", "avatar set", "split", "approval queue",
                "search filtered"}

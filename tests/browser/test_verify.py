@@ -9,10 +9,10 @@ from django.conf import settings as django_settings
 from django.test import Client
 from factories import MemberFactory
 from playwright.sync_api import expect
+from protection.verifying import configure, only_question
 
 from luntan.accounts.models import Member
 from luntan.forum.models import Floor
-from protection.verifying import configure, only_question
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,6 +1,8 @@
 """Verification questions (验证问题), the proof of work, the honeypot and the minimum time: at registration,
 on a new thread, on a reply and under the quick reply. A refused form keeps everything typed."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -403,3 +405,20 @@ def test_a_member_cannot_change_the_settings(member):
 
     with pytest.raises(PermissionDenied):
         questions.verify_settings_save(by=member, row=questions.settings_row())
+
+
+def test_the_admin_picks_the_groups_that_always_answer(admin_client, django_capture_on_commit_callbacks, thread):
+    only_question()
+    group = MemberGroupFactory(name="观察组")
+    veteran = MemberFactory(group=group, post_count=500)
+    pagecache.bump_now("groups")
+    from luntan.protection.models import DEFAULT_CRAWLERS
+
+    data = {"kind": "question", "on_register": "on", "posts_below": "5", "pow_bits": "16", "min_seconds": "3",
+            "guest_pages_per_hour": "200", "guest_pass_hours": "12", "crawlers": DEFAULT_CRAWLERS,
+            "groups": [str(group.pk)]}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post("/admin/protection/verifysettings/1/change/", data).status_code == 302
+    assert "本论坛的名字叫什么?" in page(signed_in(veteran).get(f"/thread/{thread.pk}/"))
+    shown = admin_client.get("/admin/protection/verifysettings/1/change/")
+    assert re.search(rf'name="groups" value="{group.pk}"[^>]*checked', shown.content.decode())

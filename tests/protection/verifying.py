@@ -27,9 +27,9 @@ def configure(**fields) -> VerifySettings:
     row, _ = VerifySettings.objects.get_or_create(pk=1)
     for name, value in fields.items():
         setattr(row, name, value)
-    row.save()
     if groups is not None:
-        row.always_groups.set(groups)
+        row.always_groups = ",".join(str(g.pk) for g in groups)
+    row.save()
     pagecache.bump_now(SCOPE)
     return row
 

@@ -7,6 +7,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from luntan.accounts.models import MemberGroup
 from luntan.core.adminkit import ThroughServices
 from luntan.protection import questions, throttle
 from luntan.protection.models import VerificationQuestion, VerifySettings
@@ -60,12 +61,28 @@ class VerificationQuestionAdmin(ThroughServices, admin.ModelAdmin):
         questions.question_delete(by=request.user, question=obj)
 
 
+class VerifySettingsForm(forms.ModelForm):
+    groups = forms.ModelMultipleChoiceField(
+        label=_("groups that always answer"), required=False, queryset=MemberGroup.objects.order_by("order", "pk"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Their members answer when posting, whatever their number of posts."))
+
+    class Meta:
+        model = VerifySettings
+        fields = ["kind", "on_register", "arithmetic", "show_answer", "posts_below", "pow_bits", "min_seconds",
+                  "guest_pages_per_hour", "guest_pass_hours", "crawlers"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].initial = self.instance.always_group_ids()
+
+
 @admin.register(VerifySettings)
 class VerifySettingsAdmin(ThroughServices, admin.ModelAdmin):
-    filter_horizontal = ["always_groups"]
+    form = VerifySettingsForm
     fieldsets = [
         (_("Verification"), {"fields": ["kind", "on_register", "arithmetic", "show_answer", "posts_below",
-                                         "always_groups", "pow_bits", "min_seconds"]}),
+                                         "groups", "pow_bits", "min_seconds"]}),
         (_("Guests reading fast"), {"fields": ["guest_pages_per_hour", "guest_pass_hours", "crawlers"]}),
     ]
 
@@ -76,6 +93,4 @@ class VerifySettingsAdmin(ThroughServices, admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        # The groups are saved by the admin right after, in the same transaction; the kept settings are
-        # read again once it commits.
-        questions.verify_settings_save(by=request.user, row=obj)
+        questions.verify_settings_save(by=request.user, row=obj, always_groups=form.cleaned_data["groups"])

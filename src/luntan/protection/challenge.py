@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from markupsafe import Markup
 
 from luntan.protection.models import VerifySettings
-from luntan.protection.questions import Question, VerifyConfig, config, fold_answer
+from luntan.protection.questions import Question, VerifyConfig, config, fold_answer, question_pool
 
 TTL = 10 * 60  # a challenge's life, seconds
 MAX_WRONG = 4  # wrong answers before a new question is drawn
@@ -105,9 +105,10 @@ def arithmetic_question(rng: random.Random) -> Question:
 
 def _draw_question(cfg: VerifyConfig) -> Question:
     rng = random.SystemRandom()
-    pool = len(cfg.questions) + (1 if cfg.arithmetic or not cfg.questions else 0)
+    questions = question_pool()
+    pool = len(questions) + (1 if cfg.arithmetic or not questions else 0)
     pick = rng.randrange(pool)
-    return cfg.questions[pick] if pick < len(cfg.questions) else arithmetic_question(rng)
+    return questions[pick] if pick < len(questions) else arithmetic_question(rng)
 
 
 def issue(purpose: str, kind: str | None = None) -> Challenge:

@@ -53,8 +53,9 @@ class VerifySettings(models.Model):
         "A mere bot filter: people read the answer. Arithmetic answers are never shown."))
     posts_below = models.PositiveIntegerField(_("members with fewer posts than this must answer"), default=5,
                                               help_text=_("When posting a thread or a reply. 0: never by posts."))
-    always_groups = models.ManyToManyField("accounts.MemberGroup", blank=True, related_name="+",
-                                           verbose_name=_("groups that always answer"))
+    # The ids of the member groups that always answer, "3,7" (a list rather than a many-to-many table, so
+    # that the settings are one row, read in one query when the kept copy is rebuilt).
+    always_groups = models.CharField(_("groups that always answer"), max_length=500, blank=True, default="")
     pow_bits = models.PositiveSmallIntegerField(
         _("proof of work difficulty (bits)"), default=16,
         validators=[MinValueValidator(8), MaxValueValidator(24)],
@@ -78,5 +79,8 @@ class VerifySettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("verification settings"))
+
+    def always_group_ids(self) -> list[int]:
+        return [int(p) for p in self.always_groups.split(",") if p.strip().isdigit()]
 
 # --- end of verification questions -------------------------------------------------------------------------

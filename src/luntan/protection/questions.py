@@ -46,7 +46,6 @@ class VerifyConfig:
     guest_pages_per_hour: int
     guest_pass_hours: int
     crawlers: tuple[tuple[str, tuple[str, ...]], ...]  # (name in the user agent, lower case; its domains)
-    questions: tuple[Question, ...]
 
 
 def parse_crawlers(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -63,23 +62,32 @@ def settings_row() -> VerifySettings:
 
 
 def _read() -> VerifyConfig:
-    row = settings_row()
-    groups = frozenset() if row._state.adding else frozenset(row.always_groups.values_list("pk", flat=True))
-    questions = []
+    row = settings_row()  # one query
+    return VerifyConfig(
+        kind=row.kind, on_register=row.on_register, arithmetic=row.arithmetic, show_answer=row.show_answer,
+        posts_below=row.posts_below, always_groups=frozenset(row.always_group_ids()), pow_bits=row.pow_bits,
+        min_seconds=row.min_seconds, guest_pages_per_hour=row.guest_pages_per_hour,
+        guest_pass_hours=row.guest_pass_hours, crawlers=parse_crawlers(row.crawlers))
+
+
+def config() -> VerifyConfig:
+    """The settings, kept in memory: no query on a page (one when an admin's change is first read)."""
+    return pagecache.kept_table(SCOPE, _read, size=4096, name="settings")
+
+
+def _read_questions() -> tuple[Question, ...]:
+    found = []
     for q in VerificationQuestion.objects.filter(enabled=True).order_by("pk"):
         answers = q.answer_list()
         folded = frozenset(f for a in answers if (f := fold_answer(a)))
         if folded:
-            questions.append(Question(pk=q.pk, text=q.question, answers=folded, shown=answers[0]))
-    return VerifyConfig(
-        kind=row.kind, on_register=row.on_register, arithmetic=row.arithmetic, show_answer=row.show_answer,
-        posts_below=row.posts_below, always_groups=groups, pow_bits=row.pow_bits, min_seconds=row.min_seconds,
-        guest_pages_per_hour=row.guest_pages_per_hour, guest_pass_hours=row.guest_pass_hours,
-        crawlers=parse_crawlers(row.crawlers), questions=tuple(questions))
+            found.append(Question(pk=q.pk, text=q.question, answers=folded, shown=answers[0]))
+    return tuple(found)
 
 
-def config() -> VerifyConfig:
-    return pagecache.kept_table(SCOPE, _read, size=16384)
+def question_pool() -> tuple[Question, ...]:
+    """The enabled questions, kept in memory; read only when a question is drawn."""
+    return pagecache.kept_table(SCOPE, _read_questions, size=65536, name="questions")
 
 
 # --- Writes (the admin's) ------------------------------------------------------------------------------------
@@ -120,12 +128,12 @@ def question_delete(*, by, question: VerificationQuestion) -> None:
 
 
 def verify_settings_save(*, by, row: VerifySettings, always_groups=None) -> VerifySettings:
-    """Saves the one settings row (and, when given, the groups that always answer)."""
+    """Saves the one settings row (and, when given, the groups that always answer: groups or their ids)."""
     _check_admin(by)
+    if always_groups is not None:
+        row.always_groups = ",".join(str(pk) for pk in sorted(getattr(g, "pk", g) for g in always_groups))
     with transaction.atomic():
         row.pk = 1
         row.save()
-        if always_groups is not None:
-            row.always_groups.set(always_groups)
         pagecache.bump(SCOPE)
     return row
