@@ -2,6 +2,7 @@
 answer first: everything typed stays), a new member's quick reply with the question under it on the thread
 page, and the proof of work computed by the browser's Web Crypto before the form is sent."""
 
+import re
 import time
 
 import pytest
@@ -95,3 +96,18 @@ def test_the_proof_of_work_is_computed_by_the_browser(browser_page, page_errors,
     print(f"proof of work (16 bits) and registration: {time.monotonic() - started:.2f} s")
     assert Member.objects.filter(username="验证新人").exists()
     assert page_errors == []
+
+
+def test_a_guest_passes_the_check_page(browser_page, page_errors, assert_accessible, thread):
+    page = browser_page
+    page.goto(f"/protection/check/?next=/thread/{thread.pk}/")
+    expect(page.get_by_role("heading", name="简单验证")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("验证问题").fill("错的")
+    page.get_by_role("button", name="继续浏览").click()
+    expect(page.get_by_role("alert").first).to_contain_text("答案不正确")
+    page.get_by_label("验证问题").fill("论坛")
+    page.get_by_role("button", name="继续浏览").click()
+    expect(page).to_have_url(re.compile(rf"/thread/{thread.pk}/$"))
+    assert any(c["name"] == "luntan_read_pass" for c in page.context.cookies())
+    assert [e for e in page_errors if "status of 400" not in e] == []

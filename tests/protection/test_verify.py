@@ -125,6 +125,18 @@ def test_a_wrong_answer_keeps_everything_typed_and_the_same_question(clock):
     assert again.status_code == 302 and Member.objects.filter(username="新来的小王").exists()
 
 
+def test_no_answer_asks_for_one_and_counts_no_try(clock):
+    only_question()
+    client = english(Client())
+    shown = client.get("/register/")
+    clock.advance(5)
+    for _ in range(challenge.MAX_WRONG + 1):
+        response = client.post("/register/", register_data(shown, "  "))
+        assert response.status_code == 400 and "Please answer the verification question." in page(response)
+        assert field(response, challenge.ID_FIELD) == field(shown, challenge.ID_FIELD)
+    assert client.post("/register/", register_data(shown, "论坛")).status_code == 302
+
+
 def test_a_question_expires_after_ten_minutes(clock):
     only_question()
     client = english(Client())

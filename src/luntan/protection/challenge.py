@@ -45,7 +45,8 @@ _ID = re.compile(r"[A-Za-z0-9_-]{16,48}")
 _NONCE = re.compile(r"[0-9]{1,16}")
 
 # Outcomes of verify()
-PASSED, WRONG, EXPIRED, REPLACED, MISSING, NOT_RUN = "passed", "wrong", "expired", "replaced", "missing", "not_run"
+PASSED, WRONG, EMPTY, EXPIRED, REPLACED, MISSING, NOT_RUN = (
+    "passed", "wrong", "empty", "expired", "replaced", "missing", "not_run")
 
 
 def enabled() -> bool:
@@ -166,19 +167,21 @@ def _count_wrong(cid: str) -> int:
 
 
 def verify(purpose: str, cid: str, answer: str) -> str:
-    """PASSED (and the challenge is used up), WRONG (it stands: try again), REPLACED (too many wrong
-    answers, or a wrong proof of work: it is gone), EXPIRED or MISSING."""
+    """PASSED (and the challenge is used up), WRONG (it stands: try again), EMPTY (no answer: it stands, no
+    try is counted), REPLACED (too many wrong answers, or a wrong proof of work: it is gone), EXPIRED or
+    MISSING."""
     if not cid:
         return MISSING
     entry = _entry(purpose, cid)
     if entry is None:
         return EXPIRED
+    if not answer:
+        # Not answered, or the browser did not finish its work (no JavaScript): the same challenge stands.
+        return EMPTY
     if entry["k"] == POW:
-        if not answer:
-            return WRONG  # the browser did not finish (or runs no JavaScript): the same work stands
         ok = pow_ok(entry["salt"], entry["bits"], answer)
     else:
-        ok = bool(answer) and fold_answer(answer) in entry["a"]
+        ok = fold_answer(answer) in entry["a"]
     if ok:
         # Used once: of two requests with the same right answer, only the one that deletes it passes.
         return PASSED if cache.delete(_key(cid)) else EXPIRED
@@ -280,7 +283,8 @@ class Guard:
         self.outcome = verify(self.purpose, data.get(ID_FIELD, ""), data.get(ANSWER_FIELD, "").strip())
         self.message = {
             PASSED: "",
-            WRONG: _("That answer is not right. Please try again.") if self.kind == QUESTION else
+            WRONG: _("That answer is not right. Please try again."),
+            EMPTY: _("Please answer the verification question.") if self.kind == QUESTION else
             _("The check in your browser has not finished; it needs JavaScript. Please wait a moment and "
               "send the form again."),
             REPLACED: _("That answer is not right. Here is a new question.") if self.kind == QUESTION else
@@ -296,8 +300,8 @@ class Guard:
         if self.kind == OFF:
             return None
         data = self.posted
-        if data is not None and self.outcome in (NOT_RUN, WRONG):
-            # Not checked yet (another field was wrong) or a wrong answer: the same question stands.
+        if data is not None and self.outcome in (NOT_RUN, WRONG, EMPTY):
+            # Not checked yet (another field was wrong), not answered or answered wrong: the same one stands.
             found = load(self.purpose, data.get(ID_FIELD, ""))
             if found is not None and found.kind == self.kind:
                 return found
