@@ -18,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from factories import MemberFactory
 from playwright.sync_api import expect
+from protection.verifying import configure
 
 from luntan.checkin import services as checkin_services
 from luntan.forum import services
@@ -74,7 +75,8 @@ def forum(transactional_db, settings) -> Forum:
     """A board whose threads show every tag and highlight colour, and a thread three pages long whose floors
     hold quotes, code, lists and links from BBCode and Markdown. Eight floors a page: axe's time grows with
     the page, and eight show all a floor can hold as well as twenty."""
-    settings.LUNTAN = {**settings.LUNTAN, "FLOORS_PER_PAGE": 8}
+    # The form checks on (验证问题 at registration, under a new member's quick reply), as on a real site.
+    settings.LUNTAN = {**settings.LUNTAN, "FLOORS_PER_PAGE": 8, "VERIFY_FORMS": True}
     category = Category.objects.create(name="生活天地", description="吃喝玩乐,家长里短")
     board = Board.objects.create(category=category, name="灌水闲聊", description="想聊什么都行")
     child = Board.objects.create(category=category, parent=board, name="周末去哪儿")
@@ -155,6 +157,40 @@ def _register_badly(page) -> None:
     page.locator("input[name=password2]").fill("456")
     page.get_by_role("button", name="注册").click()
     expect(page.locator(".errors").first).to_be_visible()
+
+
+def _answer_wrongly(page) -> None:
+    configure(min_seconds=0)  # the browser fills the form faster than a person may
+    page.get_by_label("用户名").fill("答错的人")
+    page.get_by_label("邮箱").fill("wrong@example.com")
+    page.locator("input[name=password1]").fill("一个很长的口令abc")
+    page.locator("input[name=password2]").fill("一个很长的口令abc")
+    page.get_by_label("验证问题").fill("不知道")
+    page.get_by_role("button", name="注册").click()
+    expect(page.locator(".verify-question .errors")).to_be_visible()
+    configure(min_seconds=3)
+
+
+def _asked_everywhere(page) -> None:
+    """Every member answers (as a new member would): the quick reply shows the question."""
+    configure(posts_below=100_000)
+    page.reload()
+    expect(page.locator(".quick-reply .verify-question")).to_be_visible()
+    configure(posts_below=5)
+
+
+def _proof_of_work(page) -> None:
+    configure(kind="pow", pow_bits=10)
+    page.reload()
+    expect(page.locator("[data-pow][data-pow-done]")).to_have_count(1)
+    configure(kind="question")
+
+
+def _asked_everywhere_form(page) -> None:
+    configure(posts_below=100_000)
+    page.reload()
+    expect(page.locator(".verify-question")).to_be_visible()
+    configure(posts_below=5)
 
 
 def _reset_sent(page) -> None:
@@ -263,6 +299,13 @@ PAGES = [
     ("search for members", lambda f: "/search/?kind=members&q=kt", None, BOTH, "搜索"),
     ("register", lambda f: "/register/", None, BOTH, "注册账号"),
     ("register with errors", lambda f: "/register/", _register_badly, ("guest",), "注册账号"),
+    ("register with a wrong answer", lambda f: "/register/", _answer_wrongly, ("guest",), "注册账号"),
+    ("register with the proof of work", lambda f: "/register/", _proof_of_work, ("guest",), "注册账号"),
+    ("guests' check", lambda f: f"/protection/check/?next=/thread/{f.thread.pk}/", None, BOTH, "简单验证"),
+    ("thread with the question under the quick reply", lambda f: f"/thread/{f.thread.pk}/", _asked_everywhere,
+     MEMBER, "周末去哪儿玩"),
+    ("new thread with the question", lambda f: f"/thread/new/?board={f.board.pk}", _asked_everywhere_form, MEMBER,
+     "发帖"),
     ("login", lambda f: "/login/", None, BOTH, "登录"),
     ("password reset", lambda f: "/password/reset/", None, BOTH, "找回密码"),
     ("password reset sent", lambda f: "/password/reset/", _reset_sent, BOTH, "请查收邮件"),
@@ -327,7 +370,8 @@ PAGES = [
      "待审核"),
 ]
 
-SCREENSHOTS = {"home", "board", "thread", "latest posts", "digest area",
+SCREENSHOTS = {"home", "register with a wrong answer", "guests' check",
+               "thread with the question under the quick reply", "board", "thread", "latest posts", "digest area",
                "register with errors", "reply with preview", "profile", "medals",
                "item shop", "statistics", "member list", "daily check-in done", "avatar set", "split", "approval queue",
                "search filtered"}

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from luntan.forum.models import Board, Category
-from luntan.protection import demo
+from luntan.protection import demo_scrape as demo
 
 pytestmark = pytest.mark.django_db
 

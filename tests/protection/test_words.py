@@ -396,10 +396,10 @@ def test_huge_text_with_no_word_stays_fast(watch):
 def test_the_demo_fills_a_list_that_works(admin, member, django_capture_on_commit_callbacks):
     from django.utils import timezone
 
-    from luntan.protection import words_demo
+    from luntan.protection import demo_words
 
     with django_capture_on_commit_callbacks(execute=True):
-        words_demo.fill_demo(members=[admin, member], rng=random.Random(1), now=timezone.now())
+        demo_words.fill_demo(members=[admin, member], rng=random.Random(1), now=timezone.now())
     assert WatchedWord.objects.count() == 15 and WordHit.objects.count() == 3
     assert words.screen("加 QQ 详聊", where=words.POST).action == Action.FLAG
     assert words.screen("你个脑残", where=words.POST).text == "你个***"

@@ -31,6 +31,7 @@ from luntan.core.presence import client_address
 from luntan.core.redirects import HOME, safe_next
 from luntan.core.views import error_page, form_status, login_first
 from luntan.protection import limits
+from luntan.protection.challenge import Guard, needs_check
 
 RESET_URL_TOKEN = "set-password"  # noqa: S105 - a placeholder in the URL, not a secret
 RESET_COOKIE = "luntan_reset"
@@ -63,7 +64,8 @@ def _posted(request: HttpRequest):
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
+    guard = Guard(request, purpose="register", verify=needs_check(None, "register"))
+    if request.method == "POST" and form.is_valid() and guard.passed(form):
         try:
             member = services.member_register(username=form.cleaned_data["username"],
                                               email=form.cleaned_data["email"],
@@ -77,7 +79,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 "site": settings.LUNTAN["SITE_NAME"], "name": member.username})
             return HttpResponseRedirect(_next_url(request))
     return render(request, "accounts/register.html", {
-        "form": form, "next": _next_url(request), "name_min": settings.LUNTAN["USERNAME_MIN_CHARS"],
+        "form": form, "guard": guard, "next": _next_url(request), "name_min": settings.LUNTAN["USERNAME_MIN_CHARS"],
         "name_max": settings.LUNTAN["USERNAME_MAX_CHARS"],
     }, status=_status(form))
 

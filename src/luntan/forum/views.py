@@ -23,6 +23,7 @@ from luntan.forum.forms import EditForm, PostForm, ThreadForm, apply_service_err
 from luntan.forum.fragments import author_cards, floor_bodies, own_card
 from luntan.forum.models import Floor
 from luntan.markup.cooking import cook
+from luntan.protection.challenge import QUICK_REPLY_MARK, Guard, needs_check, quick_reply_fields
 
 
 def _ip(request: HttpRequest) -> str | None:
@@ -147,8 +148,10 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
             actions=floor_actions(request.user, found, moderator=moderator, can_reply=can_reply),
             reply=lambda req, args: kept_form(
                 req, f"quickreply:{get_language()}:{found.pk}:{int(can_reply)}:{int(found.is_locked)}",
-                "forum/_quick_reply.html", {"thread": found, "can_reply": can_reply, "submission_key": KEY_BLANK},
-                **{KEY_MARK: new_submission_key()}),
+                "forum/_quick_reply.html", {"thread": found, "can_reply": can_reply, "submission_key": KEY_BLANK,
+                                            "guard": Markup(QUICK_REPLY_MARK)},  # noqa: S704 - fixed text
+                **{KEY_MARK: new_submission_key(),
+                   QUICK_REPLY_MARK: quick_reply_fields(req, req.user) if can_reply else ""}),
         )
     if found.board.protect_content:  # the per-view noise and mark at the floors' line ends (extensions)
         for splicer in extensions.BODY_SPLICERS:
@@ -251,7 +254,8 @@ def thread_new(request: HttpRequest) -> HttpResponse:
         return _refused(request, error)
     form = ThreadForm(request.POST or None, initial={"submission_key": new_submission_key()},
                       types=list(target.thread_types.all()), types_required=target.types_required)
-    if request.method == "POST" and form.is_valid():
+    guard = Guard(request, purpose="thread", verify=needs_check(request.user, "thread"))
+    if request.method == "POST" and form.is_valid() and guard.passed(form):
         try:
             floor = services.thread_create(
                 author=request.user, board=target, title=form.cleaned_data["title"],
@@ -269,7 +273,7 @@ def thread_new(request: HttpRequest) -> HttpResponse:
                 return redirect("forum:board", target.pk)
             return redirect("forum:thread", floor.thread_id)
     return render(request, "forum/post_form.html", {
-        "form": form, "board": target, "mode": "thread",
+        "form": form, "guard": guard, "board": target, "mode": "thread",
         "action": f"{reverse('forum:thread_new')}?board={target.pk}",
     }, status=form_status(form))
 
@@ -298,7 +302,8 @@ def reply(request: HttpRequest, thread_id: str) -> HttpResponse:
         if quoted.thread_id == found.pk and not quoted.is_deleted:
             initial["source"] = _quote(quoted, Floor.Format.BBCODE)
     form = PostForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    guard = Guard(request, purpose="reply", verify=needs_check(request.user, "reply"))
+    if request.method == "POST" and form.is_valid() and guard.passed(form):
         try:
             floor = services.post_reply(
                 author=request.user, thread=found, source=form.cleaned_data["source"],
@@ -316,7 +321,7 @@ def reply(request: HttpRequest, thread_id: str) -> HttpResponse:
                 return redirect("forum:thread", found.pk)
             return redirect(floor_url(found.pk, floor.number, last_floor=found.last_floor))
     return render(request, "forum/post_form.html", {
-        "form": form, "thread": found, "board": found.board, "mode": "reply",
+        "form": form, "guard": guard, "thread": found, "board": found.board, "mode": "reply",
         "action": reverse("forum:reply", args=[found.pk]),
     }, status=form_status(form))
 

@@ -12,9 +12,17 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luntan.accounts.models import MemberGroup
 from luntan.core.adminkit import ThroughServices
-from luntan.protection import limits, newcomers, throttle, words
-from luntan.protection.models import GroupLimit, NewcomerRules, WatchedWord, WordHit
+from luntan.protection import limits, newcomers, questions, throttle, words
+from luntan.protection.models import (
+    GroupLimit,
+    NewcomerRules,
+    VerificationQuestion,
+    VerifySettings,
+    WatchedWord,
+    WordHit,
+)
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -176,3 +184,73 @@ class NewcomerRulesAdmin(ThroughServices):
 
     def save_related(self, request, form, formsets, change) -> None:
         """The groups are saved by the service, with the rules."""
+
+
+# --- Verification questions and their settings (luntan.protection.challenge) ----------------------------------
+
+
+class VerificationQuestionForm(forms.ModelForm):
+    class Meta:
+        model = VerificationQuestion
+        fields = ["question", "answers", "enabled"]
+        widgets = {"answers": forms.Textarea(attrs={"rows": 4})}
+
+    def clean(self):
+        data = super().clean() or {}
+        probe = VerificationQuestion(question=data.get("question", ""), answers=data.get("answers", ""))
+        questions.check_question(probe)  # the service's own rules, shown next to the fields
+        return data
+
+
+@admin.register(VerificationQuestion)
+class VerificationQuestionAdmin(ThroughServices, admin.ModelAdmin):
+    form = VerificationQuestionForm
+    list_display = ["question", "answers_shown", "enabled"]
+    list_filter = ["enabled"]
+    search_fields = ["question"]
+
+    @admin.display(description=gettext_lazy("accepted answers"))
+    def answers_shown(self, obj: VerificationQuestion) -> str:
+        return " / ".join(obj.answer_list())
+
+    def save_model(self, request, obj, form, change):
+        questions.question_save(by=request.user, question=obj)
+
+    def delete_model(self, request, obj):
+        questions.question_delete(by=request.user, question=obj)
+
+
+class VerifySettingsForm(forms.ModelForm):
+    groups = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("groups that always answer"), required=False,
+        queryset=MemberGroup.objects.order_by("order", "pk"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Their members answer when posting, whatever their number of posts."))
+
+    class Meta:
+        model = VerifySettings
+        fields = ["kind", "on_register", "arithmetic", "show_answer", "posts_below", "pow_bits", "min_seconds",
+                  "guest_pages_per_hour", "guest_pass_hours", "crawlers"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].initial = self.instance.always_group_ids()
+
+
+@admin.register(VerifySettings)
+class VerifySettingsAdmin(ThroughServices, admin.ModelAdmin):
+    form = VerifySettingsForm
+    fieldsets = [
+        (gettext_lazy("Verification"), {"fields": ["kind", "on_register", "arithmetic", "show_answer", "posts_below",
+                                         "groups", "pow_bits", "min_seconds"]}),
+        (gettext_lazy("Guests reading fast"), {"fields": ["guest_pages_per_hour", "guest_pass_hours", "crawlers"]}),
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return not VerifySettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        questions.verify_settings_save(by=request.user, row=obj, always_groups=form.cleaned_data["groups"])

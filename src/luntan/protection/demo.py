@@ -1,20 +1,11 @@
-"""The demo's 内容防复制: the travel writing board (旅行游记), whose long original posts are what content
-farms copy, is protected; its guests and members (other than the authors and the board's moderators) get
-the hidden noise and the invisible mark on its thread pages."""
+"""Protection for `luntan demo`, in the order an administrator sets it up in the first month: verification
+questions, rate limits and the rules for new members, the 敏感词 list, and the protected travel board."""
 
 import random
 
-from luntan.core import pagecache
-from luntan.forum.models import Board
-
-PROTECTED_BOARD = "旅行游记"
+from luntan.protection import demo_limits, demo_questions, demo_scrape, demo_words
 
 
 def fill_demo(*, members: list, rng: random.Random, now) -> None:
-    board = Board.objects.filter(name=PROTECTED_BOARD).first()
-    if board is None:  # a demo without the travel board: its busiest board instead
-        board = Board.objects.order_by("-post_count", "pk").first()
-    if board is None:
-        return
-    Board.objects.filter(pk=board.pk).update(protect_content=True)
-    pagecache.bump_now("site", f"board:{board.pk}")
+    for part in (demo_questions, demo_limits, demo_words, demo_scrape):
+        part.fill_demo(members=members, rng=rng, now=now)

@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "luntan.protection.limits.LimitsMiddleware",  # a request refused by a rate limit: 429 and Retry-After
     "luntan.bans.middleware.BanMiddleware",
     "luntan.core.middleware.PresenceMiddleware",
+    "luntan.protection.guests.GuestCheckMiddleware",
 ]
 
 ROOT_URLCONF = "luntan.urls"
@@ -253,6 +254,7 @@ class LuntanSettings(TypedDict):
     STATS_MINUTES: int
     AVATAR_MAX_KB: int
     SERVE_MEDIA: bool
+    VERIFY_FORMS: bool
     LIMITS: dict[str, Any]
 
 
@@ -283,6 +285,10 @@ LUNTAN: LuntanSettings = {
     # with no other web server; behind nginx, which serves /media/ from disk (deploy/nginx.conf), the route
     # is never reached, and LUNTAN_SERVE_MEDIA=0 removes it.
     "SERVE_MEDIA": env_bool("LUNTAN_SERVE_MEDIA", True),
+    # The checks of registration, new threads and replies (luntan.protection.challenge): the admin's
+    # verification question or proof of work, a honeypot field and a minimum time to fill the form. Off
+    # only in the test overlay, whose tests post forms directly; the protection tests turn it on.
+    "VERIFY_FORMS": env_bool("LUNTAN_VERIFY_FORMS", True),
     # How often a visitor may try things (luntan.protection.throttle); (tries, seconds) is at most that
     # many tries per period of that length.
     "LIMITS": {

@@ -5,11 +5,14 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL
+from .base import LUNTAN, REDIS_URL
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: speed
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests post forms straight away, with no question answered: the form checks are off here, and the
+# protection tests (tests/protection/test_verify*.py) turn them on.
+LUNTAN = {**LUNTAN, "VERIFY_FORMS": False}
 if REDIS_URL:
     # The same Redis as production, under a prefix of its own so tests never see a live site's keys.
     CACHES = {

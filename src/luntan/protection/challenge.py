@@ -1,0 +1,342 @@
+"""Checks that a person fills a form: a verification question (验证问题) or a proof of work, a honeypot
+field and a minimum time to fill the form. The forms use one small interface, `Guard`:
+
+    guard = Guard(request, purpose="reply", verify=needs_check(member, "reply"))
+    if request.method == "POST" and form.is_valid() and guard.passed(form): ...
+    render(..., {"form": form, "guard": guard})          # {{ guard }} in the form prints its fields
+
+A challenge is drawn for each form shown and kept in the cache under a random id (a hidden field); the
+page holds the question, never its answer (unless the admin shows answers). It lasts ten minutes; after
+four wrong answers it is gone and a new question is drawn. A right answer or a proof of work is used once.
+Answers are compared folded (case, width, spaces, 简繁: questions.fold_answer)."""
+
+import hashlib
+import random
+import re
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from markupsafe import Markup
+
+from luntan.protection.models import VerifySettings
+from luntan.protection.questions import Question, VerifyConfig, config, fold_answer, question_pool
+
+TTL = 10 * 60  # a challenge's life, seconds
+MAX_WRONG = 4  # wrong answers before a new question is drawn
+QUESTION, POW, OFF = VerifySettings.Kind.QUESTION.value, VerifySettings.Kind.POW.value, VerifySettings.Kind.OFF.value
+PURPOSES = ("register", "thread", "reply", "guest")
+
+HONEYPOT = "homepage"  # a field people never see (display: none); simple bots fill every field
+STARTED = "form_started"  # when the form was shown, signed
+ID_FIELD, ANSWER_FIELD = "verify_id", "verify_answer"
+QUICK_REPLY_MARK = "<!--protection-guard-->"  # where the kept quick reply gets this reader's fields
+_SIGNER = signing.Signer(salt="luntan.protection.challenge.started")
+_ID = re.compile(r"[A-Za-z0-9_-]{16,48}")
+_NONCE = re.compile(r"[0-9]{1,16}")
+
+# Outcomes of verify()
+PASSED, WRONG, EMPTY, EXPIRED, REPLACED, MISSING, NOT_RUN = (
+    "passed", "wrong", "empty", "expired", "replaced", "missing", "not_run")
+
+
+def enabled() -> bool:
+    """The form checks are on (settings.LUNTAN["VERIFY_FORMS"]; off only in the test overlay)."""
+    return settings.LUNTAN["VERIFY_FORMS"]
+
+
+def now() -> float:
+    """The clock of challenges and form times (tests move it on)."""
+    return time.time()
+
+
+@dataclass(frozen=True)
+class Challenge:
+    id: str
+    kind: str
+    text: str = ""  # the question
+    shown: str = ""  # the answer, when the admin shows answers
+    salt: str = ""  # proof of work: find n with sha256(f"{salt}:{n}") starting with `bits` zero bits
+    bits: int = 0
+
+
+def _key(cid: str) -> str:
+    return f"verify:{cid}"
+
+
+# --- Questions ------------------------------------------------------------------------------------------------
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """0..199 in Chinese numerals (十一, 二十, 一百零五), as people write an arithmetic answer."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    rest = n % 100
+    head = "一百"
+    if not rest:
+        return head
+    return head + ("零" + _CN_DIGITS[rest] if rest < 10 else "一" + chinese_number(rest) if rest < 20
+                   else chinese_number(rest))
+
+
+def arithmetic_question(rng: random.Random) -> Question:
+    a, b = rng.randint(2, 20), rng.randint(1, 10)
+    if rng.random() < 0.5:
+        text, result = _("What is %(a)s plus %(b)s?") % {"a": a, "b": b}, a + b
+    else:
+        a = max(a, b)
+        text, result = _("What is %(a)s minus %(b)s?") % {"a": a, "b": b}, a - b
+    return Question(pk=0, text=text, answers=frozenset({str(result), chinese_number(result)}), shown="")
+
+
+def _draw_question(cfg: VerifyConfig) -> Question:
+    rng = random.SystemRandom()
+    questions = question_pool()
+    pool = len(questions) + (1 if cfg.arithmetic or not questions else 0)
+    pick = rng.randrange(pool)
+    return questions[pick] if pick < len(questions) else arithmetic_question(rng)
+
+
+def issue(purpose: str, kind: str | None = None) -> Challenge:
+    """Draws a challenge for a form and keeps it in the cache."""
+    cfg = config()
+    kind = kind or cfg.kind
+    cid = secrets.token_urlsafe(18)
+    if kind == POW:
+        challenge = Challenge(id=cid, kind=POW, salt=secrets.token_hex(16), bits=cfg.pow_bits)
+        entry = {"p": purpose, "k": POW, "salt": challenge.salt, "bits": challenge.bits, "t": now()}
+    else:
+        question = _draw_question(cfg)
+        shown = question.shown if cfg.show_answer else ""
+        challenge = Challenge(id=cid, kind=QUESTION, text=question.text, shown=shown)
+        entry = {"p": purpose, "k": QUESTION, "q": question.text, "a": sorted(question.answers), "s": shown,
+                 "t": now()}
+    cache.set(_key(cid), entry, TTL)
+    return challenge
+
+
+def _entry(purpose: str, cid: str) -> dict | None:
+    if not cid or not _ID.fullmatch(cid):
+        return None
+    entry = cache.get(_key(cid))
+    if entry is None or entry.get("p") != purpose or now() - entry["t"] > TTL:
+        return None
+    return entry
+
+
+def load(purpose: str, cid: str) -> Challenge | None:
+    """The challenge `cid` if it still stands for this purpose."""
+    entry = _entry(purpose, cid)
+    if entry is None:
+        return None
+    if entry["k"] == POW:
+        return Challenge(id=cid, kind=POW, salt=entry["salt"], bits=entry["bits"])
+    return Challenge(id=cid, kind=QUESTION, text=entry["q"], shown=entry["s"])
+
+
+def pow_ok(salt: str, bits: int, nonce: str) -> bool:
+    if not _NONCE.fullmatch(nonce or ""):
+        return False
+    digest = hashlib.sha256(f"{salt}:{nonce}".encode()).digest()
+    return int.from_bytes(digest, "big") >> (256 - bits) == 0
+
+
+def _count_wrong(cid: str) -> int:
+    key = f"{_key(cid)}:wrong"
+    cache.add(key, 0, TTL)
+    try:
+        return cache.incr(key)
+    except ValueError:  # gone between the two calls
+        cache.set(key, 1, TTL)
+        return 1
+
+
+def verify(purpose: str, cid: str, answer: str) -> str:
+    """PASSED (and the challenge is used up), WRONG (it stands: try again), EMPTY (no answer: it stands, no
+    try is counted), REPLACED (too many wrong answers, or a wrong proof of work: it is gone), EXPIRED or
+    MISSING."""
+    if not cid:
+        return MISSING
+    entry = _entry(purpose, cid)
+    if entry is None:
+        return EXPIRED
+    if not answer:
+        # Not answered, or the browser did not finish its work (no JavaScript): the same challenge stands.
+        return EMPTY
+    if entry["k"] == POW:
+        ok = pow_ok(entry["salt"], entry["bits"], answer)
+    else:
+        ok = fold_answer(answer) in entry["a"]
+    if ok:
+        # Used once: of two requests with the same right answer, only the one that deletes it passes.
+        return PASSED if cache.delete(_key(cid)) else EXPIRED
+    if entry["k"] == POW or _count_wrong(cid) >= MAX_WRONG:
+        cache.delete(_key(cid))
+        return REPLACED
+    return WRONG
+
+
+# --- Who is asked ---------------------------------------------------------------------------------------------
+
+def needs_check(member, purpose: str) -> bool:
+    """Whether this visitor must pass the check for `purpose`: everyone registering (when the admin asks for
+    it); members posting while they have fewer posts than the admin's number, or are in a group that
+    always answers; never staff. Reads only kept settings and the member row: no query."""
+    if not enabled():
+        return False
+    cfg = config()
+    if cfg.kind == OFF:
+        return False
+    if purpose == "register":
+        return cfg.on_register
+    if purpose == "guest":
+        return True
+    if not getattr(member, "is_authenticated", False) or member.is_staff or member.is_superuser:
+        return False
+    if cfg.posts_below and member.post_count < cfg.posts_below:
+        return True
+    if cfg.always_groups:
+        from luntan.accounts.groups import rules_for
+
+        return rules_for(member).group_id in cfg.always_groups
+    return False
+
+
+# --- The form's side ------------------------------------------------------------------------------------------
+
+def started_value() -> str:
+    return _SIGNER.sign(str(int(now())))
+
+
+def _started_at(value: str) -> float | None:
+    try:
+        return float(_SIGNER.unsign(value))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def refusal() -> str:
+    return _("Your form could not be accepted just now. Please wait a few seconds, check it and send it again.")
+
+
+def plain_fields(started: str | None = None) -> str:
+    """The honeypot and the form's start time, as HTML: all a form needs when no question is asked."""
+    label = escape(_("Leave this field empty"))
+    return (f'<div hidden><label>{label} <input type="text" name="{HONEYPOT}" value="" tabindex="-1" '
+            f'autocomplete="off"></label></div>'
+            f'<input type="hidden" name="{STARTED}" value="{escape(started or started_value())}">')
+
+
+class Guard:
+    """The check of one form for one request. `verify`: whether a question or proof of work is asked (see
+    needs_check); the honeypot and the time are always checked (`min_time=False` leaves the time out)."""
+
+    def __init__(self, request: HttpRequest, *, purpose: str, verify: bool, min_time: bool = True,
+                 id_prefix: str = "verify") -> None:
+        assert purpose in PURPOSES  # noqa: S101 - a programming error
+        self.request, self.purpose, self.prefix = request, purpose, id_prefix
+        self.cfg = config()
+        self.kind = (self.cfg.kind if self.cfg.kind != OFF else QUESTION) if verify else OFF
+        self.min_time = min_time
+        self.posted = request.POST if request.method == "POST" else None
+        self.outcome = NOT_RUN
+        self.message = ""
+        self.refused = False
+        self.active = enabled() or purpose == "guest"
+
+    def _in_time(self, value: str) -> bool:
+        started = _started_at(value)
+        if started is None:
+            return False
+        return not self.min_time or now() - started >= self.cfg.min_seconds
+
+    def passed(self, form=None) -> bool:
+        """Checks the sent form (call it once the form itself is valid). On a refusal the reason is shown
+        with the form (a non-field error for a bot-like form, a message by the question otherwise)."""
+        data = self.posted
+        if data is None:
+            return False
+        if not self.active:
+            return True
+        if data.get(HONEYPOT) or not self._in_time(data.get(STARTED, "")):
+            self.refused = True
+            if form is not None:
+                form.add_error(None, ValidationError(refusal(), code="guard"))
+            return False
+        if self.kind == OFF:
+            return True
+        self.outcome = verify(self.purpose, data.get(ID_FIELD, ""), data.get(ANSWER_FIELD, "").strip())
+        self.message = {
+            PASSED: "",
+            WRONG: _("That answer is not right. Please try again."),
+            EMPTY: _("Please answer the verification question.") if self.kind == QUESTION else
+            _("The check in your browser has not finished; it needs JavaScript. Please wait a moment and "
+              "send the form again."),
+            REPLACED: _("That answer is not right. Here is a new question.") if self.kind == QUESTION else
+            _("The check could not be confirmed; it has been started again. Please send the form again."),
+            EXPIRED: _("The question has expired (it lasts ten minutes). Please answer this new one."),
+            MISSING: _("Please answer the verification question."),
+        }[self.outcome]
+        return self.outcome == PASSED
+
+    # Shown with the form --------------------------------------------------------------------------------
+
+    def _challenge(self) -> Challenge | None:
+        if self.kind == OFF:
+            return None
+        data = self.posted
+        if data is not None and self.outcome in (NOT_RUN, WRONG, EMPTY):
+            # Not checked yet (another field was wrong), not answered or answered wrong: the same one stands.
+            found = load(self.purpose, data.get(ID_FIELD, ""))
+            if found is not None and found.kind == self.kind:
+                return found
+        return issue(self.purpose, self.kind)
+
+    def fields(self) -> Markup:
+        if not self.active:
+            return Markup("")
+        started = None
+        if self.posted is not None and not self.refused and _started_at(self.posted.get(STARTED, "")) is not None:
+            started = self.posted.get(STARTED)  # the form keeps its first time
+        challenge = self._challenge()
+        if challenge is None:
+            return Markup(plain_fields(started))  # noqa: S704 - escaped above
+        kept_answer = ""
+        if self.posted is not None and self.outcome == NOT_RUN and challenge.kind == QUESTION:
+            kept_answer = self.posted.get(ANSWER_FIELD, "")[:100]
+        return Markup(render_to_string("protection/_guard.html", {  # noqa: S704 - a template's output
+            "plain": Markup(plain_fields(started)), "challenge": challenge, "message": self.message,  # noqa: S704
+            "answer": kept_answer, "prefix": self.prefix, "pow_js": static("protection/pow.js"),
+            "id_field": ID_FIELD, "answer_field": ANSWER_FIELD,
+        }, request=self.request))
+
+    def __html__(self) -> str:
+        return str(self.fields())
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+def quick_reply_fields(request: HttpRequest, member) -> str:
+    """What the quick reply under a thread adds for this reader: the honeypot and time for everyone (no
+    query, no cache), and the question or proof of work for members who must answer."""
+    if not enabled():
+        return ""
+    if not needs_check(member, "reply"):
+        return plain_fields()
+    return Guard(request, purpose="reply", verify=True, id_prefix="qr-verify").__html__()
