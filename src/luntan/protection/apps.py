@@ -1,6 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ProtectionConfig(AppConfig):
     name = "luntan.protection"
     label = "protection"
+
+    def ready(self) -> None:
+        from luntan.core.menu import register_member_menu
+        from luntan.protection import securitylog
+
+        # The security log: sign-ins and sign-outs from Django's signals, every admin change from its LogEntry.
+        securitylog.connect()
+        securitylog.hook_admin_log()
+        register_member_menu(order=70, url_name="security:log", label=gettext_lazy("Account security"))

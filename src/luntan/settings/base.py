@@ -252,6 +252,7 @@ class LuntanSettings(TypedDict):
     STATS_MINUTES: int
     AVATAR_MAX_KB: int
     SERVE_MEDIA: bool
+    ADMIN_2FA_REQUIRED: bool
     LIMITS: dict[str, Any]
 
 
@@ -282,6 +283,10 @@ LUNTAN: LuntanSettings = {
     # with no other web server; behind nginx, which serves /media/ from disk (deploy/nginx.conf), the route
     # is never reached, and LUNTAN_SERVE_MEDIA=0 removes it.
     "SERVE_MEDIA": env_bool("LUNTAN_SERVE_MEDIA", True),
+    # Staff must sign in with two-factor codes (luntan.protection.twofactor) and are sent to its set-up page
+    # before any admin page until they do. Off here (tests, development); on in settings.production unless
+    # LUNTAN_ADMIN_2FA_REQUIRED=0.
+    "ADMIN_2FA_REQUIRED": env_bool("LUNTAN_ADMIN_2FA_REQUIRED", False),
     # How often a visitor may try things (luntan.protection.throttle); (tries, seconds) is at most that
     # many tries per period of that length.
     "LIMITS": {
