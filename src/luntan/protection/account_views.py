@@ -65,10 +65,10 @@ def signin_code(request: HttpRequest) -> HttpResponse:
 # --- 两步验证 in the member's settings --------------------------------------------------------------------------
 
 def _page(request: HttpRequest, *, enable_form=None, disable_form=None, renew_form=None, secret=None,
-          status=200) -> HttpResponse:
+          notice: str = "", status=200) -> HttpResponse:
     member = request.user
     row = TwoFactor.objects.filter(member_id=member.pk).first()
-    context = {"row": row, "required": twofactor.required_for(member), "next": safe_next(request.GET.get("next"))
+    context = {"row": row, "notice": notice, "required": twofactor.required_for(member), "next": safe_next(request.GET.get("next"))
                if request.GET.get("next") else ""}
     if row is None:
         secret = secret or twofactor.new_secret()
@@ -99,9 +99,8 @@ def twofactor_page(request: HttpRequest) -> HttpResponse:
     form = EnableForm(request.POST)
     secret = twofactor.secret_from_token(request.user, request.POST.get("token", ""))
     if secret is None:
-        form = EnableForm()
-        form.add_error(None, _("This set-up form has expired. Scan the new QR code and enter its code."))
-        return _page(request, enable_form=form, status=400)
+        return _page(request, status=400,
+                     notice=_("This set-up form has expired. Scan the new QR code and enter its code."))
     if form.is_valid():
         try:
             codes = twofactor.twofactor_enable(member=request.user, secret=secret, code=form.cleaned_data["code"],

@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import unicodedata
 from urllib.parse import quote
 
 import segno
@@ -208,11 +209,20 @@ def _wrong() -> ValidationError:
                            code="wrong_code")
 
 
+def _plain(code: str) -> str:
+    """What was typed, without spaces, full-width digits made plain (a Chinese input method types them)."""
+    return "".join(unicodedata.normalize("NFKC", code or "").split())
+
+
+def _app_code(text: str) -> bool:
+    return len(text) == DIGITS and text.isascii() and text.isdigit()
+
+
 def _check_code(member, code: str, *, origin: securitylog.Origin | None) -> str:
     """Takes `code` (an app's code or a recovery code) for `member`, once. Returns "app" or "recovery"; raises
     a ValidationError for a wrong or used one. Call inside a transaction."""
-    text = "".join((code or "").split())
-    if text.isdigit() and len(text) == DIGITS:
+    text = _plain(code)
+    if _app_code(text):
         row = TwoFactor.objects.filter(member_id=member.pk).first()
         if row is None:
             raise _wrong()
@@ -263,8 +273,8 @@ def twofactor_enable(*, member, secret: str, code: str, origin: securitylog.Orig
     """Turns two-factor sign-in on with `secret`, once the member shows a code of it. Returns the ten
     recovery codes, in the clear, to be shown this once."""
     _check_member(member)
-    text = "".join((code or "").split())
-    step = matching_step(secret_key(secret), text, now()) if text.isdigit() and len(text) == DIGITS else None
+    text = _plain(code)
+    step = matching_step(secret_key(secret), text, now()) if _app_code(text) else None
     if step is None:
         raise ValidationError({"code": ValidationError(
             _("This code does not match. Check the time on your phone and enter the code your app shows now."),

@@ -7,7 +7,7 @@ from .base import LUNTAN, env_bool
 DEBUG = False
 # Administrators sign in with a second step (luntan.protection.twofactor) unless LUNTAN_ADMIN_2FA_REQUIRED=0
 # (a demo or a development copy).
-LUNTAN["ADMIN_2FA_REQUIRED"] = env_bool("LUNTAN_ADMIN_2FA_REQUIRED", True)
+LUNTAN = {**LUNTAN, "ADMIN_2FA_REQUIRED": env_bool("LUNTAN_ADMIN_2FA_REQUIRED", True)}
 if env_bool("LUNTAN_HTTPS", False):
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
