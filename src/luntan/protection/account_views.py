@@ -1,6 +1,8 @@
 """The member's security pages: two-factor sign-in (set-up, recovery codes, turning off), the second step of
 signing in, and the member's own security log. Views parse input, call one service, and render."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -66,10 +68,11 @@ def signin_code(request: HttpRequest) -> HttpResponse:
 
 def _page(request: HttpRequest, *, enable_form=None, disable_form=None, renew_form=None, secret=None,
           notice: str = "", status=200) -> HttpResponse:
-    member = request.user
+    member: Any = request.user
     row = TwoFactor.objects.filter(member_id=member.pk).first()
-    context = {"row": row, "notice": notice, "required": twofactor.required_for(member), "next": safe_next(request.GET.get("next"))
-               if request.GET.get("next") else ""}
+    next_url = safe_next(request.GET.get("next")) if request.GET.get("next") else ""
+    context: dict[str, Any] = {"row": row, "notice": notice, "required": twofactor.required_for(member),
+                               "next": next_url}
     if row is None:
         secret = secret or twofactor.new_secret()
         uri = twofactor.provisioning_uri(secret, account=member.username)

@@ -38,6 +38,9 @@ class RecoveryCode(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "code_hash"], name="recovery_code_once")]
 
+    def __str__(self) -> str:
+        return f"{self.member_id}: {'used' if self.used_at else 'unused'}"
+
 
 class SecurityEvent(models.Model):
     """安全日志: one row per sign-in, failed sign-in, sign-out, password or e-mail change, two-factor change

@@ -21,6 +21,7 @@ import hmac
 import secrets
 import time
 import unicodedata
+from typing import Any
 from urllib.parse import quote
 
 import segno
@@ -110,7 +111,7 @@ def qr_svg(uri: str, *, label: str) -> Markup:
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))  # noqa: S704
 
 
-def _keys(secret: str | None = None) -> tuple[bytes, bytes]:
+def _keys(secret: str | bytes | None = None) -> tuple[bytes, bytes]:
     def derive(purpose: str) -> bytes:
         return salted_hmac(f"luntan.protection.twofactor.{purpose}", b"key", secret=secret,
                            algorithm="sha256").digest()
@@ -350,13 +351,16 @@ def begin_second_step(request: HttpRequest, member, *, next_url: str) -> HttpRes
     return HttpResponseRedirect(reverse("security:signin_code"))
 
 
-def pending(request: HttpRequest) -> tuple[object, dict] | None:
+def pending(request: HttpRequest) -> tuple[Any, dict] | None:
     """The member waiting for the second step in this session, and the step's data; None when there is none,
     it expired, or the member's password changed since."""
     data = request.session.get(PENDING_KEY)
     if not isinstance(data, dict) or data.get("until", 0) < now():
         return None
-    member = get_user_model().objects.filter(pk=data.get("uid"), is_active=True).first()
+    uid = data.get("uid")
+    if not isinstance(uid, int):
+        return None
+    member = get_user_model().objects.filter(pk=uid, is_active=True).first()
     if member is None or not hmac.compare_digest(member.get_session_auth_hash(), data.get("hash", "")):
         return None
     return member, data
