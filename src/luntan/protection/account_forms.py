@@ -22,9 +22,16 @@ class EnableForm(forms.Form):
 
 
 class DisableForm(forms.Form):
+    """On one page with RenewForm: each form's fields have ids of their own (auto_id)."""
     password = password_field(_("Password"), required=_("Please enter your password."))
     code = code_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="off_%s", **kwargs)
 
 
 class RenewForm(forms.Form):
     password = password_field(_("Password"), required=_("Please enter your password."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="renew_%s", **kwargs)
