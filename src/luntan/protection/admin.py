@@ -15,6 +15,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from luntan.core.redirects import safe_next
 from luntan.protection import securitylog, throttle, twofactor
@@ -76,13 +77,17 @@ admin.site.admin_view = admin_view  # type: ignore[method-assign]
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(admin.ModelAdmin):
     """The whole site's security log, read-only."""
-    list_display = ["at", "kind", "member", "actor", "address", "user_agent", "detail"]
+    list_display = ["at", "kind", "member", "actor", "address", "browser", "detail"]
     list_filter = ["kind"]
     search_fields = ["member__username", "=address", "detail"]
     list_select_related = ["member", "actor"]
     date_hierarchy = "at"
     ordering = ["-at", "-id"]
     show_full_result_count = False
+
+    @admin.display(description=_("browser"))
+    def browser(self, event: SecurityEvent) -> str:
+        return securitylog.agent_summary(event.user_agent)
 
     def has_add_permission(self, request) -> bool:
         return False

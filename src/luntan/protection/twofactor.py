@@ -107,7 +107,8 @@ def provisioning_uri(secret: str, *, account: str) -> str:
 def qr_svg(uri: str, *, label: str) -> Markup:
     """The QR code of `uri` as inline SVG (drawn here from our own data; nothing in it comes from a member
     but the escaped label)."""
-    svg = segno.make(uri, error="m", micro=False).svg_inline(scale=4, border=4, dark="#000", light="#fff", omitsize=True)
+    code = segno.make(uri, error="m", micro=False)
+    svg = code.svg_inline(scale=4, border=4, dark="#000", light="#fff", omitsize=True)  # a viewBox: CSS sizes it
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))  # noqa: S704
 
 
