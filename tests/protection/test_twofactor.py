@@ -131,6 +131,27 @@ def test_the_secret_is_kept_sealed():
         twofactor.unseal(raw.decode())
 
 
+def test_codes_outlive_a_new_secret_key_kept_with_the_old_in_fallbacks(clock, member, settings):
+    secret, codes = turn_on(member, clock)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    client = visitor()
+    password_step(client, member)
+    assert code_step(client, code_at(secret, clock())).status_code == 302
+    other = visitor()
+    password_step(other, member)
+    assert code_step(other, codes[0]).status_code == 302
+
+
+def test_a_lost_secret_key_refuses_codes_without_an_error_page(clock, member, settings):
+    secret, _codes = turn_on(member, clock)
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    client = visitor()
+    password_step(client, member)
+    assert code_step(client, code_at(secret, clock())).status_code == 400
+    assert signed_in_pk(client) is None
+
+
 def test_the_uri_names_the_site_the_account_and_sha1():
     uri = twofactor.provisioning_uri("ABCDEFGH", account="王小明")
     assert uri.startswith("otpauth://totp/") and "secret=ABCDEFGH" in uri and "algorithm=SHA1" in uri

@@ -18,6 +18,7 @@ drawn as SVG on the server by `segno` (pure Python).
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
 import time
 import unicodedata
@@ -39,6 +40,8 @@ from markupsafe import Markup, escape
 
 from luntan.protection import securitylog, throttle
 from luntan.protection.models import RecoveryCode, SecurityEvent, TwoFactor
+
+logger = logging.getLogger(__name__)
 
 PERIOD = 30  # seconds per code
 DIGITS = 6
@@ -159,8 +162,14 @@ def secret_from_token(member, token: str) -> str | None:
 
 # --- Recovery codes --------------------------------------------------------------------------------------------
 
-def _recovery_hash(code: str) -> str:
-    return salted_hmac("luntan.protection.twofactor.recovery", normalize_recovery(code), algorithm="sha256").hexdigest()
+def _recovery_hash(code: str, secret: str | bytes | None = None) -> str:
+    return salted_hmac("luntan.protection.twofactor.recovery", normalize_recovery(code), secret=secret,
+                       algorithm="sha256").hexdigest()
+
+
+def _recovery_hashes(code: str) -> list[str]:
+    """The code's hash with SECRET_KEY and with each of SECRET_KEY_FALLBACKS (codes outlive a key change)."""
+    return [_recovery_hash(code, key) for key in [None, *settings.SECRET_KEY_FALLBACKS]]
 
 
 def normalize_recovery(code: str) -> str:
@@ -228,7 +237,12 @@ def _check_code(member, code: str, *, origin: securitylog.Origin | None) -> str:
         row = TwoFactor.objects.filter(member_id=member.pk).first()
         if row is None:
             raise _wrong()
-        step = matching_step(secret_key(unseal(row.sealed_secret)), text, now())
+        try:
+            secret = unseal(row.sealed_secret)
+        except ValueError:  # SECRET_KEY changed, the old one not kept in SECRET_KEY_FALLBACKS
+            logger.error("two-factor secret of member %s cannot be unsealed with SECRET_KEY", member.pk)
+            raise _wrong() from None
+        step = matching_step(secret_key(secret), text, now())
         if step is None:
             raise _wrong()
         # Taken once: only if no code of this step or a later one was taken before (one atomic UPDATE).
@@ -237,7 +251,7 @@ def _check_code(member, code: str, *, origin: securitylog.Origin | None) -> str:
                                   code="used_code")
         return "app"
     if normalize_recovery(text):
-        used = RecoveryCode.objects.filter(member_id=member.pk, code_hash=_recovery_hash(text),
+        used = RecoveryCode.objects.filter(member_id=member.pk, code_hash__in=_recovery_hashes(text),
                                            used_at=None).update(used_at=timezone.now())
         if used:
             securitylog.record(member=member, kind=SecurityEvent.Kind.RECOVERY_USED, origin=origin,
@@ -253,14 +267,15 @@ def _account(member) -> str:
 def check_code_limited(member, code: str, *, origin: securitylog.Origin) -> str:
     """_check_code under the sign-in limits: refused at once while they refuse (ValidationError code
     "throttled"); a wrong code counts as a wrong password would."""
-    wait = throttle.signin_wait(_account(member), origin.address)
+    address = origin.address or "unknown"  # as luntan.accounts.backends counts it
+    wait = throttle.signin_wait(_account(member), address)
     if wait:
         raise ValidationError(throttle.too_many_attempts(wait), code="throttled")
     try:
         with transaction.atomic():
             return _check_code(member, code, origin=origin)
     except ValidationError:
-        throttle.signin_failed(_account(member), origin.address)
+        throttle.signin_failed(_account(member), address)
         raise
 
 
@@ -370,4 +385,4 @@ def pending(request: HttpRequest) -> tuple[Any, dict] | None:
 def end_second_step(request: HttpRequest, member) -> None:
     """The code passed: the address is known to the account again, and its wrong tries are forgotten."""
     request.session.pop(PENDING_KEY, None)
-    throttle.signin_succeeded(_account(member), securitylog.origin(request).address)
+    throttle.signin_succeeded(_account(member), securitylog.origin(request).address or "unknown")
