@@ -27,11 +27,13 @@ class DisableForm(forms.Form):
     code = code_field()
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, auto_id="off_%s", **kwargs)
+        kwargs.setdefault("auto_id", "off_%s")
+        super().__init__(*args, **kwargs)
 
 
 class RenewForm(forms.Form):
     password = password_field(_("Password"), required=_("Please enter your password."))
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, auto_id="renew_%s", **kwargs)
+        kwargs.setdefault("auto_id", "renew_%s")
+        super().__init__(*args, **kwargs)
