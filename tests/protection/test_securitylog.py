@@ -89,6 +89,17 @@ def test_a_password_reset_is_logged(member):
     assert (event.kind, event.address) == (Kind.PASSWORD_RESET, "10.0.0.7")
 
 
+def test_a_password_change_on_the_admins_own_page_is_logged(admin):
+    client = signed_in(admin)
+    SecurityEvent.objects.all().delete()
+    client.post("/admin/password_change/", {"old_password": "错的", "new_password1": "x", "new_password2": "x"})
+    assert kinds(admin) == []
+    response = client.post("/admin/password_change/", {"old_password": PASSWORD, "new_password1": "新的密码也不好猜456",
+                                                       "new_password2": "新的密码也不好猜456"})
+    assert response.status_code == 302
+    assert kinds(admin) == [Kind.PASSWORD_CHANGE]
+
+
 def test_an_email_change_by_an_administrator_is_logged_for_the_member(admin, member):
     client = signed_in(admin)
     SecurityEvent.objects.all().delete()

@@ -56,15 +56,20 @@ def admin_view(view, cacheable=False):
     """AdminSite.admin_view, and before it: the request noted for the security log, and the set-up page for a
     staff member who must have two-factor sign-in and has not (logging out stays open)."""
     inner = AdminSite.admin_view(admin.site, view, cacheable)
-    exempt = getattr(view, "__name__", "") == "logout"
+    name = getattr(view, "__name__", "")
 
     @functools.wraps(inner)
     def checked(request, *args, **kwargs):
-        if not exempt and twofactor.setup_needed(request.user):
+        if name != "logout" and twofactor.setup_needed(request.user):
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse('security:twofactor')}?{query}")
         with securitylog.admin_request(request):
-            return inner(request, *args, **kwargs)
+            response = inner(request, *args, **kwargs)
+        if name == "password_change" and request.method == "POST" and response.status_code == 302:
+            # The admin's own "change password" page (Django's view, which redirects once it has changed it).
+            securitylog.record(member=request.user, kind=SecurityEvent.Kind.PASSWORD_CHANGE,
+                               origin=securitylog.origin(request))
+        return response
 
     return checked
 

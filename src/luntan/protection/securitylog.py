@@ -5,7 +5,8 @@ Where the events come from:
 - signing in and out: Django's user_logged_in / user_logged_out signals (the site's forms, the admin's, the
   second step of two-factor sign-in);
 - wrong passwords for an existing account: luntan.accounts.backends (which knows the account);
-- password changes and resets: luntan.accounts.views; e-mail changes: luntan.accounts.services.member_update;
+- password changes and resets: luntan.accounts.views (and the admin's own password page: protection.admin);
+  e-mail changes: luntan.accounts.services.member_update;
 - two-factor changes: luntan.protection.twofactor;
 - every change made in the Django admin: the admin's LogEntry rows are copied here as they are written
   (`admin_entries_logged`), with the administrator's address from the admin view (`admin_request`)."""
