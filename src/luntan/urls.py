@@ -7,6 +7,7 @@ from luntan.core.views import language, media
 urlpatterns = [
     path("", include("luntan.forum.urls")),
     path("", include("luntan.accounts.urls")),
+    path("", include("luntan.protection.account_urls")),
     path("", include("luntan.credits.urls")),
     path("", include("luntan.medals.urls")),
     path("", include("luntan.items.urls")),

@@ -226,6 +226,23 @@ def _picture(name: str) -> str:
     return str(path)
 
 
+def _twofactor_badly(page) -> None:
+    page.get_by_label("验证码").fill("12")
+    page.get_by_role("button", name="开启两步验证").click()
+    expect(page.locator(".errors").first).to_be_visible()
+
+
+def _twofactor_on(page) -> None:
+    import time
+
+    from luntan.protection import twofactor
+
+    secret = page.locator("#twofactor-secret").inner_text().replace(" ", "")
+    page.get_by_label("验证码").fill(twofactor.totp(twofactor.secret_key(secret), time.time()))
+    page.get_by_role("button", name="开启两步验证").click()
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+
+
 def _avatar_badly(page) -> None:
     page.get_by_label("图片").set_input_files(_picture("notes.png"))
     page.get_by_role("button", name="上传头像").click()
@@ -322,6 +339,11 @@ PAGES = [
     ("avatar refused", lambda f: "/settings/avatar/", _avatar_badly, MEMBER, "头像"),
     ("avatar set", lambda f: "/settings/avatar/", _avatar_set, MEMBER, "头像"),
     ("logout confirm", lambda f: "/logout/", None, MEMBER, "确定退出"),
+    ("two-factor set-up", lambda f: "/settings/two-factor/", None, MEMBER, "两步验证"),
+    ("two-factor wrong code", lambda f: "/settings/two-factor/", _twofactor_badly, MEMBER, "两步验证"),
+    ("two-factor recovery codes", lambda f: "/settings/two-factor/", _twofactor_on, MEMBER, "恢复码"),
+    ("two-factor on", lambda f: "/settings/two-factor/", None, MEMBER, "两步验证"),
+    ("security log", lambda f: "/settings/security/", None, MEMBER, "安全日志"),
     ("medals", lambda f: "/services/medals/", None, BOTH, "勋章"),
     ("item shop", lambda f: "/services/items/", None, BOTH, "道具商店"),
     ("daily check-in", lambda f: "/checkin/", None, BOTH, "每日签到"),
@@ -373,7 +395,8 @@ PAGES = [
 SCREENSHOTS = {"home", "register with a wrong answer", "guests' check",
                "thread with the question under the quick reply", "board", "thread", "latest posts", "digest area",
                "register with errors", "reply with preview", "profile", "medals",
-               "item shop", "statistics", "member list", "daily check-in done", "avatar set", "split", "approval queue",
+               "item shop", "statistics", "member list", "daily check-in done", "avatar set", "two-factor set-up",
+               "security log", "split", "approval queue",
                "search filtered"}
 
 # The bones axe does not hold a page to (some are only "moderate" there), checked on every page.

@@ -5,7 +5,7 @@ from django.db import router
 from luntan.accounts.models import Member, name_key
 from luntan.core.compiled import CompiledQuery
 from luntan.core.presence import client_address
-from luntan.protection import throttle
+from luntan.protection import securitylog, throttle, twofactor
 
 # The member behind a session is read on every page a member opens: its query is compiled once
 # (luntan.core.compiled).
@@ -45,8 +45,11 @@ class UsernameOrEmailBackend(ModelBackend):
         if address is not None:
             if member is None:
                 throttle.signin_failed(account, address)
-            else:
+            elif not twofactor.enabled_for(member):
+                # With two-factor sign-in, the wrong codes are forgotten only once a code passes too.
                 throttle.signin_succeeded(account, address)
+        if member is None and len(candidates) == 1 and request is not None:
+            securitylog.signin_failed(request, member=candidates[0])  # the security log of an existing account
         return member
 
     def get_user(self, user_id):

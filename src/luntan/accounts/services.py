@@ -26,7 +26,8 @@ from luntan.core import pagecache, presence
 from luntan.core.text import clean_body
 from luntan.credits.models import Operation
 from luntan.credits.services import rule_reward
-from luntan.protection import limits, throttle, words
+from luntan.protection import limits, securitylog, throttle, words
+from luntan.protection.models import SecurityEvent
 
 logger = logging.getLogger(__name__)
 
@@ -289,8 +290,13 @@ def member_update(*, by: Member, member: Member, **changes) -> Member:
                 email__iexact=changes["email"]).exclude(pk=member.pk).exists():
             raise ValidationError({"email": ValidationError(
                 _("This e-mail address is already registered."), code="email_taken")})
+        old_email = member.email
         for name, value in changes.items():
             setattr(member, name, value)
+        if "email" in changes and changes["email"] != old_email:
+            securitylog.record(member=member, kind=SecurityEvent.Kind.EMAIL_CHANGE, actor=by,
+                               detail=_("from %(old)s to %(new)s") % {"old": old_email or "—",
+                                                                      "new": changes["email"] or "—"})
         if changes:
             member.save(update_fields=list(changes))
             # Names and standing show on the home page and in the moderator map (kept under "moderators").

@@ -30,8 +30,9 @@ from luntan.accounts.forms import (
 from luntan.core.presence import client_address
 from luntan.core.redirects import HOME, safe_next
 from luntan.core.views import error_page, form_status, login_first
-from luntan.protection import limits
+from luntan.protection import limits, securitylog, twofactor
 from luntan.protection.challenge import Guard, needs_check
+from luntan.protection.models import SecurityEvent
 
 RESET_URL_TOKEN = "set-password"  # noqa: S105 - a placeholder in the URL, not a secret
 RESET_COOKIE = "luntan_reset"
@@ -90,6 +91,8 @@ def register(request: HttpRequest) -> HttpResponse:
 def login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(_posted(request), request=request)
     if request.method == "POST" and form.is_valid() and form.member is not None:  # valid: the member is known
+        if twofactor.enabled_for(form.member):  # not signed in yet: the code first
+            return twofactor.begin_second_step(request, form.member, next_url=_next_url(request))
         auth_login(request, form.member)
         messages.success(request, _("Welcome back, %(name)s.") % {"name": form.member.username})
         return HttpResponseRedirect(_next_url(request))
@@ -124,6 +127,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
             form.apply_service_error(error)
         else:
             update_session_auth_hash(request, request.user)  # this session stays; the others end
+            securitylog.record(member=request.user, kind=SecurityEvent.Kind.PASSWORD_CHANGE,
+                               origin=securitylog.origin(request))
             messages.success(request, _("Your password has been changed."))
             return redirect("accounts:profile", request.user.pk)
     return render(request, "accounts/password_change.html", {"form": form}, status=form_status(form))
@@ -177,6 +182,8 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
         except ValidationError as error:
             form.apply_service_error(error)
         else:
+            securitylog.record(member=member, kind=SecurityEvent.Kind.PASSWORD_RESET,
+                               origin=securitylog.origin(request))
             response = redirect("accounts:password_reset_done")
             response.delete_cookie(RESET_COOKIE, path=form_path, samesite="Lax")
             return response

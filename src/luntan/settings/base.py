@@ -255,6 +255,7 @@ class LuntanSettings(TypedDict):
     AVATAR_MAX_KB: int
     SERVE_MEDIA: bool
     VERIFY_FORMS: bool
+    ADMIN_2FA_REQUIRED: bool
     LIMITS: dict[str, Any]
 
 
@@ -289,6 +290,10 @@ LUNTAN: LuntanSettings = {
     # verification question or proof of work, a honeypot field and a minimum time to fill the form. Off
     # only in the test overlay, whose tests post forms directly; the protection tests turn it on.
     "VERIFY_FORMS": env_bool("LUNTAN_VERIFY_FORMS", True),
+    # Staff must sign in with two-factor codes (luntan.protection.twofactor) and are sent to its set-up page
+    # before any admin page until they do. Off here (tests, development); on in settings.production unless
+    # LUNTAN_ADMIN_2FA_REQUIRED=0.
+    "ADMIN_2FA_REQUIRED": env_bool("LUNTAN_ADMIN_2FA_REQUIRED", False),
     # How often a visitor may try things (luntan.protection.throttle); (tries, seconds) is at most that
     # many tries per period of that length.
     "LIMITS": {

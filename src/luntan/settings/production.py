@@ -2,9 +2,12 @@
 LUNTAN_HTTPS=1, because the embedded site is served over plain HTTP on loopback."""
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import LUNTAN, env_bool
 
 DEBUG = False
+# Administrators sign in with a second step (luntan.protection.twofactor) unless LUNTAN_ADMIN_2FA_REQUIRED=0
+# (a demo or a development copy).
+LUNTAN = {**LUNTAN, "ADMIN_2FA_REQUIRED": env_bool("LUNTAN_ADMIN_2FA_REQUIRED", True)}
 if env_bool("LUNTAN_HTTPS", False):
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
