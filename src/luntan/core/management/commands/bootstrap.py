@@ -72,3 +72,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write(_("Admin account: %(name)s  password: changed since it was generated; reset it "
                                 "with `luntan changepassword %(name)s`") % {"name": ADMIN_USERNAME})
+        if settings.LUNTAN["ADMIN_2FA_REQUIRED"]:
+            self.stdout.write(_("The admin pages first ask the admin to set up two-factor sign-in (an authenticator "
+                                "app); LUNTAN_ADMIN_2FA_REQUIRED=0 turns this off."))
