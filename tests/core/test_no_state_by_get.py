@@ -88,3 +88,10 @@ def test_a_members_page_sends_a_guest_to_log_in_and_says_why_without_a_session(t
     assert f'name="next" value="/thread/{thread.pk}/reply/"' in page
     # Opening the login page from the menu does not claim the visitor was sent there.
     assert "请先登录" not in guest.get(f"/login/?next=/thread/{thread.pk}/").content.decode()
+
+
+def test_the_admins_own_pages_load_its_translation_catalog_as_a_script(admin):
+    staff = signed_in(admin)
+    url = "/admin/jsi18n/"
+    assert staff.get(url, HTTP_SEC_FETCH_DEST="script", HTTP_SEC_FETCH_SITE="same-origin").status_code == 200
+    assert staff.get(url, HTTP_SEC_FETCH_DEST="script", HTTP_SEC_FETCH_SITE="cross-site").status_code == 403

@@ -1,7 +1,10 @@
 """Site-wide response headers and the buffered record of who is online."""
 
+import functools
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from luntan.core import presence
@@ -47,12 +50,22 @@ class FetchDestinationMiddleware:
         self.files = tuple(p for p in (settings.STATIC_URL, settings.MEDIA_URL, "/favicon.ico")
                            if p and p.startswith("/"))
 
+    @functools.cached_property
+    def admin_catalog(self) -> str:
+        try:
+            return reverse("admin:jsi18n")
+        except NoReverseMatch:
+            return ""
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
         destination = request.META.get("HTTP_SEC_FETCH_DEST")
         if (destination is None or destination == "document"
                 # A script's fetch, from our own pages only: another site's script has no business here.
                 or (destination == "empty" and request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") == "same-origin")
-                or request.path.startswith(self.files)):
+                or request.path.startswith(self.files)
+                # The admin's translation catalog is a script its own pages load (a GET that changes nothing).
+                or (destination == "script" and request.path == self.admin_catalog
+                    and request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin")):
             return self.get_response(request)
         # Plain text, no template: nobody reads it, and refusing must cost less than serving.
         return HttpResponseForbidden(b"Not a page for this kind of request.", content_type="text/plain")
