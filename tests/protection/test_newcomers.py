@@ -161,6 +161,10 @@ LINKS = [
     ("markdown", "![图](https://example.com/a.png)", "图片"),
     ("markdown", "[链接](https://example.com) 和 ![图](https://example.com/a.png)", "链接和图片"),
     ("bbcode", "[url=mailto:sale@example.com]来信[/url]", "链接"),
+    # An address written as text is what a spammer's readers copy: it counts as a link.
+    ("bbcode", "网址是 https://example.com 自己复制", "链接"),
+    ("markdown", "`www.example.com`", "链接"),
+    ("bbcode", "低价代购 shop-888.top 加微信", "链接"),
 ]
 
 
@@ -179,8 +183,7 @@ def test_a_new_member_s_link_or_image_is_refused_and_the_text_kept(fmt, source, 
 
 
 @pytest.mark.parametrize(("fmt", "source"), [
-    ("bbcode", "网址是 https://example.com 自己复制"),  # text that is no link stays text
-    ("markdown", "`https://example.com`"),
+    ("bbcode", "Python 3.12 的 settings.py 改好了, 用时 2.5 小时"),  # dots that are not addresses
     ("bbcode", "见 [url=/thread/1/]这个帖子[/url]"),  # a page of this site
     ("markdown", "[javascript](javascript:alert(1))"),  # refused by the markup: shown as text
     ("bbcode", "[quote=张三]说得好[/quote]好的"),
@@ -226,7 +229,10 @@ def test_the_links_finder_reads_cooked_html():
     assert newcomers.links_and_images('<p><a href="https://x.cn">x</a> <img src="/media/a.png"></p>') == (1, 1)
     assert newcomers.links_and_images('<p><a href="/thread/2/">帖</a></p>') == (0, 0)
     assert newcomers.links_and_images('<p><a href="//evil.example">x</a></p>') == (1, 0)
-    assert newcomers.links_and_images("<p>https://x.cn</p>") == (0, 0)
+    # An address written as text counts too (readers copy it); a link's own text is not counted twice.
+    assert newcomers.links_and_images("<p>看这里 https://x.cn 和 www.example.org 还有 shop123.top</p>") == (3, 0)
+    assert newcomers.links_and_images('<p><a href="https://x.cn">https://x.cn</a></p>') == (1, 0)
+    assert newcomers.links_and_images("<p>版本 3.11 的 settings.py 文件, 约 2.5 小时</p>") == (0, 0)
 
 
 def test_without_the_admin_s_row_the_model_s_defaults_hold(clock, board):

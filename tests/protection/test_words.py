@@ -403,3 +403,14 @@ def test_the_demo_fills_a_list_that_works(admin, member, django_capture_on_commi
     assert WatchedWord.objects.count() == 15 and WordHit.objects.count() == 3
     assert words.screen("加 QQ 详聊", where=words.POST).action == Action.FLAG
     assert words.screen("你个脑残", where=words.POST).text == "你个***"
+
+
+def test_the_demo_list_is_written_by_the_site_admin_when_the_demo_members_are_ordinary(
+        admin, member, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from luntan.protection import demo_words
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_words.fill_demo(members=[member], rng=random.Random(1), now=timezone.now())
+    assert words.screen("谁有赌博网站的地址", where=words.POST).action == Action.BLOCK

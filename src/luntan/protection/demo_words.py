@@ -5,6 +5,7 @@ texts on the record. The forum's own demo posts are written before the list exis
 import random
 from datetime import timedelta
 
+from luntan.accounts.models import Member
 from luntan.protection import words
 from luntan.protection.models import WatchedWord, WordHit
 
@@ -32,7 +33,10 @@ FLAGGED = [("name", "加微信领红包"), ("sentence", "出闲置，要的加�
 
 
 def fill_demo(*, members: list, rng: random.Random, now) -> None:
-    admin = next((m for m in members if m.is_superuser), None) or next((m for m in members if m.is_staff), None)
+    # The list is the administrator's: the demo's members are ordinary ones, and `luntan bootstrap` has made
+    # the admin account before the demo runs.
+    admin = (next((m for m in members if m.is_superuser), None)
+             or Member.objects.filter(is_superuser=True).order_by("pk").first())
     if admin is None or WatchedWord.objects.exists():
         return
     words.words_import(by=admin, text=LIST)

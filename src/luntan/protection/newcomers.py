@@ -9,6 +9,7 @@ link stays text. A link to a page of this site (a path starting with "/") is not
 point to another thread. The rules are kept in memory under the "protection-newcomers" version: asking
 costs no query."""
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -73,18 +74,34 @@ def is_newcomer(member, *, now: datetime | None = None) -> bool:
 
 # --- Links and images -----------------------------------------------------------------------------------------
 
+# A web address written as text is a link too for this rule: it is what a spammer's readers copy, and the
+# markup does not make one clickable, so counting only <a> would let every bare address through.
+WEB_ADDRESS = re.compile(r"(?i)(?:\bhttps?://|\bwww\.)[^\s<]|\b[a-z0-9-]{2,}\.(?:com|net|org|cn|top|xyz|info|cc|io|me|vip|shop|club)\b")
+
+
 class _Finder(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.links = self.images = 0
+        self.inside_link = 0
+
+    def handle_data(self, data: str) -> None:
+        if not self.inside_link:
+            self.links += len(WEB_ADDRESS.findall(data))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.inside_link:
+            self.inside_link -= 1
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag == "img" and values.get("src"):
             self.images += 1
-        elif tag == "a" and (href := values.get("href") or "") and not (href.startswith("/")
-                                                                         and not href.startswith("//")):
-            self.links += 1
+        elif tag == "a":
+            self.inside_link += 1  # its text is not counted again
+            href = values.get("href") or ""
+            if href and not (href.startswith("/") and not href.startswith("//")):
+                self.links += 1
 
 
 def links_and_images(html: str) -> tuple[int, int]:
