@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 class ProtectionConfig(AppConfig):
     name = "luntan.protection"
     label = "protection"
+    verbose_name = gettext_lazy("Protection")
 
     def ready(self) -> None:
         from luntan.core.menu import register_member_menu
