@@ -77,9 +77,9 @@ def test_different_answers_stay_different(typed, accepted):
 
 
 def test_arithmetic_questions_accept_digits_and_chinese_numerals():
-    import random
-
-    question = challenge.arithmetic_question(random.Random(3))
+    question = challenge.sum_question(17, 6, plus=False)
+    assert question.answers == {"11", "十一"}
+    assert challenge.sum_question(9, 3, plus=True).answers == {"12", "十二"}
     assert {challenge.chinese_number(n) for n in (0, 7, 10, 11, 20, 35, 100, 105, 111, 120)} == {
         "零", "七", "十", "十一", "二十", "三十五", "一百", "一百零五", "一百一十一", "一百二十"}
     result = next(a for a in question.answers if a.isdigit())
@@ -434,3 +434,25 @@ def test_the_admin_picks_the_groups_that_always_answer(admin_client, django_capt
     assert "本论坛的名字叫什么?" in page(signed_in(veteran).get(f"/thread/{thread.pk}/"))
     shown = admin_client.get("/admin/protection/verifysettings/1/change/")
     assert re.search(rf'name="groups" value="{group.pk}"[^>]*checked', shown.content.decode())
+
+
+@pytest.mark.parametrize("kind", ["question", "pow"])
+def test_showing_a_challenge_writes_nothing_and_its_id_cannot_be_forged(kind, monkeypatch):
+    only_question()
+    configure(kind=kind, arithmetic=True)
+    challenge.question_pool()  # the kept tables are read (and kept) before counting
+    challenge.config()
+    writes = []
+    for name in ("set", "add", "incr", "set_many"):
+        real = getattr(challenge.cache, name)
+        monkeypatch.setattr(challenge.cache, name, lambda *a, _real=real, _name=name, **k: (writes.append(_name),
+                                                                                           _real(*a, **k))[1])
+    shown = [challenge.issue("reply") for _ in range(20)]
+    assert writes == []  # a new member's quick reply under every page they read costs no cache write
+    assert len({c.id for c in shown}) == 20
+    assert challenge.load("reply", shown[0].id) == shown[0]
+    assert challenge.load("thread", shown[0].id) is None  # for another form
+    body, _, signature = shown[0].id.rpartition(":")
+    forged = body.replace(".reply.", ".reply.", 1)[:-1] + ("0" if body[-1] != "0" else "1") + ":" + signature
+    assert challenge.load("reply", forged) is None
+    assert challenge.verify("reply", forged, "论坛") == challenge.EXPIRED

@@ -5,10 +5,13 @@ field and a minimum time to fill the form. The forms use one small interface, `G
     if request.method == "POST" and form.is_valid() and guard.passed(form): ...
     render(..., {"form": form, "guard": guard})          # {{ guard }} in the form prints its fields
 
-A challenge is drawn for each form shown and kept in the cache under a random id (a hidden field); the
-page holds the question, never its answer (unless the admin shows answers). It lasts ten minutes; after
-four wrong answers it is gone and a new question is drawn. A right answer or a proof of work is used once.
-Answers are compared folded (case, width, spaces, 简繁: questions.fold_answer)."""
+A challenge is drawn for each form shown and travels in a signed hidden field: which question (its id in
+the admin's list, or the numbers of a sum), when it was drawn and a random part; never its answer (unless
+the admin shows answers). Showing a form therefore writes nothing, not even to the cache (a new member's
+quick reply is under every thread page they read); the cache is written only when an answer comes back. A
+challenge lasts ten minutes; after four wrong answers it is gone and a new question is drawn. A right
+answer or a proof of work is used once. Answers are compared folded (case, width, spaces, 简繁:
+questions.fold_answer)."""
 
 import hashlib
 import random
@@ -16,13 +19,16 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
+from functools import cache as once
+from typing import cast
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.template.loader import render_to_string
+from django.template import engines
+from django.template.backends.jinja2 import Jinja2
 from django.templatetags.static import static
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -41,7 +47,12 @@ STARTED = "form_started"  # when the form was shown, signed
 ID_FIELD, ANSWER_FIELD = "verify_id", "verify_answer"
 QUICK_REPLY_MARK = "<!--protection-guard-->"  # where the kept quick reply gets this reader's fields
 _SIGNER = signing.Signer(salt="luntan.protection.challenge.started")
-_ID = re.compile(r"[A-Za-z0-9_-]{16,48}")
+_ID_SIGNER = signing.Signer(salt="luntan.protection.challenge.id")
+_ID = re.compile(r"[A-Za-z0-9_.:+-]{16,160}")
+# purpose.kind.question.drawn-at.random: question "q<id>" (the admin's), "a<a>+<b>" / "a<a>-<b>" (a sum) or
+# "p<bits>" (a proof of work)
+_ID_BODY = re.compile(r"(register|thread|reply|guest)\.(question|pow)"
+                      r"\.(q[0-9]{1,9}|a[0-9]{1,3}[+-][0-9]{1,3}|p[0-9]{1,2})\.([0-9]{1,12})\.([0-9a-f]{32})")
 _NONCE = re.compile(r"[0-9]{1,16}")
 
 # Outcomes of verify()
@@ -69,8 +80,13 @@ class Challenge:
     bits: int = 0
 
 
+@once
+def _pow_script() -> str:
+    return static("protection/pow.js")
+
+
 def _key(cid: str) -> str:
-    return f"verify:{cid}"
+    return "verify:" + hashlib.sha256(cid.encode()).hexdigest()[:32]
 
 
 # --- Questions ------------------------------------------------------------------------------------------------
@@ -94,49 +110,76 @@ def chinese_number(n: int) -> str:
                    else chinese_number(rest))
 
 
-def arithmetic_question(rng: random.Random) -> Question:
-    a, b = rng.randint(2, 20), rng.randint(1, 10)
-    if rng.random() < 0.5:
+def sum_question(a: int, b: int, plus: bool) -> Question:
+    """The arithmetic question a + b or a - b, with its answers in digits and in Chinese numerals."""
+    if plus:
         text, result = _("What is %(a)s plus %(b)s?") % {"a": a, "b": b}, a + b
     else:
-        a = max(a, b)
         text, result = _("What is %(a)s minus %(b)s?") % {"a": a, "b": b}, a - b
     return Question(pk=0, text=text, answers=frozenset({str(result), chinese_number(result)}), shown="")
 
 
-def _draw_question(cfg: VerifyConfig) -> Question:
+def _draw_spec(cfg: VerifyConfig) -> str:
+    """Which question a new challenge asks: "q<id>" from the admin's list or "a<a>+<b>" / "a<a>-<b>"."""
     rng = random.SystemRandom()
     questions = question_pool()
     pool = len(questions) + (1 if cfg.arithmetic or not questions else 0)
     pick = rng.randrange(pool)
-    return questions[pick] if pick < len(questions) else arithmetic_question(rng)
+    if pick < len(questions):
+        return f"q{questions[pick].pk}"
+    a, b = rng.randint(2, 20), rng.randint(1, 10)
+    return f"a{a}+{b}" if rng.random() < 0.5 else f"a{max(a, b)}-{b}"
+
+
+def _question(spec: str) -> Question | None:
+    if spec.startswith("a"):
+        plus = "+" in spec
+        a, b = (int(n) for n in spec[1:].split("+" if plus else "-"))
+        return sum_question(a, b, plus)
+    pk = int(spec[1:])
+    return next((q for q in question_pool() if q.pk == pk), None)  # None: the admin took it away since
 
 
 def issue(purpose: str, kind: str | None = None) -> Challenge:
-    """Draws a challenge for a form and keeps it in the cache."""
+    """Draws a challenge for a form: everything about it is in its signed id, so nothing is written."""
     cfg = config()
     kind = kind or cfg.kind
-    cid = secrets.token_urlsafe(18)
+    spec = f"p{cfg.pow_bits}" if kind == POW else _draw_spec(cfg)
+    nonce = secrets.token_hex(16)
+    cid = _ID_SIGNER.sign(f"{purpose}.{kind}.{spec}.{int(now())}.{nonce}")
     if kind == POW:
-        challenge = Challenge(id=cid, kind=POW, salt=secrets.token_hex(16), bits=cfg.pow_bits)
-        entry = {"p": purpose, "k": POW, "salt": challenge.salt, "bits": challenge.bits, "t": now()}
-    else:
-        question = _draw_question(cfg)
-        shown = question.shown if cfg.show_answer else ""
-        challenge = Challenge(id=cid, kind=QUESTION, text=question.text, shown=shown)
-        entry = {"p": purpose, "k": QUESTION, "q": question.text, "a": sorted(question.answers), "s": shown,
-                 "t": now()}
-    cache.set(_key(cid), entry, TTL)
-    return challenge
+        return Challenge(id=cid, kind=POW, salt=nonce, bits=cfg.pow_bits)
+    question = _question(spec)
+    assert question is not None  # noqa: S101 - drawn from the list just read
+    return Challenge(id=cid, kind=QUESTION, text=question.text, shown=question.shown if cfg.show_answer else "")
 
 
 def _entry(purpose: str, cid: str) -> dict | None:
+    """What the signed id `cid` says, if it is ours, for this purpose, not expired and not used up."""
     if not cid or not _ID.fullmatch(cid):
         return None
-    entry = cache.get(_key(cid))
-    if entry is None or entry.get("p") != purpose or now() - entry["t"] > TTL:
+    try:
+        body = _ID_SIGNER.unsign(cid)
+    except signing.BadSignature:
         return None
-    return entry
+    match = _ID_BODY.fullmatch(body)
+    if match is None or match[1] != purpose:
+        return None
+    kind, spec, drawn, nonce = match[2], match[3], int(match[4]), match[5]
+    if now() - drawn > TTL or cache.get(_key(cid)) is not None:  # expired, or answered (or replaced) already
+        return None
+    if kind == POW:
+        return {"k": POW, "salt": nonce, "bits": int(spec[1:])}
+    question = _question(spec)
+    if question is None:
+        return None
+    shown = question.shown if config().show_answer else ""
+    return {"k": QUESTION, "q": question.text, "a": question.answers, "s": shown}
+
+
+def _use_up(cid: str) -> bool:
+    """Marks a challenge as used (answered, or replaced); False when another request did it first."""
+    return cache.add(_key(cid), 1, TTL + 60)
 
 
 def load(purpose: str, cid: str) -> Challenge | None:
@@ -183,10 +226,10 @@ def verify(purpose: str, cid: str, answer: str) -> str:
     else:
         ok = fold_answer(answer) in entry["a"]
     if ok:
-        # Used once: of two requests with the same right answer, only the one that deletes it passes.
-        return PASSED if cache.delete(_key(cid)) else EXPIRED
+        # Used once: of two requests with the same right answer, only the one that marks it used passes.
+        return PASSED if _use_up(cid) else EXPIRED
     if entry["k"] == POW or _count_wrong(cid) >= MAX_WRONG:
-        cache.delete(_key(cid))
+        _use_up(cid)
         return REPLACED
     return WRONG
 
@@ -319,11 +362,14 @@ class Guard:
         kept_answer = ""
         if self.posted is not None and self.outcome == NOT_RUN and challenge.kind == QUESTION:
             kept_answer = self.posted.get(ANSWER_FIELD, "")[:100]
-        return Markup(render_to_string("protection/_guard.html", {  # noqa: S704 - a template's output
+        # The environment's template, not render_to_string: the fields need no request, and a new member's
+        # quick reply is made for every thread page they read.
+        template = cast(Jinja2, engines["jinja2"]).env.get_template("protection/_guard.html")
+        return Markup(template.render({  # noqa: S704 - a template's output
             "plain": Markup(plain_fields(started)), "challenge": challenge, "message": self.message,  # noqa: S704
-            "answer": kept_answer, "prefix": self.prefix, "pow_js": static("protection/pow.js"),
+            "answer": kept_answer, "prefix": self.prefix, "pow_js": _pow_script(),
             "id_field": ID_FIELD, "answer_field": ANSWER_FIELD,
-        }, request=self.request))
+        }))
 
     def __html__(self) -> str:
         return str(self.fields())
