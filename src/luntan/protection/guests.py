@@ -10,6 +10,7 @@ per worker late. The settings come from the kept table (luntan.protection.questi
 counted. Only thread pages count: they are what scrapers come for."""
 
 import concurrent.futures
+import functools
 import hashlib
 import ipaddress
 import socket
@@ -178,6 +179,7 @@ def claimed_crawler(user_agent: str, crawlers) -> tuple[str, ...] | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)  # asked on every page of a guest over the limit (the bench's, from loopback)
 def _is_local(address: str) -> bool:
     """The machine itself (the site's own tools, `luntan bench`) is counted but never stopped."""
     try:
