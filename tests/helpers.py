@@ -2,6 +2,7 @@
 
 import functools
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -67,3 +68,23 @@ def bump_at_once(monkeypatch) -> None:
     from luntan.core import pagecache
 
     monkeypatch.setattr(pagecache, "bump", pagecache.bump_now)
+
+
+class Clock:
+    """A clock the tests move by hand, put in place of a module's `now` with monkeypatch. It starts at
+    1,800,000,000 (2027-01-15 08:00 UTC, 16:00 in Shanghai), the start of a minute, of an hour and so of every
+    rate-limit period."""
+
+    START = 1_800_000_000.0
+
+    def __init__(self) -> None:
+        self.time = self.START
+
+    def __call__(self) -> float:
+        return self.time
+
+    def advance(self, seconds: float) -> None:
+        self.time += seconds
+
+    def at(self) -> datetime:
+        return datetime.fromtimestamp(self.time, UTC)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 from factories import PASSWORD, MemberFactory
+from helpers import Clock
 
 from luntan.accounts.models import Member
 from luntan.protection import throttle
@@ -17,17 +18,6 @@ pytestmark = pytest.mark.django_db
 WRONG = "The username or password is not correct."
 HERE, ELSEWHERE = "10.0.0.1", "10.0.0.2"
 LIMITS = settings.LUNTAN["LIMITS"]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.time = 1_800_000_000.0  # the start of a period of every limit (a multiple of 3600)
-
-    def __call__(self) -> float:
-        return self.time
-
-    def advance(self, seconds: float) -> None:
-        self.time += seconds
 
 
 @pytest.fixture

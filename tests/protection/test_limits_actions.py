@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 from factories import MemberFactory, group_for
+from helpers import Clock
 from PIL import Image
 
 from luntan.accounts.models import Member, MemberGroup
@@ -30,14 +31,6 @@ pytestmark = pytest.mark.django_db
 HERE, ELSEWHERE, THIRD = "10.0.0.1", "10.0.0.2", "10.0.0.3"
 PERIOD = 600
 GENERIC = "操作太频繁，请 10 分钟后再试。"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.time = 1_800_000_000.0  # the start of a period of every limit used here
-
-    def __call__(self) -> float:
-        return self.time
 
 
 @pytest.fixture

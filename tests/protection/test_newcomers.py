@@ -4,11 +4,12 @@ says why, keeps what they typed and writes nothing. Administrators, moderators a
 are never held by these rules."""
 
 import html
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from factories import MemberFactory, group_for
+from helpers import Clock
 
 from luntan.accounts.models import Member, MemberGroup
 from luntan.forum import services as forum
@@ -20,17 +21,6 @@ pytestmark = pytest.mark.django_db
 
 START = 1_800_000_000.0  # 2027-01-15 08:00 UTC, 16:00 in Shanghai: 8 hours to the site's midnight
 TO_MIDNIGHT = 8 * 3600
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.time = START
-
-    def __call__(self) -> float:
-        return self.time
-
-    def at(self) -> datetime:
-        return datetime.fromtimestamp(self.time, UTC)
 
 
 @pytest.fixture

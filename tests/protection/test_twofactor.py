@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from factories import PASSWORD, MemberFactory
-from helpers import signed_in
+from helpers import Clock, signed_in
 
 from luntan.protection import securitylog, throttle, twofactor
 from luntan.protection.models import RecoveryCode, SecurityEvent, TwoFactor
@@ -19,17 +19,6 @@ pytestmark = pytest.mark.django_db
 
 HERE = "10.0.0.1"
 START = 1_800_000_000.0  # the start of a period of every sign-in limit (a multiple of 3600)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.time = START
-
-    def __call__(self) -> float:
-        return self.time
-
-    def advance(self, seconds: float) -> None:
-        self.time += seconds
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from factories import MemberFactory, MemberGroupFactory
-from helpers import signed_in
+from helpers import Clock, signed_in
 
 from luntan.accounts.models import Member
 from luntan.core import pagecache
@@ -15,7 +15,6 @@ from luntan.forum.models import Floor, Thread
 from luntan.protection import challenge
 from luntan.protection.questions import fold_answer
 from protection.verifying import (
-    Clock,
     configure,
     field,
     guard_fields,

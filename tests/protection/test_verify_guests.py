@@ -7,10 +7,10 @@ import pytest
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client
-from helpers import signed_in
+from helpers import Clock, signed_in
 
 from luntan.protection import challenge, guests
-from protection.verifying import Clock, configure, guard_fields, only_question, page, pow_fields, solve_pow
+from protection.verifying import configure, guard_fields, only_question, page, pow_fields, solve_pow
 
 pytestmark = pytest.mark.django_db
 

@@ -10,17 +10,6 @@ from luntan.protection.models import VerificationQuestion, VerifySettings
 from luntan.protection.questions import SCOPE
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.time = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.time
-
-    def advance(self, seconds: float) -> None:
-        self.time += seconds
-
-
 def configure(**fields) -> VerifySettings:
     """Changes the verification settings at once (the admin's save bumps them after its commit)."""
     groups = fields.pop("always_groups", None)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from factories import MemberFactory
-from helpers import signed_in
+from helpers import Clock, signed_in
 
 from luntan.forum import services
 from luntan.protection import throttle
@@ -18,14 +18,6 @@ pytestmark = pytest.mark.django_db
 
 LIMITS = settings.LUNTAN["LIMITS"]
 HERE, ELSEWHERE = "10.0.0.1", "10.0.0.2"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.time = 1_800_000_000.0  # the start of a minute
-
-    def __call__(self) -> float:
-        return self.time
 
 
 @pytest.fixture

@@ -44,3 +44,16 @@ class ThroughServices(admin.ModelAdmin):
         """The bulk "delete selected" action: one service call per object, as the delete page makes."""
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class ReadOnly(admin.ModelAdmin):
+    """A record nobody edits by hand (a log, an effect that ends on its own): listed and opened only."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

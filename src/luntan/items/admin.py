@@ -3,7 +3,7 @@ luntan.items.services; inventories, purchases and effects are shown, never edite
 
 from django.contrib import admin
 
-from luntan.core.adminkit import ThroughServices
+from luntan.core.adminkit import ReadOnly, ThroughServices
 from luntan.items import services
 from luntan.items.models import Effect, Item, NameChange
 
@@ -18,17 +18,6 @@ class ItemAdmin(ThroughServices, admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.item_delete(by=request.user, item=obj)
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Effect)

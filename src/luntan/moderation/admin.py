@@ -2,22 +2,14 @@
 
 from django.contrib import admin
 
+from luntan.core.adminkit import ReadOnly
 from luntan.moderation.models import ModerationLog
 
 
 @admin.register(ModerationLog)
-class ModerationLogAdmin(admin.ModelAdmin):
+class ModerationLogAdmin(ReadOnly):
     list_display = ("created_at", "actor_name", "action", "subject", "floor_number", "board", "detail", "reason")
     list_filter = ("action", "board")
     search_fields = ("actor_name", "subject", "reason")
     date_hierarchy = "created_at"
     list_select_related = ("board",)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

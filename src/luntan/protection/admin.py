@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luntan.accounts.models import MemberGroup
-from luntan.core.adminkit import ThroughServices
+from luntan.core.adminkit import ReadOnly, ThroughServices
 from luntan.core.redirects import safe_next
 from luntan.protection import limits, newcomers, questions, securitylog, throttle, twofactor, words
 from luntan.protection.models import (
@@ -174,7 +174,7 @@ class WatchedWordAdmin(ThroughServices, admin.ModelAdmin):
 
 
 @admin.register(WordHit)
-class WordHitAdmin(admin.ModelAdmin):
+class WordHitAdmin(ReadOnly):
     """What was let through with a flagged word: read only (the floors are also in the reports queue)."""
 
     list_display = ["created_at", "where", "action", "words", "member", "excerpt", "floor"]
@@ -183,11 +183,10 @@ class WordHitAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in WordHit._meta.fields]
     show_full_result_count = False
 
-    def has_add_permission(self, request) -> bool:
-        return False
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)  # it may be cleared, never edited
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+
 # --- Rate limits per group and the rules for new members (luntan.protection.limits, .newcomers) -------------
 
 @admin.register(GroupLimit)
@@ -314,7 +313,7 @@ class VerifySettingsAdmin(ThroughServices, admin.ModelAdmin):
 # --- The security log and two-factor sign-in (luntan.protection.securitylog, .twofactor) -------------------
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnly):
     """The whole site's security log, read-only."""
     list_display = ["at", "kind", "member", "actor", "address", "browser", "detail"]
     list_filter = ["kind"]
@@ -327,15 +326,6 @@ class SecurityEventAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("browser"))
     def browser(self, event: SecurityEvent) -> str:
         return securitylog.agent_summary(event.user_agent)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(TwoFactor)

@@ -159,11 +159,10 @@ def matcher() -> Matcher:
 
 # --- Screening ----------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Screened:
-    text: str  # the text with the "replace" words starred
-    action: str  # the strongest action found, "" for none
-    words: tuple[str, ...]  # the watched words found, as the admin wrote them
+class _Actions:
+    """What the strongest action found means, for a screened text and for a post's verdict."""
+
+    action: str
 
     @property
     def blocked(self) -> bool:
@@ -176,6 +175,13 @@ class Screened:
     @property
     def flagged(self) -> bool:
         return self.action == Action.FLAG
+
+
+@dataclass(frozen=True)
+class Screened(_Actions):
+    text: str  # the text with the "replace" words starred
+    action: str  # the strongest action found, "" for none
+    words: tuple[str, ...]  # the watched words found, as the admin wrote them
 
 
 def _stars(fmt: str | None) -> str:
@@ -252,19 +258,11 @@ def check_line(text: str, *, where: str, member=None) -> str:
 
 
 @dataclass(frozen=True)
-class PostVerdict:
+class PostVerdict(_Actions):
     title: str | None
     source: str
     action: str
     words: tuple[str, ...]
-
-    @property
-    def held(self) -> bool:
-        return self.action == Action.HOLD
-
-    @property
-    def flagged(self) -> bool:
-        return self.action == Action.FLAG
 
 
 def check_post(*, source: str, fmt: str, title: str | None = None) -> PostVerdict:

@@ -4,7 +4,7 @@ Spins are shown read-only; seeds are not shown at all (an active server seed is 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from luntan.core.adminkit import ThroughServices
+from luntan.core.adminkit import ReadOnly, ThroughServices
 from luntan.wheel import services
 from luntan.wheel.models import Slot, Spin, WheelSettings
 
@@ -39,7 +39,7 @@ class SlotAdmin(ThroughServices, admin.ModelAdmin):
 
 
 @admin.register(Spin)
-class SpinAdmin(admin.ModelAdmin):
+class SpinAdmin(ReadOnly):
     list_display = ["id", "member", "nonce", "slot_name", "prize_type", "prize_amount", "cost_amount", "created_at"]
     list_select_related = ["member", "prize_type"]
     search_fields = ["member__username", "=member__id"]
@@ -49,12 +49,3 @@ class SpinAdmin(admin.ModelAdmin):
               "cost_type", "cost_amount", "day", "created_at", "table")
     readonly_fields = fields
     verbose_name = _("spin")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
