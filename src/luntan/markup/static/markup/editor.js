@@ -2,7 +2,7 @@
 // following the form's "format" field. Without this script the toolbar stays hidden and the textarea works.
 (function () {
   "use strict";
-  var URL_RE = /^(https?:\/\/|www\.)\S+$/i;
+  var URL_RE = /^https?:\/\/\S+$/i;
   var SIMPLE = {
     bbcode: { bold: ["[b]", "[/b]"], italic: ["[i]", "[/i]"], underline: ["[u]", "[/u]"] },
     markdown: { bold: ["**", "**"], italic: ["*", "*"] }
@@ -35,7 +35,11 @@
   // Wraps the selection in open/close, or unwraps it if it is wrapped already; with no selection a
   // placeholder is put in and selected, so typing replaces it.
   function wrap(ta, open, close, placeholder) {
-    var s = ta.selectionStart, e = ta.selectionEnd, v = ta.value, sel = v.slice(s, e);
+    var s = ta.selectionStart, e = ta.selectionEnd, v = ta.value;
+    // "**word **" is not bold in Markdown: spaces at the selection's ends stay outside the markup.
+    while (s < e && /\s/.test(v.charAt(s))) s++;
+    while (e > s && /\s/.test(v.charAt(e - 1))) e--;
+    var sel = v.slice(s, e);
     if (sel && v.slice(s - open.length, s) === open && v.slice(e, e + close.length) === close) {
       put(ta, s - open.length, e + close.length, sel, 0, sel.length);
       return;
@@ -83,7 +87,7 @@
       }
       if (cmd === "image") {
         if (URL_RE.test(sel)) { wrap(ta, "[img]", "[/img]", ""); return; }
-        insertAddress(ta, "[img]", "[/img]");
+        insertAddress(ta, sel + "[img]", "[/img]");  // BBCode images have no alt text: the words stay
         return;
       }
     } else {
