@@ -459,11 +459,13 @@ def test_every_page_passes_axe(browser, live_server, forum, reader, width):
 
 # Everything a keyboard can act on. Only what is hidden from assistive technology may be skipped: the
 # avatar beside a member's name (aria-hidden, tabindex=-1), so that Tab does not stop twice on one member; and
-# what a closed <details> folds away (its summary is reached, and opens it).
+# what a closed <details> folds away (its summary is reached, and opens it); and a toolbar's other buttons, which
+# the arrow keys reach from its one Tab stop (the roving tabindex of ARIA's toolbar pattern).
 FOCUSABLE = """() => [...document.querySelectorAll(
     'a[href], button, summary, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])')]
   .filter(e => !e.disabled && e.getClientRects().length && !e.closest('[aria-hidden=true]'))
   .filter(e => !e.closest('details:not([open])') || e.closest('summary'))  // folded away until opened
+  .filter(e => !(e.tabIndex === -1 && e.closest('[role=toolbar]')))  // a toolbar is one stop; arrows move in it
   .map((e, i) => { e.dataset.kb = i; return i; }).length"""
 
 FOCUSED = """() => {
