@@ -122,6 +122,11 @@ def test_a_bad_search_is_refused_with_a_message(client, q, message):
     assert "新手入门" in html  # the tree is still there
 
 
+def test_the_typed_query_is_escaped(client):
+    html = client.get("/help/", {"q": '<script>签到</script>"'}).content.decode()
+    assert "<script>签到" not in html and "&lt;script&gt;签到" in html
+
+
 def test_search_does_not_find_placeholder_names(client):
     assert found_titles(client, "newcomers") == []
 
@@ -334,3 +339,36 @@ def test_pages_cost_the_same_queries_with_few_or_many_articles(client, admin, ki
         services.article_save(by=admin, article=Article(parent=parent, title=f"子问题 {i}", source="签到"))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url()).status_code == 200
+
+
+# --- The hostile-input corpus, on the help pages -----------------------------------------------------------------
+
+def _hostile_vectors():
+    from protection.test_hostile_input import VECTORS
+
+    return VECTORS
+
+
+@pytest.mark.parametrize("vector", [v for _n, v in _hostile_vectors()], ids=[n for n, _v in _hostile_vectors()])
+def test_hostile_text_is_inert_on_the_help_pages(vector, admin, client):
+    from protection.test_hostile_input import problems
+
+    from luntan.core import pagecache
+
+    level = MemberGroup.objects.filter(kind=MemberGroup.Kind.MEMBER, credits_from__isnull=False).first()
+    MemberGroup.objects.filter(pk=level.pk).update(name=vector[:30])
+    pagecache.bump_now("groups")
+    made = []
+    for fmt in ("markdown", "bbcode"):
+        try:
+            made.append(services.article_save(by=admin, article=Article(
+                parent=article("新手入门"), title=vector[:80], fmt=fmt, source=vector + "\n\n{{ levels }}\n")))
+        except ValidationError:
+            pass  # a title that cleans to nothing
+    found = []
+    for url, params in ([("/help/", {}), ("/help/", {"q": vector[:50]}), (f"/help/{article('用户组与级别').pk}/", {})]
+                        + [(f"/help/{m.pk}/", {}) for m in made]):
+        response = client.get(url, params)
+        assert response.status_code in (200, 400), (url, response.status_code)
+        found += problems(response.content.decode(), where=url)
+    assert not found

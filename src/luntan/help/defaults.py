@@ -23,7 +23,7 @@ ARTICLES: list[tuple[str, str, list[tuple[str, str]]]] = [
 
 ## 积分能用来做什么
 
-- 转动幸运大转盘（{{ wheel.cost }}）；
+- 转动幸运大转盘：{{ wheel.cost }}
 - 在[社区服务](/services/)里购买勋章和道具；
 - 转账给其他会员：{{ credits.transfer }}
 - 在不同积分之间兑换（按管理员设定的比例）。
