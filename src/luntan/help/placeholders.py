@@ -4,7 +4,8 @@ shown, so that an admin who changes a setting changes the article with it.
 
 Each placeholder has a text form (a sentence or a number, put where the placeholder stands) and some have a
 table form, used when the placeholder is alone in its paragraph. Everything a setting holds (a credit type's
-name, a group's name, a prize's name) is site data an admin typed: it is escaped here, and the cooked
+name, a group's name, a prize's name) is site data an admin typed: it is cleaned as a line (no invisible or
+direction characters) and escaped here, and the cooked
 article around it was sanitized by luntan.markup, so the page's HTML is made only by the two.
 
 The readers are the kept tables of the apps (economy, groups, check-in, new members, verification): no query
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from luntan.core.text import clean_line
 
 NAME = r"([a-z][a-z_]*(?:\.[a-z_]+)?)"
 ONE = r"\{\{\s*" + NAME + r"\s*\}\}"
@@ -33,9 +36,9 @@ class Filling:
 
 
 def _table(heads: list[str], rows: list[list[str]]) -> SafeString:
-    head = format_html_join("", "<th scope=\"col\">{}</th>", ((h,) for h in heads))
+    head = format_html_join("", "<th>{}</th>", ((h,) for h in heads))
     body = format_html_join("", "<tr>{}</tr>", (
-        (format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows))
+        (format_html_join("", "<td>{}</td>", ((clean_line(cell),) for cell in row)),) for row in rows))
     return format_html("<div class=\"help-table\"><table><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>",
                        head, body)
 
@@ -210,7 +213,7 @@ def expand(html: str) -> SafeString:
     of re.sub: what a filling puts in is never read again, so a setting that holds "{{ levels }}" stays text."""
     made: dict[str, Filling] = {}
 
-    def fill(match: re.Match) -> str:
+    def fill(match: re.Match[str]) -> str:
         name = match.group(1) or match.group(2) or match.group(3)
         if name not in FILLERS:
             return match.group(0)
@@ -220,8 +223,8 @@ def expand(html: str) -> SafeString:
         if match.group(3) is None and found.table is not None:  # alone on its line: the table
             return str(found.table)
         if match.group(1) is not None:
-            return f"<p>{escape(found.text)}</p>"
-        return escape(found.text)
+            return f"<p>{escape(clean_line(found.text))}</p>"
+        return escape(clean_line(found.text))
 
     return mark_safe(PLACEHOLDER.sub(fill, html))  # noqa: S308 -- sanitized by markup, filled with escaped values
 

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from luntan.core.text import clean_line
 from luntan.help import placeholders
 from luntan.help.models import Article
 from luntan.search.text import fold, query_words
@@ -86,7 +87,7 @@ class Searched:
 def search(articles: list[Article], raw: str | None) -> Searched | None:
     """The articles whose title and text hold every word of the query (folded: 简繁, width, case). None for
     no query; an error message for a query that cannot be searched."""
-    query = (raw or "").strip()
+    query = clean_line(raw or "")
     if not query:
         return None
     if len(query) > MAX_QUERY_CHARS:
