@@ -12,6 +12,7 @@ from helpers import bump_at_once
 
 from luntan.accounts.models import MemberGroup
 from luntan.checkin.models import CheckInSettings
+from luntan.core.text import clean_line
 from luntan.credits.models import CreditRule, CreditType, RuleAmount
 from luntan.help import services
 from luntan.help.models import Article
@@ -356,7 +357,8 @@ def test_hostile_text_is_inert_on_the_help_pages(vector, admin, client):
     from luntan.core import pagecache
 
     level = MemberGroup.objects.filter(kind=MemberGroup.Kind.MEMBER, credits_from__isnull=False).first()
-    MemberGroup.objects.filter(pk=level.pk).update(name=vector[:30])
+    # As the admin's form would store it (PostgreSQL refuses a NUL in any text).
+    MemberGroup.objects.filter(pk=level.pk).update(name=clean_line(vector)[:30] or "组")
     pagecache.bump_now("groups")
     made = []
     for fmt in ("markdown", "bbcode"):
@@ -372,3 +374,13 @@ def test_hostile_text_is_inert_on_the_help_pages(vector, admin, client):
         assert response.status_code in (200, 400), (url, response.status_code)
         found += problems(response.content.decode(), where=url)
     assert not found
+
+
+def test_direction_controls_in_a_setting_do_not_reach_the_page(client):
+    from luntan.core import pagecache
+
+    level = MemberGroup.objects.filter(kind=MemberGroup.Kind.MEMBER, credits_from__isnull=False).first()
+    MemberGroup.objects.filter(pk=level.pk).update(name="元\u202e老\u200b会员")
+    pagecache.bump_now("groups")
+    text = body_of(page(client, f"/help/{article('用户组与级别').pk}/"))
+    assert "元老会员" in text and "\u202e" not in text and "\u200b" not in text
