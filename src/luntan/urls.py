@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("luntan.bans.urls")),
     path("moderation/", include("luntan.moderation.surgery_urls")),
     path("search/", include("luntan.search.urls")),
+    path("", include("luntan.help.urls")),
     path("protection/", include("luntan.protection.urls")),
     path("lang/<str:code>/", language, name="language"),
     path("admin/", admin.site.urls),

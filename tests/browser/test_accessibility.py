@@ -293,6 +293,12 @@ def _queue_badly(page) -> None:
 
 # (name, path from the Forum, what to do there once it is open, who sees it, its h1: proof it is that page)
 BOTH, MEMBER, MODERATOR = ("guest", "member"), ("member",), ("moderator",)
+def _help_article(title: str) -> int:
+    from luntan.help.models import Article
+
+    return Article.objects.get(title=title).pk
+
+
 PAGES = [
     ("home", lambda f: "/", None, BOTH, "论坛"),
     ("board", lambda f: f"/board/{f.board.pk}/", None, BOTH, "灌水闲聊"),
@@ -388,6 +394,14 @@ PAGES = [
      "拆分主题"),
     ("stick reply", lambda f: f"/moderation/thread/{f.thread.pk}/stick/?floor=5", None, MODERATOR, "置顶"),
     ("approval queue", lambda f: "/moderation/approval/", None, MODERATOR, "待审核的帖子"),
+    ("help", lambda f: "/help/", None, BOTH, "帮助"),
+    ("help search", lambda f: "/help/?q=签到+积分", None, BOTH, "帮助"),
+    ("help search refused", lambda f: "/help/?q=%EF%BC%81%EF%BC%81", None, ("guest",), "帮助"),
+    ("help article with tables", lambda f: f"/help/{_help_article('积分怎么得来，又怎么花掉')}/", None, BOTH,
+     "积分怎么得来"),
+    ("help article wheel odds", lambda f: f"/help/{_help_article('幸运大转盘的中奖概率')}/", None, BOTH, "中奖概率"),
+    ("help category", lambda f: f"/help/{_help_article('社区规则与管理')}/", None, ("guest",), "社区规则与管理"),
+    ("help article not found", lambda f: "/help/999999/", None, ("guest",), "页面不存在"),
     ("approval queue refused", lambda f: f"/moderation/approval/?board={f.board.pk}", _queue_badly, MODERATOR,
      "待审核"),
 ]
