@@ -82,3 +82,15 @@ POST_GUARDS: list[Callable[..., None]] = []
 def register_post_guard(guard: Callable[..., None]) -> None:
     if guard not in POST_GUARDS:
         POST_GUARDS.append(guard)
+
+
+# The new-thread form's extra parts (a poll): factory(request, board) -> part, or None for nothing. A part has
+# is_valid() -> bool, html() -> Markup (its fields, with their errors and what was typed, shown in the form)
+# and create(floor), run inside thread_create's transaction once the thread and its floor 1 exist: an error
+# there undoes the thread too.
+NEW_THREAD_PARTS: list[Callable[..., object | None]] = []
+
+
+def register_new_thread_part(factory: Callable[..., object | None]) -> None:
+    if factory not in NEW_THREAD_PARTS:
+        NEW_THREAD_PARTS.append(factory)
