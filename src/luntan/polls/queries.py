@@ -56,11 +56,12 @@ def _info(poll: Poll, options: list[tuple[int, str]], counts: list[int], voters:
 
 
 def thread_poll(thread) -> PollInfo | None:
-    """The thread's poll with its current numbers, or None (read when the kept page is built)."""
-    poll = Poll.objects.filter(thread_id=thread.pk).first()
-    if poll is None:
+    """The thread's poll with its current numbers, or None (read when the kept page is built): one query."""
+    found = list(PollOption.objects.filter(poll__thread_id=thread.pk).select_related("poll").order_by("position"))
+    if not found:
         return None
-    rows = list(PollOption.objects.filter(poll=poll).values_list("pk", "text", "vote_count"))
+    poll = found[0].poll
+    rows = [(o.pk, o.text, o.vote_count) for o in found]
     _definitions.set(f"poll:{poll.pk}", (poll, [(r[0], r[1]) for r in rows]), 200 + 100 * len(rows))
     return _info(poll, [(r[0], r[1]) for r in rows], [r[2] for r in rows], poll.voter_count)
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from luntan.core.presence import client_address
@@ -51,8 +52,8 @@ def vote(request: HttpRequest, poll_id: str) -> HttpResponse:
     except (PermissionDenied, ValidationError) as error:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         return error_page(request, status=403 if isinstance(error, PermissionDenied) else 400,
-                          title=_("Your vote was not counted"), message=text, back=(back, _("Back to the thread")))
-    messages.success(request, _("Thank you for your vote."))
+                          title=pgettext("poll", "Your vote was not counted"), message=text, back=(back, _("Back to the thread")))
+    messages.success(request, pgettext("poll", "Thank you for your vote."))
     return redirect(back)
 
 
