@@ -23,7 +23,18 @@ def _commits(monkeypatch):
     """What runs after commit (the kept pages' bumps) runs at once in these tests, whose requests never
     commit."""
     monkeypatch.setattr("luntan.core.pagecache.transaction.on_commit", lambda fn, *a, **k: fn())
-    monkeypatch.setattr("luntan.polls.services.transaction.on_commit", lambda fn, *a, **k: fn())
+
+
+def _forget() -> None:
+    """After a change made behind the services' back: no kept page, thread or poll remembers the old state."""
+    from helpers import clear_cache
+
+    from luntan.polls import queries
+
+    clear_cache()
+    localcache.pages.clear()
+    localcache.fragments.clear()
+    queries._definitions.clear()
 
 
 def _ids(poll: Poll) -> list[int]:
@@ -129,7 +140,7 @@ def test_results_after_voting_are_shown_to_all_once_the_poll_ends(make_poll, oth
     poll = make_poll(results_after_vote=True, ends_in=dt.timedelta(days=1))
     services.poll_vote(member=other_member, poll_id=poll.pk, option_ids=[_ids(poll)[0]])
     Poll.objects.filter(pk=poll.pk).update(ends_at=timezone.now() - dt.timedelta(minutes=1))
-    localcache.pages.clear()
+    _forget()
     box = _poll_html(_page(signed_in(MemberFactory()), poll.thread_id))
     assert "1 票 (100%)" in box and "投票已结束" in box and 'name="option"' not in box
 
@@ -180,7 +191,7 @@ def test_a_second_vote_and_a_vote_on_a_locked_thread_are_refused(poll, other_mem
 
 def test_a_locked_thread_shows_why_there_is_no_vote_form(poll, other_member_client):
     Thread.objects.filter(pk=poll.thread_id).update(is_locked=True)
-    localcache.pages.clear()
+    _forget()
     box = _poll_html(_page(other_member_client, poll.thread_id))
     assert 'name="option"' not in box and "不再接受投票" in box
 
@@ -192,7 +203,8 @@ def test_voting_needs_a_post_and_a_member(poll):
     assert not PollBallot.objects.exists()
 
 
-@pytest.mark.parametrize("path", ["/poll/abc/vote/", "/poll/99999/vote/", "/poll/99999/voters/", "/poll/%E6%8A%95/voters/"])
+@pytest.mark.parametrize("path", ["/poll/abc/vote/", "/poll/99999/vote/", "/poll/99999/voters/",
+                                  "/poll/%E6%8A%95/voters/"])
 def test_bad_poll_addresses_are_not_found(other_member_client, path):
     method = other_member_client.post if path.endswith("vote/") else other_member_client.get
     assert method(path).status_code == 404

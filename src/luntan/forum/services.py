@@ -2,8 +2,8 @@
 in step in the same transaction, and lets caches know after commit."""
 
 import functools
-from collections.abc import Callable, Sequence
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 

@@ -9,8 +9,7 @@ from luntan.polls.models import Poll, PollOption
 
 class OptionInline(admin.TabularInline):
     model = PollOption
-    fields = ["position", "text", "vote_count"]
-    readonly_fields = fields
+    fields = readonly_fields = ("position", "text", "vote_count")
     extra = 0
     can_delete = False
 
@@ -25,9 +24,8 @@ class PollAdmin(ThroughServices):
 
     list_display = ["thread", "multiple", "max_choices", "ends_at", "results_after_vote", "public_voters",
                     "voter_count"]
-    readonly_fields = ["thread", "multiple", "max_choices", "ends_at", "results_after_vote", "public_voters",
-                       "voter_count", "created_at"]
-    fields = readonly_fields
+    fields = readonly_fields = ("thread", "multiple", "max_choices", "ends_at", "results_after_vote",
+                                "public_voters", "voter_count", "created_at")
     inlines = [OptionInline]
     actions = ["recount"]
 

@@ -3,6 +3,7 @@ services, voted on by the others, then dated back into the past month."""
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -11,7 +12,7 @@ from luntan.forum.models import Board, Floor, Thread
 from luntan.polls import services
 from luntan.polls.models import Poll, PollBallot
 
-POLLS = (
+POLLS: tuple[dict[str, Any], ...] = (
     {"board": "灌水闲聊", "days_ago": 12, "title": "【投票】今年春节你们回老家过年吗?",
      "source": "又到了抢票的季节，身边好几个同事都说今年不回去了。大家呢?顺便说说理由 :笑:",
      "options": ["回，肯定回，爸妈等着呢", "看情况，抢到票就回", "不回了，在外地过", "把爸妈接过来过年", "还没想好"],

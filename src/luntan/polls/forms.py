@@ -17,12 +17,13 @@ class PollForm(forms.Form):
     multiple = forms.BooleanField(label=_("Allow several choices"), required=False)
     max_choices = forms.CharField(label=_("Most choices"), required=False)
     ends_at = forms.CharField(label=_("Ends (optional)"), required=False)
-    results = forms.ChoiceField(label=_("Results"), initial="all", choices=[
+    results = forms.ChoiceField(label=_("Results"), initial="all", required=False, choices=[
         ("all", _("Visible to everyone")), ("voters", _("Only after voting (or after the end)"))])
     public_voters = forms.BooleanField(label=_("Show who voted"), required=False)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["spec"] = None
         lines = (data.get("options") or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
         if lines == [""] or self.errors:

@@ -66,6 +66,9 @@ class PollBallot(models.Model):
         constraints = [models.UniqueConstraint(fields=["poll", "member"], name="poll_ballot_once")]
         indexes = [models.Index(fields=["poll", "created_at"], name="poll_ballot_time")]
 
+    def __str__(self) -> str:
+        return f"ballot of member {self.member_id} in poll {self.poll_id}"
+
 
 class PollChoice(models.Model):
     """An option chosen on a ballot; carries the poll and member so that a reader's choices are one query."""
@@ -78,3 +81,6 @@ class PollChoice(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ballot", "option"], name="poll_choice_once")]
         indexes = [models.Index(fields=["poll", "member"], name="poll_choice_reader")]
+
+    def __str__(self) -> str:
+        return f"option {self.option_id} on ballot {self.ballot_id}"

@@ -22,6 +22,7 @@ from luntan.forum import permissions
 from luntan.forum.extensions import POSTING_CHECKS
 from luntan.forum.models import Floor, Thread
 from luntan.polls.models import MAX_OPTION_CHARS, MAX_OPTIONS, MIN_OPTIONS, Poll, PollBallot, PollChoice, PollOption
+from luntan.polls.queries import PollInfo
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def poll_create(*, floor: Floor, spec: PollSpec) -> Poll:
 
 # --- Voting ------------------------------------------------------------------------------------------------
 
-def check_vote(member, thread: Thread, poll: Poll, *, reading: bool = False, now=None) -> None:
+def check_vote(member, thread: Thread, poll: Poll | PollInfo, *, reading: bool = False, now=None) -> None:
     """Whether this member may vote in the poll now (not whether they already have). `reading`: asked for
     the thread page the member is reading, which has already checked that they may read it."""
     if not member.is_authenticated:
@@ -167,7 +168,7 @@ def poll_vote(*, member, poll_id: int, option_ids: list[int]) -> Poll:
                                            for o in wanted)
             PollOption.objects.filter(pk__in=wanted).update(vote_count=F("vote_count") + 1)
             Poll.objects.filter(pk=poll.pk).update(voter_count=F("voter_count") + 1)
-            transaction.on_commit(lambda: pagecache.bump(f"thread:{thread.pk}"))
+            pagecache.bump(f"thread:{thread.pk}")  # once this commits
     except IntegrityError:  # a double submit that slipped past the check: the constraint counted it once
         raise _already() from None
     except Poll.DoesNotExist:
@@ -186,6 +187,6 @@ def poll_recount(*, poll_id: int) -> Poll:
             if option.vote_count != counts.get(option.pk, 0):
                 PollOption.objects.filter(pk=option.pk).update(vote_count=counts.get(option.pk, 0))
         Poll.objects.filter(pk=poll.pk).update(voter_count=PollBallot.objects.filter(poll=poll).count())
-        transaction.on_commit(lambda: pagecache.bump(f"thread:{poll.thread_id}"))
+        pagecache.bump(f"thread:{poll.thread_id}")
     poll.refresh_from_db()
     return poll

@@ -52,7 +52,8 @@ def vote(request: HttpRequest, poll_id: str) -> HttpResponse:
     except (PermissionDenied, ValidationError) as error:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         return error_page(request, status=403 if isinstance(error, PermissionDenied) else 400,
-                          title=pgettext("poll", "Your vote was not counted"), message=text, back=(back, _("Back to the thread")))
+                          title=pgettext("poll", "Your vote was not counted"), message=text,
+                          back=(back, _("Back to the thread")))
     messages.success(request, pgettext("poll", "Thank you for your vote."))
     return redirect(back)
 
