@@ -6,8 +6,10 @@ A part that differs per reader leaves a hole (luntan.core.holes.hole) and regist
 kept page is shared, the filler runs for each request."""
 
 from collections.abc import Callable
+from typing import Protocol
 
 from django.http import HttpRequest
+from markupsafe import Markup
 
 # Slots of the thread page: "head" under the thread's title, "below_floors" after the last floor and its
 # pager, "foot" after the quick reply.
@@ -88,9 +90,17 @@ def register_post_guard(guard: Callable[..., None]) -> None:
 # is_valid() -> bool, html() -> Markup (its fields, with their errors and what was typed, shown in the form)
 # and create(floor), run inside thread_create's transaction once the thread and its floor 1 exist: an error
 # there undoes the thread too.
-NEW_THREAD_PARTS: list[Callable[..., object | None]] = []
+class NewThreadPart(Protocol):
+    def is_valid(self) -> bool: ...
+
+    def html(self) -> Markup: ...
+
+    def create(self, floor) -> None: ...
 
 
-def register_new_thread_part(factory: Callable[..., object | None]) -> None:
+NEW_THREAD_PARTS: list[Callable[..., NewThreadPart | None]] = []
+
+
+def register_new_thread_part(factory: Callable[..., NewThreadPart | None]) -> None:
     if factory not in NEW_THREAD_PARTS:
         NEW_THREAD_PARTS.append(factory)

@@ -256,11 +256,11 @@ def thread_new(request: HttpRequest) -> HttpResponse:
                       types=list(target.thread_types.all()), types_required=target.types_required)
     guard = Guard(request, purpose="thread", verify=needs_check(request.user, "thread"))
     parts = [part for factory in extensions.NEW_THREAD_PARTS if (part := factory(request, target)) is not None]
-    parts_valid = all([part.is_valid() for part in parts])  # type: ignore[attr-defined]  # every part's errors
+    parts_valid = all([part.is_valid() for part in parts])  # a list: every part shows its errors
     if request.method == "POST" and form.is_valid() and parts_valid and guard.passed(form):
         try:
             floor = services.thread_create(
-                extras=[part.create for part in parts],  # type: ignore[attr-defined]
+                extras=[part.create for part in parts],
                 author=request.user, board=target, title=form.cleaned_data["title"],
                 source=form.cleaned_data["source"], fmt=form.cleaned_data["format"], ip=_ip(request),
                 submission_key=form.cleaned_data["submission_key"], thread_type=form.cleaned_data.get("thread_type"),
