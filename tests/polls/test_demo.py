@@ -9,7 +9,7 @@ from luntan.polls import demo
 from luntan.polls.models import Poll, PollBallot, PollChoice
 
 
-def test_the_demo_makes_polls_whose_numbers_add_up():
+def test_the_demo_makes_polls_whose_numbers_add_up(db):
     category = Category.objects.create(name="生活天地")
     Board.objects.create(category=category, name="灌水闲聊")
     Board.objects.create(category=category, name="数码硬件")
