@@ -15,6 +15,16 @@ from markupsafe import Markup
 # pager, "foot" after the quick reply.
 THREAD_PARTS: dict[str, list[str]] = {"head": [], "below_floors": [], "foot": []}
 
+# name -> expression: annotations of the kept thread of the thread page (queries.access_kept_thread), read in the
+# same query as the thread, so that a part can tell without a query of its own whether it has anything to show
+# (a poll's id: most threads have none).
+THREAD_ANNOTATIONS: dict[str, object] = {}
+
+
+def register_thread_annotation(name: str, expression: object) -> None:
+    THREAD_ANNOTATIONS[name] = expression
+
+
 # Templates added to the board page, rendered with its context (board, threads, moderator...) and kept with
 # it: "below_list" after the thread list (the moderators' batch form lives there, in their variant only).
 BOARD_PARTS: dict[str, list[str]] = {"below_list": []}

@@ -65,8 +65,14 @@ def poll_filler(request, thread, moderator: bool):
 
 
 def register() -> None:
-    from luntan.polls.forms import PollPart
+    from django.db.models import OuterRef, Subquery
 
+    from luntan.polls.forms import PollPart
+    from luntan.polls.models import Poll
+
+    # The kept thread knows its poll's id (None for most threads): a page without a poll reads nothing more.
+    extensions.register_thread_annotation(
+        queries.POLL_ANNOTATION, Subquery(Poll.objects.filter(thread_id=OuterRef("pk")).values("pk")[:1]))
     extensions.register_thread_part("head", PART)
     extensions.register_thread_filler("poll", poll_filler)
     extensions.register_new_thread_part(PollPart.for_request)

@@ -55,9 +55,20 @@ def _info(poll: Poll, options: list[tuple[int, str]], counts: list[int], voters:
                     public_voters=poll.public_voters, voters=voters, options=_rows(options, counts, voters))
 
 
+POLL_ANNOTATION = "poll_pk"  # the kept thread's poll id (luntan.forum.extensions.register_thread_annotation)
+
+
 def thread_poll(thread) -> PollInfo | None:
-    """The thread's poll with its current numbers, or None (read when the kept page is built): one query."""
-    found = list(PollOption.objects.filter(poll__thread_id=thread.pk).select_related("poll").order_by("position"))
+    """The thread's poll with its current numbers, or None (read when the kept page is built): one query, none
+    for a kept thread that has no poll."""
+    if hasattr(thread, POLL_ANNOTATION):
+        poll_pk = getattr(thread, POLL_ANNOTATION)
+        if poll_pk is None:
+            return None
+        options = PollOption.objects.filter(poll_id=poll_pk)
+    else:
+        options = PollOption.objects.filter(poll__thread_id=thread.pk)
+    found = list(options.select_related("poll").order_by("position"))
     if not found:
         return None
     poll = found[0].poll
