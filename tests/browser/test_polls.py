@@ -67,4 +67,4 @@ def test_a_member_opens_a_poll_and_another_votes(browser_page, page_errors, asse
     expect(poll).to_contain_text("登录后投票")
     expect(poll.locator("input[name=option]")).to_have_count(0)
     expect(poll.locator(".poll-fill.p100")).to_have_count(2)
-    assert page_errors == []
+    assert [e for e in page_errors if "status of 400" not in e] == []  # the refused first try is meant
