@@ -419,7 +419,7 @@ SCREENSHOTS = {"home", "register with a wrong answer", "guests' check",
                "register with errors", "reply with preview", "profile", "medals",
                "item shop", "statistics", "member list", "daily check-in done", "avatar set", "two-factor set-up",
                "security log", "split", "approval queue",
-               "search filtered"}
+               "search filtered", "thread with a poll", "new thread with poll errors"}
 
 # The bones axe does not hold a page to (some are only "moderate" there), checked on every page.
 STRUCTURE = """() => {
