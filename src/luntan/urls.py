@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("luntan.checkin.urls")),
     path("", include("luntan.wheel.urls")),
     path("", include("luntan.reactions.urls")),
+    path("", include("luntan.polls.urls")),
     path("", include("luntan.latest.urls")),
     path("", include("luntan.notices.urls")),
     path("", include("luntan.reports.urls")),

@@ -68,6 +68,7 @@ class Forum:
     reset_path: str
     highlighted: list[Thread] = field(default_factory=list)
     moderator: object = None  # moderates `board` (the reports queue, warnings, bans)
+    poll: object = None  # a thread with a poll (luntan.polls), voted on, with a public voter list
 
 
 @pytest.fixture
@@ -139,9 +140,27 @@ def forum(transactional_db, settings) -> Forum:
     Floor.objects.create(thread=locked, number=2, author=opener, source="回复", html="<p>一条待审核的回复</p>",
                          is_waiting=True)
     Thread.objects.filter(pk=thread.pk).update(pinned_floor=3)  # a stuck reply under floor 1
-    return Forum(board=board, child=child, thread=thread, locked=locked, opener=opener, own_floor_id=own.pk,
+    from luntan.polls import services as polls
+
+    spec = polls.clean_poll(options=["爬山", "看电影", "在家睡觉"], multiple=True, max_choices=2, ends_at=None,
+                            results_after_vote=False, public_voters=True)
+    poll_floor = services.thread_create(author=passer, board=board, title="投票:周末做什么", source="投一票吧",
+                                        fmt="bbcode", extras=[lambda f: polls.poll_create(floor=f, spec=spec)])
+    poll = poll_floor.thread.poll
+    polls.poll_vote(member=passer, poll_id=poll.pk, option_ids=[poll.options.first().pk])
+    return Forum(poll=poll,
+                 board=board, child=child, thread=thread, locked=locked, opener=opener, own_floor_id=own.pk,
                  moderator=passer, reset_path=f"/password/reset/{uid}/{default_token_generator.make_token(opener)}/",
                  highlighted=highlighted)
+
+
+def _poll_badly(page) -> None:
+    page.locator(".poll-fields summary").click()
+    page.get_by_label("标题").fill("投票")
+    page.get_by_label("内容").fill("大家投票")
+    page.get_by_label("投票选项，每行一个").fill("只有一个")
+    page.get_by_role("button", name="发表帖子").click()
+    expect(page.locator("#id_poll-options-errors")).to_be_visible()
 
 
 def _preview(page) -> None:
@@ -402,6 +421,9 @@ PAGES = [
     ("help article wheel odds", lambda f: f"/help/{_help_article('幸运大转盘的中奖概率')}/", None, BOTH, "中奖概率"),
     ("help category", lambda f: f"/help/{_help_article('社区规则与管理')}/", None, ("guest",), "社区规则与管理"),
     ("help article not found", lambda f: "/help/999999/", None, ("guest",), "页面不存在"),
+    ("thread with a poll", lambda f: f"/thread/{f.poll.thread_id}/", None, BOTH, "投票:周末做什么"),
+    ("poll voters", lambda f: f"/poll/{f.poll.pk}/voters/", None, BOTH, "投票参与人"),
+    ("new thread with poll errors", lambda f: f"/thread/new/?board={f.board.pk}", _poll_badly, MEMBER, "发帖"),
     ("approval queue refused", lambda f: f"/moderation/approval/?board={f.board.pk}", _queue_badly, MODERATOR,
      "待审核"),
 ]
@@ -411,7 +433,7 @@ SCREENSHOTS = {"home", "register with a wrong answer", "guests' check",
                "register with errors", "reply with preview", "profile", "medals",
                "item shop", "statistics", "member list", "daily check-in done", "avatar set", "two-factor set-up",
                "security log", "split", "approval queue",
-               "search filtered"}
+               "search filtered", "thread with a poll", "new thread with poll errors"}
 
 # The bones axe does not hold a page to (some are only "moderate" there), checked on every page.
 STRUCTURE = """() => {

@@ -7,7 +7,7 @@ object, svg ...), a direction control or zero-width character that is not neutra
 The places: thread title, post body (BBCode and Markdown) and its preview, signature, member name, the board
 list, the home page, 最新帖子 and its Atom feeds, search hits and their snippets, notices (a moderator's
 reason, a warning, a report's outcome), the moderation log, the reports queue (report text), the 小黑屋
-(ban reasons), the check-in sentence, the member list and profile.
+(ban reasons), the check-in sentence, the member list and profile, a poll's options (thread page and voter list).
 
 The policy is written out here, not imported from luntan.markup: if a page starts to allow more, this
 suite should make someone look. luntan.markup's own corpus (tests/markup/test_hostile.py) checks cooked
@@ -367,6 +367,7 @@ class World:
     named: Member | None  # a member who took the vector as a name, when it was allowed
     moderator: Member
     refused: dict[str, str]  # place -> why the text was refused there (refusing is a fine answer)
+    poll: object = None  # a thread whose poll has the vector as an option (luntan.polls), voted on
 
 
 def _attempt(refused: dict, place: str, write):
@@ -409,8 +410,22 @@ def plant(vector: str, *, board, author, other, moderator, capture) -> World:
         _attempt(refused, "checkin", lambda: checkin.checkin_sign(member=author, mood="kx", sentence=vector[:50]))
         _attempt(refused, "warning", lambda: bans.warning_create(actor=moderator, member=author, reason=vector[:200],
                                                                 floor=opening))
+        poll = _attempt(refused, "poll", lambda: _poll_with(vector, board=board, author=author, other=other))
     return World(board=board, thread_id=thread.pk if thread else None, author=author, other=other, named=named,
-                 moderator=moderator, refused=refused)
+                 moderator=moderator, refused=refused, poll=poll)
+
+
+def _poll_with(vector: str, *, board, author, other):
+    """A thread whose poll has the vector as an option, with a public voter list, voted on by `other`."""
+    from luntan.polls import services as polls
+
+    spec = polls.clean_poll(options=[vector[:80], "另一个选项"], multiple=True, max_choices=2, ends_at=None,
+                            results_after_vote=False, public_voters=True)
+    floor = forum.thread_create(author=author, board=board, title="投票", source="投票",
+                                fmt="bbcode", extras=[lambda f: polls.poll_create(floor=f, spec=spec)])
+    poll = floor.thread.poll
+    polls.poll_vote(member=other, poll_id=poll.pk, option_ids=list(poll.options.values_list("pk", flat=True)))
+    return poll
 
 
 def pages(world: World, vector: str, capture) -> list[tuple[str, object]]:
@@ -454,6 +469,10 @@ def pages(world: World, vector: str, capture) -> list[tuple[str, object]]:
     ]
     if world.named is not None:
         got.append(("profile of the renamed", guest.get(f"/user/{world.named.pk}/")))
+    if world.poll is not None:
+        got += [("poll", guest.get(f"/thread/{world.poll.thread_id}/")),
+                ("poll as its voter", other.get(f"/thread/{world.poll.thread_id}/")),
+                ("poll voters", guest.get(f"/poll/{world.poll.pk}/voters/"))]
     return got
 
 

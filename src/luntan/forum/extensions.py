@@ -6,12 +6,24 @@ A part that differs per reader leaves a hole (luntan.core.holes.hole) and regist
 kept page is shared, the filler runs for each request."""
 
 from collections.abc import Callable
+from typing import Protocol
 
 from django.http import HttpRequest
+from markupsafe import Markup
 
 # Slots of the thread page: "head" under the thread's title, "below_floors" after the last floor and its
 # pager, "foot" after the quick reply.
 THREAD_PARTS: dict[str, list[str]] = {"head": [], "below_floors": [], "foot": []}
+
+# name -> expression: annotations of the kept thread of the thread page (queries.access_kept_thread), read in the
+# same query as the thread, so that a part can tell without a query of its own whether it has anything to show
+# (a poll's id: most threads have none).
+THREAD_ANNOTATIONS: dict[str, object] = {}
+
+
+def register_thread_annotation(name: str, expression: object) -> None:
+    THREAD_ANNOTATIONS[name] = expression
+
 
 # Templates added to the board page, rendered with its context (board, threads, moderator...) and kept with
 # it: "below_list" after the thread list (the moderators' batch form lives there, in their variant only).
@@ -82,3 +94,23 @@ POST_GUARDS: list[Callable[..., None]] = []
 def register_post_guard(guard: Callable[..., None]) -> None:
     if guard not in POST_GUARDS:
         POST_GUARDS.append(guard)
+
+
+# The new-thread form's extra parts (a poll): factory(request, board) -> part, or None for nothing. A part has
+# is_valid() -> bool, html() -> Markup (its fields, with their errors and what was typed, shown in the form)
+# and create(floor), run inside thread_create's transaction once the thread and its floor 1 exist: an error
+# there undoes the thread too.
+class NewThreadPart(Protocol):
+    def is_valid(self) -> bool: ...
+
+    def html(self) -> Markup: ...
+
+    def create(self, floor) -> None: ...
+
+
+NEW_THREAD_PARTS: list[Callable[..., NewThreadPart | None]] = []
+
+
+def register_new_thread_part(factory: Callable[..., NewThreadPart | None]) -> None:
+    if factory not in NEW_THREAD_PARTS:
+        NEW_THREAD_PARTS.append(factory)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from luntan.accounts.models import Member
 from luntan.core import localcache, pagecache
 from luntan.core.paging import Pages, page_count, page_number
-from luntan.forum import permissions
+from luntan.forum import extensions, permissions
 from luntan.forum.models import Board, Category, Floor, Thread
 
 
@@ -295,7 +295,8 @@ def access_kept_thread(member, thread_id: int, *, version: str) -> Thread:
     thread = localcache.fragments.get(key)
     if thread is None:
         try:
-            thread = Thread.objects.select_related("board__category", "board__parent", "thread_type").get(pk=thread_id)
+            thread = (Thread.objects.select_related("board__category", "board__parent", "thread_type")
+                      .annotate(**extensions.THREAD_ANNOTATIONS).get(pk=thread_id))
         except Thread.DoesNotExist:
             raise Http404 from None
         localcache.fragments.set(key, thread, 4096)

@@ -3,6 +3,7 @@ in step in the same transaction, and lets caches know after commit."""
 
 import functools
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
@@ -154,8 +155,10 @@ def _count_reply_in(thread: Thread, floor: Floor, *, author_name: str, now) -> N
 
 @_idempotent
 def thread_create(*, author: Member, board: Board, title: str, source: str, fmt: str,
-                  ip: str | None = None, submission_key: str | None = None, thread_type=None) -> Floor:
-    """Opens a thread with its first floor (楼主); returns that floor. `thread_type` must be one of the
+                  ip: str | None = None, submission_key: str | None = None, thread_type=None,
+                  extras: Sequence[Callable[[Floor], None]] = ()) -> Floor:
+    """Opens a thread with its first floor (楼主); returns that floor. `extras` (a poll: extensions'
+    new-thread parts) are made in the same transaction, with floor 1. `thread_type` must be one of the
     board's types (分类), and is needed when the board requires one. On a board whose new posts wait for
     approval (for this member's group), the thread and its floor 1 wait: shown to the board's moderators
     only, and in no count until approved."""
@@ -185,6 +188,8 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
             words.flag_floor(floor=floor, verdict=verdict)
         if submission_key:
             Submission.objects.create(member=author, key=submission_key, floor=floor)
+        for extra in extras:
+            extra(floor)
         if not waiting:
             _count_thread_in(thread, now=now)
         _bump_caches(thread)

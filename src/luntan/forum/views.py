@@ -255,9 +255,12 @@ def thread_new(request: HttpRequest) -> HttpResponse:
     form = ThreadForm(request.POST or None, initial={"submission_key": new_submission_key()},
                       types=list(target.thread_types.all()), types_required=target.types_required)
     guard = Guard(request, purpose="thread", verify=needs_check(request.user, "thread"))
-    if request.method == "POST" and form.is_valid() and guard.passed(form):
+    parts = [part for factory in extensions.NEW_THREAD_PARTS if (part := factory(request, target)) is not None]
+    parts_valid = all([part.is_valid() for part in parts])  # a list: every part shows its errors
+    if request.method == "POST" and form.is_valid() and parts_valid and guard.passed(form):
         try:
             floor = services.thread_create(
+                extras=[part.create for part in parts],
                 author=request.user, board=target, title=form.cleaned_data["title"],
                 source=form.cleaned_data["source"], fmt=form.cleaned_data["format"], ip=_ip(request),
                 submission_key=form.cleaned_data["submission_key"], thread_type=form.cleaned_data.get("thread_type"),
@@ -273,7 +276,7 @@ def thread_new(request: HttpRequest) -> HttpResponse:
                 return redirect("forum:board", target.pk)
             return redirect("forum:thread", floor.thread_id)
     return render(request, "forum/post_form.html", {
-        "form": form, "guard": guard, "board": target, "mode": "thread",
+        "form": form, "guard": guard, "board": target, "mode": "thread", "parts": parts,
         "action": f"{reverse('forum:thread_new')}?board={target.pk}",
     }, status=form_status(form))
 

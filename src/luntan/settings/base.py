@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "luntan.forum",
     "luntan.credits",
     "luntan.help",
+    "luntan.polls",
     "luntan.search",
     "luntan.moderation",
     "luntan.notices",
