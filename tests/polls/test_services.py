@@ -13,6 +13,10 @@ from factories import MemberFactory
 from luntan.forum.models import Thread
 from luntan.polls import services
 from luntan.polls.models import Poll, PollBallot, PollChoice, PollOption
+from luntan.protection import words
+from luntan.protection.models import WatchedWord
+
+pytestmark = pytest.mark.django_db  # the options are screened against the watched words
 
 
 def _ids(poll: Poll) -> list[int]:
@@ -48,6 +52,15 @@ def test_a_good_poll_is_cleaned():
     assert len(spec.options) == 20 and spec.options[:2] == ["甲", "乙 乙"]
     assert spec.max_choices == 20  # no maximum given: every option
     assert _spec(multiple=False, max_choices=2).max_choices == 1  # single choice: one
+
+
+def test_an_option_with_a_watched_word_is_refused_or_starred(admin):
+    words.word_save(by=admin, word=WatchedWord(word="赌博网站", action=WatchedWord.Action.BLOCK))
+    words.word_save(by=admin, word=WatchedWord(word="脑残", action=WatchedWord.Action.REPLACE))
+    with pytest.raises(ValidationError) as caught:
+        _spec(options=["甲", "赌 博 网 站"])
+    assert caught.value.code == "watched_word"
+    assert _spec(options=["甲", "你个脑残"]).options == ["甲", "你个***"]
 
 
 @pytest.mark.parametrize("raw", ["明天", "2026-13-01", "31/12/2026x", "2026-12-31 25:00"])

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from luntan.polls import services
 
-_FIELD_OF = {"poll_options": "options", "poll_max": "max_choices", "poll_end": "ends_at"}
+_FIELD_OF = {"poll_options": "options", "watched_word": "options", "poll_max": "max_choices", "poll_end": "ends_at"}
 
 
 class PollForm(forms.Form):

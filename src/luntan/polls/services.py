@@ -23,6 +23,7 @@ from luntan.forum.extensions import POSTING_CHECKS
 from luntan.forum.models import Floor, Thread
 from luntan.polls.models import MAX_OPTION_CHARS, MAX_OPTIONS, MIN_OPTIONS, Poll, PollBallot, PollChoice, PollOption
 from luntan.polls.queries import PollInfo
+from luntan.protection import words
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ def clean_poll(*, options: list[str], multiple: bool, max_choices: int | None, e
             raise ValidationError(_("The option “%(option)s” is given twice. Each option must be different.")
                                   % {"option": option}, code="poll_options")
         seen.add(key)
+    # 敏感词, as in the post itself: an option cannot wait for approval, so hold refuses it like block.
+    cleaned = [words.check_line(o, where=words.POST) for o in cleaned]
     if multiple:
         most = max_choices if max_choices is not None else len(cleaned)
         if most < 1 or most > len(cleaned):
