@@ -20,7 +20,7 @@ class ReplyForm(forms.Form):
 
 
 class StartForm(ReplyForm):
-    recipients = forms.CharField(label=_("To"), required=False,
+    recipients = forms.CharField(label=_("Recipients"), required=False,
                                  help_text=_("Members' names, separated by commas or 、"))
     title = forms.CharField(label=_("Title"), required=False)
     field_order = ["recipients", "title", "source", "format", "submission_key"]

@@ -1,6 +1,8 @@
 """短消息 pages. Each shows the reader's own data, so none is kept. Reading changes nothing: opening a
 conversation from the inbox, marking it read, sending, leaving and blocking are POSTs."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -9,10 +11,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from luntan.accounts.models import Member
 from luntan.core import presence
 from luntan.core.views import error_page, form_status, login_first
 from luntan.letters import queries, services
 from luntan.letters.forms import AddForm, BlockForm, ReplyForm, StartForm, apply_service_error, new_submission_key
+
+
+def _me(request: HttpRequest) -> Member:
+    """The signed-in member (access_conversation has already refused a guest with 404)."""
+    return cast(Member, request.user)
 
 
 def _ip(request: HttpRequest) -> str | None:
@@ -94,7 +102,7 @@ def open_conversation(request: HttpRequest, conversation_id: str) -> HttpRespons
     part = queries.access_conversation(request.user, conversation_id)
     first_unread = part.read_number + 1 if part.read_number < part.conversation.last_number else None
     page = (first_unread - 1) // queries.LETTERS_PER_PAGE + 1 if first_unread else None
-    services.conversation_mark_read(member=request.user, conversation=part.conversation)
+    services.conversation_mark_read(member=_me(request), conversation=part.conversation)
     address = reverse("letters:conversation", args=[part.conversation_id])
     if page:
         address += f"?page={page}#m{first_unread}"
@@ -104,14 +112,14 @@ def open_conversation(request: HttpRequest, conversation_id: str) -> HttpRespons
 @require_POST
 def mark_read(request: HttpRequest, conversation_id: str) -> HttpResponse:
     part = queries.access_conversation(request.user, conversation_id)
-    services.conversation_mark_read(member=request.user, conversation=part.conversation)
+    services.conversation_mark_read(member=_me(request), conversation=part.conversation)
     return redirect("letters:conversation", part.conversation_id)
 
 
 @require_POST
 def leave(request: HttpRequest, conversation_id: str) -> HttpResponse:
     part = queries.access_conversation(request.user, conversation_id)
-    services.conversation_leave(member=request.user, conversation=part.conversation)
+    services.conversation_leave(member=_me(request), conversation=part.conversation)
     messages.success(request, _("You left the conversation “%(title)s”.") % {"title": part.conversation.title})
     return redirect("letters:inbox")
 
@@ -122,7 +130,7 @@ def add(request: HttpRequest, conversation_id: str) -> HttpResponse:
     form = AddForm(request.POST)
     if form.is_valid():
         try:
-            added = services.conversation_add(member=request.user, conversation=part.conversation,
+            added = services.conversation_add(member=_me(request), conversation=part.conversation,
                                               names=form.cleaned_data["names"])
         except ValidationError as error:
             apply_service_error(form, error)
