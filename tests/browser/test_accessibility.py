@@ -148,7 +148,8 @@ def forum(transactional_db, settings) -> Forum:
     letters.letter_reply(author=passer, conversation=talk.conversation, source="**谢谢！**", fmt="markdown")
     letters.block_add(member=opener, name="广告机")
     return Forum(board=board, child=child, thread=thread, locked=locked, opener=opener, own_floor_id=own.pk,
-                 conversation_id=talk.conversation_id, moderator=passer, reset_path=f"/password/reset/{uid}/{default_token_generator.make_token(opener)}/",
+                 conversation_id=talk.conversation_id, moderator=passer,
+                 reset_path=f"/password/reset/{uid}/{default_token_generator.make_token(opener)}/",
                  highlighted=highlighted)
 
 
