@@ -12,6 +12,8 @@ from helpers import signed_in
 
 from luntan.letters import services
 from luntan.letters.models import Conversation, Letter, Participant
+from luntan.protection import limits
+from luntan.protection.models import GroupLimit
 
 from .conftest import unread
 
@@ -35,14 +37,17 @@ def test_only_participants_open_a_conversation(member, other_member, admin, talk
     page = client.get(f"/messages/{conversation.pk}/")
     assert page.status_code == status
     assert ("周六中午老地方" in text(page)) == (status == 200)
-    for action in ("reply", "open", "read", "leave", "add"):
+    actions = ("reply", "open", "read", "add", "leave") if status == 404 else ("reply", "open", "read")
+    for action in actions:
         response = client.post(f"/messages/{conversation.pk}/{action}/", {"source": "插话", "format": "bbcode",
-                                                                          "names": member.username})
+                                                                          "names": "随便谁"})
         assert response.status_code == (404 if status == 404 else 302), action
-        if status == 404:
-            assert Letter.objects.filter(conversation=conversation).count() == 1
+    said = Letter.objects.filter(conversation=conversation, source="插话").exists()
+    assert said == (status == 200)
     if status == 404:
         assert "插话" not in text(signed_in(member).get(f"/messages/{conversation.pk}/"))
+        assert Participant.objects.filter(conversation=conversation, left_at__isnull=True).count() == (
+            1 if who == "left" else 2)
 
 
 def test_unknown_and_odd_ids_are_404(member_client):
@@ -226,3 +231,37 @@ def test_the_header_count_reads_no_message_table(member, talk):
     with CaptureQueriesContext(connection) as seen:
         signed_in(member).get("/")
     assert not [q for q in seen.captured_queries if "letters_" in q["sql"]]
+
+
+def test_a_groups_message_limit_refuses_the_next_send_with_the_text_kept(member, other_member, admin):
+    """New members' daily cap: the admin gives their group a "message" limit (here 2 a day)."""
+    limits.group_limit_save(member=admin, limit=GroupLimit(
+        group_id=member.group_id, action=GroupLimit.Action.MESSAGE, scope=GroupLimit.Scope.MEMBER, count=2,
+        seconds=24 * 3600))
+    client = signed_in(member)
+    for i in range(2):
+        response = client.post("/messages/new/", {"recipients": other_member.username, "title": f"第{i}条",
+                                                  "source": "你好", "format": "bbcode"})
+        assert response.status_code == 302
+    refused = client.post("/messages/new/", {"recipients": other_member.username, "title": "第三条",
+                                             "source": "还想再发一条", "format": "bbcode"})
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert "还想再发一条" in text(refused) and 'class="errors"' in text(refused)
+    assert Conversation.objects.count() == 2 and unread(other_member) == 2
+    # Counted per member: the other member still may.
+    assert signed_in(other_member).post("/messages/new/", {"recipients": member.username, "title": "回信",
+                                                           "source": "收到", "format": "bbcode"}).status_code == 302
+
+
+def test_a_new_member_may_not_send_links(member, other_member):
+    from luntan.protection.models import NewcomerRules
+
+    NewcomerRules.objects.update_or_create(pk=1, defaults={"hours": 24, "links_after_posts": 5})
+    from luntan.core import pagecache
+
+    pagecache.bump("protection-newcomers")
+    typed = {"recipients": other_member.username, "title": "好东西", "source": "看这里 https://spam.example.com",
+             "format": "bbcode"}
+    refused = signed_in(member).post("/messages/new/", typed)
+    assert refused.status_code == 400 and "spam.example.com" in text(refused)
+    assert not Conversation.objects.exists()
