@@ -176,6 +176,7 @@ def test_blocking_through_the_page(member, other_member):
 def test_leaving_through_the_page(member, other_member, talk):
     client = signed_in(other_member)
     assert client.post(f"/messages/{talk.conversation_id}/leave/").status_code == 302
+    assert "你已退出对话“周末一起吃饭吗”" in text(client.get("/messages/"))  # the flash, once
     assert "周末一起吃饭吗" not in text(client.get("/messages/"))
     assert client.get(f"/messages/{talk.conversation_id}/").status_code == 404
     assert Participant.objects.get(member=other_member).left_at is not None

@@ -162,7 +162,7 @@ def test_markup_is_cooked_and_escaped(member, other_member):
                                          source='[b]粗体[/b]<script>alert(1)</script><img src=x onerror=alert(1)>',
                                          fmt="bbcode")
     assert "<strong>粗体</strong>" in letter.html or "<b>粗体</b>" in letter.html
-    assert "<script" not in letter.html and "onerror" not in letter.html
+    assert "<script" not in letter.html and "<img" not in letter.html and "&lt;script&gt;" in letter.html
     assert letter.conversation.title == "<b>标题</b>"  # plain text, escaped where shown
 
 
@@ -191,7 +191,7 @@ def test_replaced_words_are_starred_and_flagged_ones_recorded(member, other_memb
                                          source="你这个笨蛋，加微信聊", fmt="markdown")
     assert "笨蛋" not in letter.source and "加微信" in letter.source
     hit = WordHit.objects.get()
-    assert hit.where == "message" and hit.words == "加微信" and hit.member == member
+    assert hit.where == "message" and "加微信" in hit.words and hit.member == member
 
 
 @pytest.mark.django_db(transaction=True)
