@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("luntan.polls.urls")),
     path("", include("luntan.latest.urls")),
     path("", include("luntan.notices.urls")),
+    path("messages/", include("luntan.letters.urls")),
     path("", include("luntan.reports.urls")),
     path("", include("luntan.bans.urls")),
     path("moderation/", include("luntan.moderation.surgery_urls")),

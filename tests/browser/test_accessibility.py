@@ -69,6 +69,7 @@ class Forum:
     highlighted: list[Thread] = field(default_factory=list)
     moderator: object = None  # moderates `board` (the reports queue, warnings, bans)
     poll: object = None  # a thread with a poll (luntan.polls), voted on, with a public voter list
+    conversation_id: int = 0  # 短消息 between the opener and the moderator
 
 
 @pytest.fixture
@@ -148,7 +149,14 @@ def forum(transactional_db, settings) -> Forum:
                                         fmt="bbcode", extras=[lambda f: polls.poll_create(floor=f, spec=spec)])
     poll = poll_floor.thread.poll
     polls.poll_vote(member=passer, poll_id=poll.pk, option_ids=[poll.options.first().pk])
-    return Forum(poll=poll,
+    from luntan.letters import services as letters
+
+    talk = letters.conversation_start(author=passer, recipients=opener.username, title="关于你的帖子",
+                                      source="你好，[b]帖子[/b]写得很好，能补充一下路线吗？", fmt="bbcode")
+    letters.letter_reply(author=opener, conversation=talk.conversation, source="好的，我晚上整理一下。", fmt="bbcode")
+    letters.letter_reply(author=passer, conversation=talk.conversation, source="**谢谢！**", fmt="markdown")
+    letters.block_add(member=opener, name="广告机")
+    return Forum(poll=poll, conversation_id=talk.conversation_id,
                  board=board, child=child, thread=thread, locked=locked, opener=opener, own_floor_id=own.pk,
                  moderator=passer, reset_path=f"/password/reset/{uid}/{default_token_generator.make_token(opener)}/",
                  highlighted=highlighted)
@@ -216,6 +224,13 @@ def _reset_sent(page) -> None:
     page.get_by_label("邮箱").fill("nobody@example.com")
     page.get_by_role("button", name="发送").click()
     page.wait_for_url("**/password/reset/sent/")
+
+
+def _message_badly(page) -> None:
+    page.get_by_label("收件人").fill("不存在的人")
+    page.get_by_label("内容").fill("你好")
+    page.get_by_role("button", name="发送").click()
+    expect(page.locator(".errors").first).to_be_visible()
 
 
 def _checkin_badly(page) -> None:
@@ -398,6 +413,10 @@ PAGES = [
     ("batch move", lambda f: f"/board/{f.board.pk}/", _batch_move, MODERATOR, "管理选中的主题"),
     ("moderation log", lambda f: "/moderation/log/", None, MODERATOR, "管理日志"),
     ("notices", lambda f: "/notices/", None, MEMBER, "提醒"),
+    ("private messages", lambda f: "/messages/", None, MEMBER, "短消息"),
+    ("a conversation", lambda f: f"/messages/{f.conversation_id}/", None, MEMBER, "关于你的帖子"),
+    ("write a message with errors", lambda f: "/messages/new/", _message_badly, MEMBER, "写短消息"),
+    ("blocked members", lambda f: "/messages/blocked/", None, MEMBER, "黑名单"),
     ("report a floor", lambda f: f"/reports/floor/{f.thread.floors.get(number=2).pk}/", None, MEMBER, "举报"),
     ("report with errors", lambda f: f"/reports/floor/{f.thread.floors.get(number=2).pk}/", _report_badly, MEMBER,
      "举报"),

@@ -35,6 +35,7 @@ from luntan.bans import services as bans
 from luntan.checkin import services as checkin
 from luntan.forum import services as forum
 from luntan.forum.models import Floor
+from luntan.letters import services as letters
 from luntan.moderation import services as moderation
 from luntan.protection import words
 from luntan.protection.models import WatchedWord
@@ -368,6 +369,7 @@ class World:
     moderator: Member
     refused: dict[str, str]  # place -> why the text was refused there (refusing is a fine answer)
     poll: object = None  # a thread whose poll has the vector as an option (luntan.polls), voted on
+    conversation_id: int | None = None  # 短消息 between the author and the other member
 
 
 def _attempt(refused: dict, place: str, write):
@@ -411,8 +413,17 @@ def plant(vector: str, *, board, author, other, moderator, capture) -> World:
         _attempt(refused, "warning", lambda: bans.warning_create(actor=moderator, member=author, reason=vector[:200],
                                                                 floor=opening))
         poll = _attempt(refused, "poll", lambda: _poll_with(vector, board=board, author=author, other=other))
+        talk = _attempt(refused, "message", lambda: letters.conversation_start(
+            author=author, recipients=other.username, title=vector[:80], source=f"{MARK} {vector}", fmt="bbcode"))
+        if talk is None:  # a title that cleans to nothing: the text is still worth trying
+            talk = _attempt(refused, "message-body", lambda: letters.conversation_start(
+                author=author, recipients=other.username, title="标题", source=f"{MARK} {vector}", fmt="bbcode"))
+        if talk is not None:
+            _attempt(refused, "message-markdown", lambda: letters.letter_reply(
+                author=other, conversation=talk.conversation, source=f"{MARK} {vector}", fmt="markdown"))
     return World(board=board, thread_id=thread.pk if thread else None, author=author, other=other, named=named,
-                 moderator=moderator, refused=refused, poll=poll)
+                 moderator=moderator, refused=refused, poll=poll,
+                 conversation_id=talk.conversation_id if talk else None)
 
 
 def _poll_with(vector: str, *, board, author, other):
@@ -473,6 +484,9 @@ def pages(world: World, vector: str, capture) -> list[tuple[str, object]]:
         got += [("poll", guest.get(f"/thread/{world.poll.thread_id}/")),
                 ("poll as its voter", other.get(f"/thread/{world.poll.thread_id}/")),
                 ("poll voters", guest.get(f"/poll/{world.poll.pk}/voters/"))]
+    if world.conversation_id is not None:
+        got += [("messages inbox", other.get("/messages/")),
+                ("conversation", author.get(f"/messages/{world.conversation_id}/"))]
     return got
 
 

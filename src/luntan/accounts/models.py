@@ -147,6 +147,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
     # Notices not yet read (luntan.notices), for the user box: the session loads this row anyway, so the
     # count costs no query. Changed with the notices in one transaction; notices_recount rebuilds it.
     unread_notices = models.PositiveIntegerField(_("unread notices"), default=0, editable=False)
+    # Conversations (短消息, luntan.letters) with a message not yet read, for the user box, kept as
+    # unread_notices is: changed with the messages in one transaction; letters_recount rebuilds it.
+    unread_messages = models.PositiveIntegerField(_("unread conversations"), default=0, editable=False)
     # The local day of the member's last rewarded first visit (luntan.credits.middleware).
     visit_day = models.DateField(null=True, blank=True, editable=False)
     is_staff = models.BooleanField(_("staff"), default=False)

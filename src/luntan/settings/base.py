@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "luntan.credits",
     "luntan.help",
     "luntan.polls",
+    "luntan.letters",
     "luntan.search",
     "luntan.moderation",
     "luntan.notices",
