@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("luntan.notices.urls")),
     path("", include("luntan.reports.urls")),
     path("", include("luntan.bans.urls")),
+    path("", include("luntan.blog.urls")),
     path("moderation/", include("luntan.moderation.surgery_urls")),
     path("search/", include("luntan.search.urls")),
     path("protection/", include("luntan.protection.urls")),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "luntan.accounts",
     "luntan.forum",
     "luntan.credits",
+    "luntan.blog",
     "luntan.search",
     "luntan.moderation",
     "luntan.notices",
