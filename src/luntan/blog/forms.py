@@ -56,8 +56,8 @@ FIELDS_BY_CODE = {"title_empty": "title", "title_long": "title", "body_empty": "
 def apply_service_error(form: forms.Form, error: ValidationError) -> None:
     """A refusal by the service shown on the form: next to its field where it names one."""
     if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
         return
     field = FIELDS_BY_CODE.get(getattr(error, "code", None) or "")
     form.add_error(field if field in form.fields else None, error)

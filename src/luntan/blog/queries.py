@@ -89,7 +89,7 @@ def member_posts(viewer, owner: Member, *, category_id: int | None = None, page_
     return _paged(qs, page_raw)
 
 
-def categories_of(owner_id: int) -> list[BlogCategory]:
+def categories_of(owner_id: int | None) -> list[BlogCategory]:
     return list(BlogCategory.objects.filter(owner_id=owner_id))
 
 
