@@ -7,9 +7,8 @@ from factories import MemberFactory
 
 from luntan.blog import services
 from luntan.blog.models import BlogComment, BlogMoodVote, BlogPost, Friendship
-from luntan.core import pagecache
+from luntan.protection import words
 from luntan.protection.models import WatchedWord
-from luntan.protection.words import SCOPE as WORDS
 
 
 def _post(author, **kw):
@@ -48,9 +47,8 @@ def test_someone_elses_category_cannot_be_used(member, other_member):
 
 @pytest.mark.django_db
 def test_a_blocked_word_refuses_the_post_and_a_replaced_one_is_starred(member, admin):
-    WatchedWord.objects.create(word="违禁词", key="违禁词", action="block")
-    WatchedWord.objects.create(word="坏话", key="坏话", action="replace")
-    pagecache.bump(WORDS)
+    words.word_save(by=admin, word=WatchedWord(word="违禁词", action="block"))
+    words.word_save(by=admin, word=WatchedWord(word="坏话", action="replace"))
     with pytest.raises(ValidationError) as caught:
         _post(member, source="这里有违禁词")
     assert "source" in caught.value.error_dict and BlogPost.objects.count() == 0
