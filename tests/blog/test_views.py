@@ -147,7 +147,7 @@ def _fill(owner, n, readers):
     for i in range(n):
         post = services.blog_post_create(author=owner, title=f"第{i}篇", source="内容", fmt="bbcode",
                                          visibility=("public", "friends")[i % 2])
-        for r in readers:
+        for r in readers if post.visibility == "public" else ():
             services.blog_comment_create(author=r, post_id=post.pk, source="评论", fmt="bbcode")
 
 
