@@ -7,7 +7,7 @@ object, svg ...), a direction control or zero-width character that is not neutra
 The places: thread title, post body (BBCode and Markdown) and its preview, signature, member name, the board
 list, the home page, 最新帖子 and its Atom feeds, search hits and their snippets, notices (a moderator's
 reason, a warning, a report's outcome), the moderation log, the reports queue (report text), the 小黑屋
-(ban reasons), the check-in sentence, the member list and profile, 博客 (post, comment, category) and 好友.
+(ban reasons), the check-in sentence, the member list and profile, 博客 (post, comment, category).
 
 The policy is written out here, not imported from luntan.markup: if a page starts to allow more, this
 suite should make someone look. luntan.markup's own corpus (tests/markup/test_hostile.py) checks cooked
@@ -156,7 +156,7 @@ def problems(document: str, *, where: str) -> list[str]:
         if node.tag == "meta" and "http-equiv" in attrs:
             found.append(f"meta http-equiv {label}")
         if node.tag == "link" and not attrs.get("href", "").startswith(("/static/", "/latest/feed/", "/digest/feed/",
-                                                                          "/board/")):
+                                                                          "/board/", "/blog/u/")):
             found.append(f"foreign link element {label}")
         if node.in_content and node.tag not in CONTENT_TAGS:
             found.append(f"tag not allowed in a post {label}")
@@ -416,7 +416,6 @@ def plant(vector: str, *, board, author, other, moderator, capture) -> World:
         if post is None:
             post = _attempt(refused, "blog-post-body", lambda: blog.blog_post_create(
                 author=author, title="日志", source=f"{MARK} {vector}", fmt="bbcode", visibility="public"))
-        _attempt(refused, "friend", lambda: blog.friend_add(member=other, friend_id=author.pk))
         if post is not None:
             _attempt(refused, "blog-comment", lambda: blog.blog_comment_create(
                 author=other, post_id=post.pk, source=f"{MARK} {vector}", fmt="bbcode"))
@@ -465,7 +464,6 @@ def pages(world: World, vector: str, capture) -> list[tuple[str, object]]:
         ("blogs", guest.get("/blog/")),
         ("a member's blog", guest.get(f"/blog/u/{world.author.pk}/")),
         *[("a blog post", guest.get(f"/blog/{pk}/")) for pk in _blog_posts(world.author)],
-        ("friends", signed_in(world.other).get("/friends/")),
         ("preview bbcode", author.post("/preview/", {"source": vector, "format": "bbcode"})),
         ("preview markdown", author.post("/preview/", {"source": vector, "format": "markdown"})),
     ]
