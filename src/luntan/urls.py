@@ -22,6 +22,7 @@ urlpatterns = [
     path("messages/", include("luntan.letters.urls")),
     path("", include("luntan.reports.urls")),
     path("", include("luntan.bans.urls")),
+    path("", include("luntan.blog.urls")),
     path("moderation/", include("luntan.moderation.surgery_urls")),
     path("search/", include("luntan.search.urls")),
     path("", include("luntan.help.urls")),

@@ -156,6 +156,18 @@ def forum(transactional_db, settings) -> Forum:
     letters.letter_reply(author=opener, conversation=talk.conversation, source="好的，我晚上整理一下。", fmt="bbcode")
     letters.letter_reply(author=passer, conversation=talk.conversation, source="**谢谢！**", fmt="markdown")
     letters.block_add(member=opener, name="广告机")
+    # 博客: the opener's posts (one for friends), a category, a comment and a mood; the moderator is a friend.
+    from luntan.blog import services as blog
+
+    blog.friend_add(member=opener, friend_id=passer.pk)
+    travel = blog.blog_category_create(owner=opener, name="游记")
+    blog_post = blog.blog_post_create(author=opener, title="周末爬山记", source=RICH_MARKDOWN, fmt="markdown",
+                                      visibility="public", category_id=travel.pk)
+    blog.blog_post_create(author=opener, title="写给好友的话", source="最近有点累", fmt="bbcode", visibility="friends")
+    blog.blog_comment_create(author=passer, post_id=blog_post.pk, source="[b]好文[/b],收藏了", fmt="bbcode")
+    from luntan.reactions.models import Mood
+
+    blog.blog_mood_vote(member=passer, post_id=blog_post.pk, mood_id=Mood.objects.order_by("order", "id")[0].pk)
     return Forum(poll=poll, conversation_id=talk.conversation_id,
                  board=board, child=child, thread=thread, locked=locked, opener=opener, own_floor_id=own.pk,
                  moderator=passer, reset_path=f"/password/reset/{uid}/{default_token_generator.make_token(opener)}/",
@@ -169,6 +181,23 @@ def _poll_badly(page) -> None:
     page.get_by_label("投票选项，每行一个").fill("只有一个")
     page.get_by_role("button", name="发表帖子").click()
     expect(page.locator("#id_poll-options-errors")).to_be_visible()
+
+
+def _blog_post(f) -> int:
+    from luntan.blog.models import BlogPost
+
+    return BlogPost.objects.get(title="周末爬山记").pk
+
+
+def _comment_badly(page) -> None:
+    page.get_by_role("button", name="发表评论").click()
+    expect(page.locator(".errors").first).to_be_visible()
+
+
+def _blog_badly(page) -> None:
+    page.get_by_label("标题").fill("")
+    page.get_by_role("button", name="发布").click()
+    expect(page.locator(".errors").first).to_be_visible()
 
 
 def _preview(page) -> None:
@@ -443,6 +472,14 @@ PAGES = [
     ("thread with a poll", lambda f: f"/thread/{f.poll.thread_id}/", None, BOTH, "投票:周末做什么"),
     ("poll voters", lambda f: f"/poll/{f.poll.pk}/voters/", None, BOTH, "投票参与人"),
     ("new thread with poll errors", lambda f: f"/thread/new/?board={f.board.pk}", _poll_badly, MEMBER, "发帖"),
+    ("blogs", lambda f: "/blog/", None, BOTH, "博客"),
+    ("a member's blog", lambda f: f"/blog/u/{f.opener.pk}/", None, BOTH, "开帖人的博客"),
+    ("a blog post", lambda f: f"/blog/{_blog_post(f)}/", None, BOTH, "周末爬山记"),
+    ("a blog post with a refused comment", lambda f: f"/blog/{_blog_post(f)}/", _comment_badly, MEMBER, "周末爬山记"),
+    ("write a blog post", lambda f: "/blog/new/", None, MEMBER, "写日志"),
+    ("write a blog post with errors", lambda f: "/blog/new/", _blog_badly, MEMBER, "写日志"),
+    ("blog categories", lambda f: "/blog/categories/", None, MEMBER, "我的日志分类"),
+    ("friends", lambda f: "/friends/", None, MEMBER, "我的好友"),
     ("approval queue refused", lambda f: f"/moderation/approval/?board={f.board.pk}", _queue_badly, MODERATOR,
      "待审核"),
 ]
@@ -452,7 +489,8 @@ SCREENSHOTS = {"home", "register with a wrong answer", "guests' check",
                "register with errors", "reply with preview", "profile", "medals",
                "item shop", "statistics", "member list", "daily check-in done", "avatar set", "two-factor set-up",
                "security log", "split", "approval queue",
-               "search filtered", "thread with a poll", "new thread with poll errors"}
+               "search filtered", "thread with a poll", "new thread with poll errors",
+               "a blog post"}
 
 # The bones axe does not hold a page to (some are only "moderate" there), checked on every page.
 STRUCTURE = """() => {

@@ -7,7 +7,8 @@ object, svg ...), a direction control or zero-width character that is not neutra
 The places: thread title, post body (BBCode and Markdown) and its preview, signature, member name, the board
 list, the home page, 最新帖子 and its Atom feeds, search hits and their snippets, notices (a moderator's
 reason, a warning, a report's outcome), the moderation log, the reports queue (report text), the 小黑屋
-(ban reasons), the check-in sentence, the member list and profile, a poll's options (thread page and voter list).
+(ban reasons), the check-in sentence, the member list and profile, a poll's options (thread page and voter list),
+博客 (post, comment, category).
 
 The policy is written out here, not imported from luntan.markup: if a page starts to allow more, this
 suite should make someone look. luntan.markup's own corpus (tests/markup/test_hostile.py) checks cooked
@@ -157,7 +158,7 @@ def problems(document: str, *, where: str) -> list[str]:
         if node.tag == "meta" and "http-equiv" in attrs:
             found.append(f"meta http-equiv {label}")
         if node.tag == "link" and not attrs.get("href", "").startswith(("/static/", "/latest/feed/", "/digest/feed/",
-                                                                          "/board/")):
+                                                                          "/board/", "/blog/u/")):
             found.append(f"foreign link element {label}")
         if node.in_content and node.tag not in CONTENT_TAGS:
             found.append(f"tag not allowed in a post {label}")
@@ -410,6 +411,18 @@ def plant(vector: str, *, board, author, other, moderator, capture) -> World:
                                                                          fmt="bbcode"))
         _attempt(refused, "signature", lambda: accounts.member_signature_set(member=author, signature=vector[:200]))
         _attempt(refused, "checkin", lambda: checkin.checkin_sign(member=author, mood="kx", sentence=vector[:50]))
+        from luntan.blog import services as blog
+
+        category = _attempt(refused, "blog-category", lambda: blog.blog_category_create(owner=author, name=vector[:20]))
+        post = _attempt(refused, "blog-post", lambda: blog.blog_post_create(
+            author=author, title=vector[:80], source=f"{MARK} {vector}", fmt="markdown", visibility="public",
+            category_id=category.pk if category is not None else None))
+        if post is None:
+            post = _attempt(refused, "blog-post-body", lambda: blog.blog_post_create(
+                author=author, title="日志", source=f"{MARK} {vector}", fmt="bbcode", visibility="public"))
+        if post is not None:
+            _attempt(refused, "blog-comment", lambda: blog.blog_comment_create(
+                author=other, post_id=post.pk, source=f"{MARK} {vector}", fmt="bbcode"))
         _attempt(refused, "warning", lambda: bans.warning_create(actor=moderator, member=author, reason=vector[:200],
                                                                 floor=opening))
         poll = _attempt(refused, "poll", lambda: _poll_with(vector, board=board, author=author, other=other))
@@ -475,6 +488,9 @@ def pages(world: World, vector: str, capture) -> list[tuple[str, object]]:
         ("recycle bin", mod.get("/moderation/recycle/")),
         ("digest", guest.get("/digest/")),
         ("darkroom", mod.get("/bans/")),
+        ("blogs", guest.get("/blog/")),
+        ("a member's blog", guest.get(f"/blog/u/{world.author.pk}/")),
+        *[("a blog post", guest.get(f"/blog/{pk}/")) for pk in _blog_posts(world.author)],
         ("preview bbcode", author.post("/preview/", {"source": vector, "format": "bbcode"})),
         ("preview markdown", author.post("/preview/", {"source": vector, "format": "markdown"})),
     ]
@@ -488,6 +504,12 @@ def pages(world: World, vector: str, capture) -> list[tuple[str, object]]:
         got += [("messages inbox", other.get("/messages/")),
                 ("conversation", author.get(f"/messages/{world.conversation_id}/"))]
     return got
+
+
+def _blog_posts(author) -> list[int]:
+    from luntan.blog.models import BlogPost
+
+    return list(BlogPost.objects.filter(author=author).values_list("pk", flat=True))
 
 
 def _soon():

@@ -14,7 +14,7 @@ from luntan.polls.models import Poll, PollBallot
 
 POLLS: tuple[dict[str, Any], ...] = (
     {"board": "灌水闲聊", "days_ago": 12, "title": "【投票】今年春节你们回老家过年吗?",
-     "source": "又到了抢票的季节，身边好几个同事都说今年不回去了。大家呢?顺便说说理由 :笑:",
+     "source": "又到了抢票的季节，身边好几个同事都说今年不回去了。大家呢?顺便说说理由 :偷笑:",
      "options": ["回，肯定回，爸妈等着呢", "看情况，抢到票就回", "不回了，在外地过", "把爸妈接过来过年", "还没想好"],
      "multiple": False, "max_choices": None, "ends_in_days": 25, "results_after_vote": False,
      "public_voters": True, "share": 0.7},

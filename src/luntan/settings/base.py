@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "luntan.help",
     "luntan.polls",
     "luntan.letters",
+    "luntan.blog",
     "luntan.search",
     "luntan.moderation",
     "luntan.notices",
