@@ -95,3 +95,26 @@ def test_the_admins_own_pages_load_its_translation_catalog_as_a_script(admin):
     url = "/admin/jsi18n/"
     assert staff.get(url, HTTP_SEC_FETCH_DEST="script", HTTP_SEC_FETCH_SITE="same-origin").status_code == 200
     assert staff.get(url, HTTP_SEC_FETCH_DEST="script", HTTP_SEC_FETCH_SITE="cross-site").status_code == 403
+
+
+def test_a_flash_message_still_reaches_the_next_page_through_the_cookie(member):
+    """The messages' cookie signer is made only on use (luntan.core.messages): a message written on one
+    response is read, signed and all, on the next."""
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest, HttpResponse
+
+    from luntan.core.messages import LazyFallbackStorage
+
+    client = signed_in(member)
+
+    request = HttpRequest()
+    request.session = client.session
+    storage = LazyFallbackStorage(request)
+    storage.add(20, "已保存")
+    reply = HttpResponse()
+    storage.update(reply)
+    assert CookieStorage.cookie_name in reply.cookies
+    again = HttpRequest()
+    again.COOKIES[CookieStorage.cookie_name] = reply.cookies[CookieStorage.cookie_name].value
+    again.session = client.session
+    assert [m.message for m in LazyFallbackStorage(again)] == ["已保存"]

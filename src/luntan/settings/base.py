@@ -172,6 +172,7 @@ else:
     }
 # Sessions live in the cache and, for durability, the database: reading a page does not touch the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+MESSAGE_STORAGE = "luntan.core.messages.LazyFallbackStorage"  # Django's, with the cookie signer made on use
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 
 # --- Members --------------------------------------------------------------------------------------------
