@@ -2,11 +2,10 @@
 the text goes through the watched words (敏感词), and a new post or comment through the same guards as the
 forum's (links of new members, the day's caps, the rate limits of posting and replying)."""
 
-import functools
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from luntan.blog.models import (
     BlogSubmission,
     Friendship,
 )
+from luntan.core.idempotent import idempotent
 from luntan.core.text import clean_line
 from luntan.forum.extensions import POST_GUARDS, POSTING_CHECKS
 from luntan.forum.services import clean_format, clean_source, clean_title
@@ -112,24 +112,7 @@ def _replayed(member, key: str | None):
     return found.comment if found.comment_id else found.post
 
 
-def _idempotent(write):
-    """Runs a create once per (member, submission key): a repeat returns what the first one made."""
-
-    @functools.wraps(write)
-    def wrapper(*, author: Member, submission_key: str | None = None, **kwargs):
-        key = (submission_key or "")[:64] or None
-        replay = _replayed(author, key)
-        if replay is not None:
-            return replay
-        try:
-            return write(author=author, submission_key=key, **kwargs)
-        except IntegrityError:
-            replay = _replayed(author, key)
-            if replay is None:
-                raise
-            return replay
-
-    return wrapper
+_idempotent = idempotent(_replayed)
 
 
 # --- Posts --------------------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """Writes to the forum: each is one transaction, checks its permission first, keeps every counter
 in step in the same transaction, and lets caches know after commit."""
 
-import functools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -9,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from luntan.accounts.models import Member
 from luntan.core import counters, pagecache
+from luntan.core.idempotent import idempotent
 from luntan.core.text import clean_body, clean_line
 from luntan.credits import services as credits
 from luntan.credits.models import CreditEntry, Operation
@@ -103,24 +103,7 @@ def _replayed(author: Member, key: str | None) -> Floor | None:
     return found.floor if found else None
 
 
-def _idempotent(write):
-    """Runs a create once per (member, submission key): a repeat returns what the first one made."""
-
-    @functools.wraps(write)
-    def wrapper(*, author: Member, submission_key: str | None = None, **kwargs):
-        key = (submission_key or "")[:64] or None
-        replay = _replayed(author, key)
-        if replay is not None:
-            return replay
-        try:
-            return write(author=author, submission_key=key, **kwargs)
-        except IntegrityError:
-            replay = _replayed(author, key)
-            if replay is None:
-                raise
-            return replay
-
-    return wrapper
+_idempotent = idempotent(_replayed)
 
 
 def _count_thread_in(thread: Thread, *, now) -> None:

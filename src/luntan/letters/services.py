@@ -14,18 +14,18 @@ They are told only "X cannot receive messages from you" (not whether it is a blo
 else; nobody else learns anything). Replies in a conversation both already share are not stopped: the
 blocking member may leave it."""
 
-import functools
 import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luntan.accounts.models import Member, name_key
+from luntan.core.idempotent import idempotent
 from luntan.core.text import clean_body, clean_line
 from luntan.letters.models import Block, Conversation, Format, Letter, LetterSubmission, Participant
 from luntan.markup.cooking import cook
@@ -154,24 +154,7 @@ def _replayed(author: Member, key: str | None) -> Letter | None:
     return found.letter if found else None
 
 
-def _idempotent(write):
-    """Sends once per (member, submission key): a repeat returns the first message."""
-
-    @functools.wraps(write)
-    def wrapper(*, author: Member, submission_key: str | None = None, **kwargs):
-        key = (submission_key or "")[:64] or None
-        replay = _replayed(author, key)
-        if replay is not None:
-            return replay
-        try:
-            return write(author=author, submission_key=key, **kwargs)
-        except IntegrityError:
-            replay = _replayed(author, key)
-            if replay is None:
-                raise
-            return replay
-
-    return wrapper
+_idempotent = idempotent(_replayed)
 
 
 # --- Writes --------------------------------------------------------------------------------------------------
