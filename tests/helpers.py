@@ -88,3 +88,19 @@ class Clock:
 
     def at(self) -> datetime:
         return datetime.fromtimestamp(self.time, UTC)
+
+
+def page_queries(client: Client, url: str, *, cold: bool) -> int:
+    """How many SQL queries a page costs: `cold`, with every cache emptied first (rendered afresh)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from luntan.core import localcache
+
+    if cold:
+        clear_cache()
+        localcache.pages.clear()
+        localcache.fragments.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)

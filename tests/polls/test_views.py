@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from factories import MemberFactory
+from helpers import page_queries as _queries
 from helpers import signed_in
 
 from luntan.core import localcache
@@ -240,18 +241,6 @@ def test_the_poll_shows_on_the_first_page_only(make_thread, poll, member):
     for i in range(30):
         forum_services.post_reply(author=member, thread=poll.thread, source=f"回复{i}", fmt="bbcode")
     assert 'class="poll box"' not in Client().get(f"/thread/{poll.thread_id}/?page=2").content.decode()
-
-
-def _queries(client: Client, url: str, *, cold: bool) -> int:
-    if cold:
-        from helpers import clear_cache
-
-        clear_cache()
-        localcache.pages.clear()
-        localcache.fragments.clear()
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
 
 
 def test_the_poll_costs_a_warm_page_one_query_for_a_member_and_none_for_a_guest(make_thread, make_poll,

@@ -3,10 +3,9 @@
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from factories import MemberFactory
+from helpers import page_queries as _queries
 from helpers import signed_in
 
 from luntan.core import localcache
@@ -140,18 +139,6 @@ def test_one_readers_vote_and_likes_never_reach_another_reader(make_thread, mood
     assert "赞(1)" in b_html  # the counts are public
     guest = _page(Client(), thread)
     assert _pressed(guest) == [] and 'value="unlike"' not in guest
-
-
-def _queries(client: Client, url: str, *, cold: bool) -> int:
-    if cold:
-        from helpers import clear_cache
-
-        clear_cache()
-        localcache.pages.clear()
-        localcache.fragments.clear()
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
 
 
 @pytest.mark.parametrize("viewer", ["guest", "member"])
