@@ -37,7 +37,18 @@ def _read_versions(scopes: list[str]) -> list[str]:
 
 
 def versions(*scopes: str) -> str:
-    return ".".join(_read_versions(list(scopes)))
+    """The scopes' versions. A process remembers those it read until the generation moves (every bump moves
+    it, after the scopes' own versions), so a guest's thread page reads one key of the shared cache, not
+    three; a bump in any process is still seen by the next request everywhere."""
+    _check_generation()
+    found = [_scope_versions.get(s) for s in scopes]
+    if None in found:
+        missing = [s for s, v in zip(scopes, found, strict=True) if v is None]
+        if len(_scope_versions) > MAX_REMEMBERED_SCOPES:
+            _scope_versions.clear()
+        _scope_versions.update(zip(missing, _read_versions(missing), strict=True))
+        found = [_scope_versions[s] for s in scopes]
+    return ".".join(found)  # type: ignore[arg-type]  # none is None any more
 
 
 # Moves with every bump, after the scopes' own versions: one read of it tells a process whether the versions
@@ -133,6 +144,8 @@ _table_versions: dict[str, str] = {}
 _table_scopes: set[str] = set()  # every small table's scope this process has read
 _generation: list[object] = [None]  # the generation `_table_versions` were read under
 _checked: list[float] = []  # when this request (or thread) last read the generation
+_scope_versions: dict[str, str] = {}  # versions() as read under `_generation`: threads', boards' ...
+MAX_REMEMBERED_SCOPES = 50_000
 TABLE_VERSION_SECONDS = 1.0
 
 
@@ -150,6 +163,7 @@ def _check_generation() -> None:
         found = cache.get(GENERATION)
     if found != _generation[0]:
         _table_versions.clear()
+        _scope_versions.clear()
         _generation[0] = found
     _checked[:] = [now]
 
