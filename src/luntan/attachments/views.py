@@ -38,7 +38,7 @@ def _alt(name: str) -> str:
     return re.sub(r"[\[\]()\\*_`!<>]", "", name.rpartition(".")[0] or name)[:60].strip()
 
 
-def _described(attachment: Attachment) -> dict:
+def described(attachment: Attachment) -> dict:
     """What the editor puts in the post box, in either format."""
     page = reverse("attachments:page", args=[attachment.pk])
     if attachment.is_image:
@@ -63,7 +63,7 @@ def upload(request: HttpRequest) -> JsonResponse:
         return _json_error(str(error), 403)
     except ValidationError as error:
         return _json_error(error.messages[0], 400)
-    return JsonResponse(_described(attachment), status=201, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(described(attachment), status=201, json_dumps_params={"ensure_ascii": False})
 
 
 def _file(name: str, *, content_type: str, inline: bool, filename: str, cache: str) -> FileResponse:
