@@ -35,7 +35,7 @@ def test_attachments_are_listed_under_their_floor_for_every_reader(member, clien
     file = upload(member, "资料合集.zip", zip_bytes(), "application/zip")
     floor = post_with(member, thread, file)
     html = page(client, thread)
-    assert f'<a href="/attachment/{file.pk}/">\U0001f4ce{file.pk}</a>' in html  # the token in the text
+    assert f'<a href="/attachment/{file.pk}/" rel="nofollow ugc noopener">\U0001f4ce{file.pk}</a>' in html  # the token
     listed = html.split(f'id="floor-{floor.number}"', 1)[1]
     assert "资料合集.zip" in listed and "下载 0 次" in listed
 

@@ -67,6 +67,19 @@ def test_a_file_is_kept_as_it_was_uploaded(member_client):
         assert handle.read() == data
 
 
+@pytest.mark.parametrize("name, data, content_type", [
+    ("报告.docx", zip_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("表格.xlsx", zip_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("论文.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+    ("笔记.txt", "中文笔记，GB18030 编码".encode("gb18030"), "text/plain"),
+    ("压缩包.zip", zip_bytes(), "application/x-zip-compressed"),
+])
+def test_the_usual_kinds_of_files_are_accepted(member_client, name, data, content_type):
+    response = send(member_client, name, data, content_type)
+    assert response.status_code == 201, response.content
+    assert Attachment.objects.get().name == name
+
+
 def test_a_guest_cannot_upload(client):
     assert_refused(send(client, "a.png", png(), "image/png"), 403, "请先登录")
 

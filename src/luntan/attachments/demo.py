@@ -8,6 +8,7 @@ import math
 import random
 import zipfile
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -90,7 +91,7 @@ def _pdf() -> bytes:
 GUIDE = ("新手上路：发帖、回帖、签到、转盘和积分，一页说清楚。\n\n"
          "1. 每天签到可以领贡献值；\n2. 回帖前请先看版规；\n3. 有问题在意见反馈版提出。\n").encode()
 
-PLANS = (
+PLANS: tuple[dict[str, Any], ...] = (
     {"board": "摄影旅行", "text": "周末去郊外拍的晚霞，随手一张，原图在这里，喜欢的自取 :微笑:",
      "files": [("晚霞.jpg", "image/jpeg", lambda: _jpeg(sunset()), 0, False)]},
     {"board": "美食厨房", "text": "今天自己煮的牛肉面，汤是熬了三个小时的！",

@@ -50,8 +50,15 @@ NEVER: Final = frozenset({
     "html", "htm", "xhtml", "shtml", "svg", "svgz", "xml", "xsl", "xslt", "js", "mjs", "css", "swf", "php",
     "exe", "com", "bat", "cmd", "scr", "msi", "dll", "ps1", "vbs", "jar", "hta", "lnk", "sh",
 })
-# Content types a browser treats as pages or scripts: a claim of one of them is refused.
-ACTIVE_TYPES: Final = re.compile(r"(html|xml|svg|javascript|ecmascript)", re.IGNORECASE)
+# Content types a browser treats as pages, documents or scripts: a claim of one of them is refused, and none is
+# ever served as such (OOXML's "application/vnd.openxmlformats-..." is a zip, not XML).
+_ACTIVE_TYPE_RE: Final = re.compile(
+    r"text/html|text/xml|text/xsl|application/xml|[a-z]+/[a-z0-9.+-]*\+xml|(?:text|application)/(?:x-)?(?:java|ecma)script"
+    r"|text/css|application/x-shockwave-flash")
+
+
+def is_active_type(content_type: str) -> bool:
+    return _ACTIVE_TYPE_RE.fullmatch((content_type or "").split(";")[0].strip().lower()) is not None
 # Text that a browser could take for markup if it ever sniffed it.
 _MARKUP_START: Final = re.compile(rb"\s*<(\?xml|!doctype|html|svg|script|head|body|iframe)", re.IGNORECASE)
 
@@ -115,7 +122,7 @@ def check_file(*, name: str, claimed_type: str, data: bytes, allowed: frozenset[
     name = clean_name(name)
     ext = extension_of(name)
     claimed = (claimed_type or "").split(";")[0].strip().lower()
-    if ext in NEVER or ACTIVE_TYPES.search(claimed):
+    if ext in NEVER or is_active_type(claimed):
         raise refused_type(ext)
     if ext in IMAGE_FORMATS:
         if not images_allowed:

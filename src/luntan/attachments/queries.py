@@ -49,8 +49,7 @@ def has_bought(member, attachment: Attachment) -> bool:
 
 def buyers(attachment: Attachment) -> tuple[list[Purchase], int]:
     """The latest buyers (with their names, one query) and how many there are in all."""
-    rows = list(Purchase.objects.filter(attachment=attachment).select_related("member")
-                .only("id", "price", "created_at", "member__id", "member__username").order_by("-created_at")
+    rows = list(Purchase.objects.filter(attachment=attachment).select_related("member").order_by("-created_at")
                 [:BUYERS_SHOWN])
     total = len(rows) if len(rows) < BUYERS_SHOWN else Purchase.objects.filter(attachment=attachment).count()
     return rows, total

@@ -72,7 +72,7 @@ def _file(name: str, *, content_type: str, inline: bool, filename: str, cache: s
         handle = default_storage.open(name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    if files.ACTIVE_TYPES.search(content_type):
+    if files.is_active_type(content_type) or content_type.startswith("image/svg"):
         content_type, inline = "application/octet-stream", False
     response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
