@@ -111,19 +111,20 @@ def referenced_ids(html: str) -> set[int]:
     return {int(a or b) for a, b in _REFERENCE_RE.findall(html)}
 
 
-def floor_attachments_bind(floor, *, html: str) -> None:
+def floor_attachments_bind(floor, *, html: str, new: bool = False) -> None:
     """Run inside the floor's write (luntan.forum.extensions.FLOOR_WRITTEN): the uploads of the floor's author
     that its text refers to and that no floor has yet become this floor's; the ones it no longer refers to
-    go back to being the author's alone, unless someone bought them."""
+    go back to being the author's alone, unless someone bought them. A new post without uploads costs no query."""
     ids = referenced_ids(html)
     now = timezone.now()
     changed = 0
     if ids:
         changed += Attachment.objects.filter(pk__in=ids, owner_id=floor.author_id, floor__isnull=True).update(
             floor=floor, changed_at=now)
-    dropped = Attachment.objects.filter(floor=floor).exclude(pk__in=ids).filter(purchases__isnull=True)
-    changed += Attachment.objects.filter(pk__in=list(dropped.values_list("pk", flat=True))).update(
-        floor=None, changed_at=now)
+    if not new:  # a new floor has no uploads to give back: no query for them
+        dropped = Attachment.objects.filter(floor=floor).exclude(pk__in=ids).filter(purchases__isnull=True)
+        changed += Attachment.objects.filter(pk__in=list(dropped.values_list("pk", flat=True))).update(
+            floor=None, changed_at=now)
     if changed:
         pagecache.bump(f"thread:{floor.thread_id}")
 

@@ -37,8 +37,8 @@ def register_floor_addition(stamp: str, provider: Callable[..., dict[int, str]])
         FLOOR_ADDITIONS.append((stamp, provider))
 
 
-# hook(floor, *, html): run inside thread_create's, post_reply's and floor_edit's transaction once the floor's
-# text (`html`, as cooked) is written; the uploads it refers to become the floor's (luntan.attachments).
+# hook(floor, *, html, new): run inside thread_create's, post_reply's (new=True) and floor_edit's transaction once
+# the floor's text (`html`, as cooked) is written; the uploads it refers to become the floor's (luntan.attachments).
 FLOOR_WRITTEN: list[Callable[..., None]] = []
 
 

@@ -172,7 +172,7 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
         if submission_key:
             Submission.objects.create(member=author, key=submission_key, floor=floor)
         for hook in FLOOR_WRITTEN:
-            hook(floor, html=html)
+            hook(floor, html=html, new=True)
         for extra in extras:
             extra(floor)
         if not waiting:
@@ -207,7 +207,7 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
         if submission_key:
             Submission.objects.create(member=author, key=submission_key, floor=floor)
         for hook in FLOOR_WRITTEN:
-            hook(floor, html=html)
+            hook(floor, html=html, new=True)
         # The number is handed out either way; a waiting reply is counted in when it is approved.
         Thread.objects.filter(pk=locked.pk).update(last_floor=number)
         if not waiting:
@@ -248,7 +248,7 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
             words.flag_floor(floor=current, verdict=verdict)
         signals.text_changed.send(Floor, floor_ids=[current.pk])
         for hook in FLOOR_WRITTEN:
-            hook(current, html=html)
+            hook(current, html=html, new=False)
         if current.author_id != editor.pk:
             modlog.record(actor=editor, action=ModerationLog.Action.EDIT, thread=thread, floor_number=current.number,
                           member=current.author, reason=clean_line(reason or ""))
