@@ -80,7 +80,7 @@ def test_the_usual_kinds_of_files_are_accepted(member_client, name, data, conten
     assert Attachment.objects.get().name == name
 
 
-def test_a_guest_cannot_upload(client):
+def test_a_guest_cannot_upload(client, db):
     assert_refused(send(client, "a.png", png(), "image/png"), 403, "请先登录")
 
 
