@@ -70,6 +70,27 @@ class Forum:
     moderator: object = None  # moderates `board` (the reports queue, warnings, bans)
     poll: object = None  # a thread with a poll (luntan.polls), voted on, with a public voter list
     conversation_id: int = 0  # 短消息 between the opener and the moderator
+    attachment_id: int = 0  # a paid attachment of the opener's, beside a picture, in highlighted[1]
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (320, 200), (40, 120, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _zip() -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as pack:
+        pack.writestr("路线.txt", "先坐地铁，再爬山。".encode())
+    return out.getvalue()
 
 
 @pytest.fixture
@@ -107,6 +128,20 @@ def forum(transactional_db, settings) -> Forum:
         Thread.objects.filter(pk=t.pk).update(highlight=colour, digest=2 if colour == "red" else 0,
                                                 sticky=1 if colour == "orange" else 0)  # orange on the sticky tint
         highlighted.append(t)
+    # A picture and a paid attachment in a floor of the opener's (luntan.attachments).
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from luntan.accounts.models import Member
+    from luntan.attachments import services as attachments
+    from luntan.attachments.views import described
+
+    poster = Member.objects.get(pk=opener.pk)  # with the posts counted: a new member's picture would be refused
+    picture = attachments.upload_create(member=poster, upload=SimpleUploadedFile("风景.png", _png(), "image/png"))
+    pack = attachments.upload_create(member=poster, upload=SimpleUploadedFile("路线图.zip", _zip(), "application/zip"))
+    services.post_reply(author=poster, thread=highlighted[1], fmt="bbcode",
+                        source=f"照片和路线:\n{described(picture)['bbcode']}\n{described(pack)['bbcode']}")
+    pack.refresh_from_db()
+    attachments.attachment_update(member=poster, attachment=pack, price=5, min_level_id=None)
     # Medals on the opener's card, and items in the opener's bag with one working (the 社区服务 pages).
     from luntan.credits.models import Operation
     from luntan.credits.services import Change, credit_apply
@@ -168,7 +203,7 @@ def forum(transactional_db, settings) -> Forum:
     from luntan.reactions.models import Mood
 
     blog.blog_mood_vote(member=passer, post_id=blog_post.pk, mood_id=Mood.objects.order_by("order", "id")[0].pk)
-    return Forum(poll=poll, conversation_id=talk.conversation_id,
+    return Forum(poll=poll, conversation_id=talk.conversation_id, attachment_id=pack.pk,
                  board=board, child=child, thread=thread, locked=locked, opener=opener, own_floor_id=own.pk,
                  moderator=passer, reset_path=f"/password/reset/{uid}/{default_token_generator.make_token(opener)}/",
                  highlighted=highlighted)
@@ -461,6 +496,8 @@ PAGES = [
      "拆分主题"),
     ("stick reply", lambda f: f"/moderation/thread/{f.thread.pk}/stick/?floor=5", None, MODERATOR, "置顶"),
     ("approval queue", lambda f: "/moderation/approval/", None, MODERATOR, "待审核的帖子"),
+    ("thread with attachments", lambda f: f"/thread/{f.highlighted[1].pk}/", None, BOTH, "orange 高亮的帖子"),
+    ("attachment", lambda f: f"/attachment/{f.attachment_id}/", None, BOTH, "路线图.zip"),
     ("help", lambda f: "/help/", None, BOTH, "帮助"),
     ("help search", lambda f: "/help/?q=签到+积分", None, BOTH, "帮助"),
     ("help search refused", lambda f: "/help/?q=%EF%BC%81%EF%BC%81", None, ("guest",), "帮助"),

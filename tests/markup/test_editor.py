@@ -104,7 +104,7 @@ def test_every_post_box_has_the_toolbar_and_its_assets(member_client, thread):
         assert re.search(r'<link rel="stylesheet" href="[^"]*markup/editor[^"]*\.css">', page), name
         labels = {b.get("data-cmd") or b.get("data-pop", "").rsplit("-", 1)[-1]: b for b in bar.top_buttons()}
         assert set(labels) == {"bold", "italic", "underline", "color", "size", "link", "image", "quote", "code",
-                               "list", "align", "smilies"}, name
+                               "list", "align", "upload", "smilies"}, name
         assert labels["bold"].get("aria-keyshortcuts") == "Control+B"
         assert labels["bold"].get("title") == "加粗 (Ctrl+B)"
         assert labels["link"].get("aria-keyshortcuts") == "Control+K"

@@ -66,7 +66,8 @@ class MemberGroupAdmin(ThroughServices, admin.ModelAdmin):
                                        "special and system groups never move by credits. After changing thresholds, "
                                        "run `luntan credits resettle`.")}),
         (_("Permissions and limits"), {"fields": [
-            "can_post", "daily_mood_votes", "max_signature_chars", "max_attachment_kb", "allow_links",
+            "can_post", "daily_mood_votes", "max_signature_chars", "max_attachment_kb", "attachment_types",
+            "allow_links",
             "allow_images", "allow_transfer", "wheel_spins_per_day"]}),
     ]
     list_filter = ["kind"]

@@ -25,6 +25,7 @@ class GroupRules:
     daily_mood_votes: int
     max_signature_chars: int
     max_attachment_kb: int
+    attachment_types: frozenset[str]
     allow_links: bool
     allow_images: bool
     allow_transfer: bool
@@ -35,7 +36,8 @@ class GroupRules:
 NOBODY = GroupRules(group_id=None, name="", is_default=False, kind=MemberGroup.Kind.SYSTEM,
                     role=MemberGroup.Role.GUEST, stars=0, credits_from=None, can_post=False, daily_mood_votes=0,
                     max_signature_chars=0,
-                    max_attachment_kb=0, allow_links=False, allow_images=False, allow_transfer=False,
+                    max_attachment_kb=0, attachment_types=frozenset(), allow_links=False, allow_images=False,
+                    allow_transfer=False,
                     wheel_spins_per_day=0)
 
 
@@ -44,7 +46,8 @@ def _read() -> dict[int, GroupRules]:
         group_id=g.pk, name=g.name, is_default=g.is_default, kind=g.kind, role=g.role, stars=g.stars,
         credits_from=g.credits_from,
         can_post=g.can_post, daily_mood_votes=g.daily_mood_votes, max_signature_chars=g.max_signature_chars,
-        max_attachment_kb=g.max_attachment_kb, allow_links=g.allow_links, allow_images=g.allow_images,
+        max_attachment_kb=g.max_attachment_kb, attachment_types=extensions(g.attachment_types),
+        allow_links=g.allow_links, allow_images=g.allow_images,
         allow_transfer=g.allow_transfer, wheel_spins_per_day=g.wheel_spins_per_day,
     ) for g in MemberGroup.objects.all()}
 
@@ -60,7 +63,13 @@ def _defaults() -> GroupRules:
                       credits_from=None,
                       **{name: fields[name] for name in (
                           "can_post", "daily_mood_votes", "max_signature_chars", "max_attachment_kb",
-                          "allow_links", "allow_images", "allow_transfer", "wheel_spins_per_day")})
+                          "allow_links", "allow_images", "allow_transfer", "wheel_spins_per_day")},
+                      attachment_types=extensions(fields["attachment_types"]))
+
+
+def extensions(raw: str) -> frozenset[str]:
+    """"zip, .PDF,txt" -> {"zip", "pdf", "txt"}."""
+    return frozenset(e.strip().lstrip(".").lower() for e in (raw or "").split(",") if e.strip().lstrip("."))
 
 
 def rules_for(member) -> GroupRules:

@@ -65,6 +65,10 @@ class MemberGroup(models.Model):
     daily_mood_votes = models.PositiveSmallIntegerField(_("mood votes a day"), default=20)
     max_signature_chars = models.PositiveIntegerField(_("signature length"), default=200)
     max_attachment_kb = models.PositiveIntegerField(_("attachment size (KB)"), default=2048)
+    # File name extensions of attachments (pictures are allowed by allow_images), separated by commas.
+    attachment_types = models.CharField(_("attachment types"), max_length=200, blank=True,
+                                        default="zip,rar,7z,gz,pdf,txt,doc,docx,xls,xlsx,ppt,pptx,mp3,mp4",
+                                        help_text=_("File name extensions, separated by commas, e.g. zip,pdf,txt."))
     allow_links = models.BooleanField(_("links allowed in posts"), default=True)
     allow_images = models.BooleanField(_("images allowed in posts"), default=True)
     allow_transfer = models.BooleanField(_("may transfer credits"), default=True)

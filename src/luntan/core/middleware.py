@@ -36,6 +36,16 @@ class SecurityHeadersMiddleware:
         return response
 
 
+# Path prefixes of files other apps serve that pages may fetch as images (members' uploaded pictures):
+# register_file_path() from an AppConfig.ready().
+FILE_PATHS: list[str] = []
+
+
+def register_file_path(prefix: str) -> None:
+    if prefix not in FILE_PATHS:
+        FILE_PATHS.append(prefix)
+
+
 class FetchDestinationMiddleware:
     """Pages are for reading, not for fetching as an image, a script, a style sheet or a frame: a browser
     then sends the reader's cookies, so an <img> on another site (or one a member managed to post here)
@@ -47,7 +57,7 @@ class FetchDestinationMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.files = tuple(p for p in (settings.STATIC_URL, settings.MEDIA_URL, "/favicon.ico")
+        self.files = tuple(p for p in (settings.STATIC_URL, settings.MEDIA_URL, "/favicon.ico", *FILE_PATHS)
                            if p and p.startswith("/"))
 
     @functools.cached_property

@@ -86,6 +86,8 @@ class Operation(models.TextChoices):
     EXCHANGE_IN = "exchange_in", _("Exchange: received")
     MEDAL = "medal", _("Bought a medal")
     ITEM = "item", _("Bought an item")
+    ATTACHMENT_BUY = "attachment_buy", _("Bought an attachment")
+    ATTACHMENT_SALE = "attachment_sale", _("Sold an attachment")
     ADJUST = "adjust", _("Changed by an administrator")
 
 

@@ -25,6 +25,28 @@ def register_thread_annotation(name: str, expression: object) -> None:
     THREAD_ANNOTATIONS[name] = expression
 
 
+# Under a floor's text, kept with it (luntan.forum.fragments): (stamp, provider). `stamp` names a THREAD_ANNOTATIONS
+# entry that is None while the provider has nothing for the thread (then it is not called) and changes whenever
+# what it shows under any of the thread's floors changes: it is part of each floor's kept key.
+# provider(thread, floors) -> {floor pk: HTML}, for the floors being rendered, in one query for all of them.
+FLOOR_ADDITIONS: list[tuple[str, Callable[..., dict[int, str]]]] = []
+
+
+def register_floor_addition(stamp: str, provider: Callable[..., dict[int, str]]) -> None:
+    if all(p is not provider for _s, p in FLOOR_ADDITIONS):
+        FLOOR_ADDITIONS.append((stamp, provider))
+
+
+# hook(floor, *, html, new): run inside thread_create's, post_reply's (new=True) and floor_edit's transaction once
+# the floor's text (`html`, as cooked) is written; the uploads it refers to become the floor's (luntan.attachments).
+FLOOR_WRITTEN: list[Callable[..., None]] = []
+
+
+def register_floor_written(hook: Callable[..., None]) -> None:
+    if hook not in FLOOR_WRITTEN:
+        FLOOR_WRITTEN.append(hook)
+
+
 # Templates added to the board page, rendered with its context (board, threads, moderator...) and kept with
 # it: "below_list" after the thread list (the moderators' batch form lives there, in their variant only).
 BOARD_PARTS: dict[str, list[str]] = {"below_list": []}

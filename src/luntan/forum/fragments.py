@@ -44,16 +44,24 @@ def floor_bodies(thread: Thread, floors: list[Floor], *, moderator_view: bool,
     items: dict[int | str, tuple[Floor, bool]] = {f.pk: (f, False) for f in floors}
     if pinned is not None:
         items["pinned"] = (pinned, True)
+    # What other apps show under floors (attachments): their stamps are part of each floor's key.
+    additions = [(stamp, provider) for stamp, provider in extensions.FLOOR_ADDITIONS
+                 if getattr(thread, stamp, None) is not None]
+    stamps = "".join(f":{getattr(thread, stamp)}" for stamp, _provider in additions)
     keys = {}
     for name, (f, stuck) in items.items():
         edited = f.edited_at.timestamp() if f.edited_at else 0
         keys[name] = (f"floor:{language}:{f.pk}:{f.created_at.timestamp()}:{edited}:{int(f.is_deleted)}:"
                       f"{int(moderator_view)}:{int(author_filtered)}:{f.like_count}:{int(f.is_waiting)}"
-                      f"{':pinned' if stuck else ''}{':guarded' if guarded else ''}")
+                      f"{':pinned' if stuck else ''}{':guarded' if guarded else ''}{stamps}")
     found = {name: localcache.fragments.get(key) for name, key in keys.items()}
     missing = [name for name in items if found[name] is None]
     if missing:
         texts = dict(Floor.objects.filter(pk__in=[items[name][0].pk for name in missing]).values_list("pk", "html"))
+        extras: dict[int, str] = {}
+        for _stamp, provider in additions:
+            for pk, extra in provider(thread, [items[name][0] for name in missing]).items():
+                extras[pk] = extras.get(pk, "") + extra
         template = _template("forum/_floor.html")
         for name in missing:  # the floors are shared with other requests: the text is passed, not set on them
             f, stuck = items[name]
@@ -61,7 +69,8 @@ def floor_bodies(thread: Thread, floors: list[Floor], *, moderator_view: bool,
             for guard in extensions.BODY_GUARDS if guarded else ():
                 html = guard(html, f)
             found[name] = _keep(keys[name], template.render(
-                f=f, html=html, thread=thread, moderator_view=moderator_view,
+                f=f, html=html, extra=Markup(extras.get(f.pk, "")),  # noqa: S704 - rendered by its app's template
+                thread=thread, moderator_view=moderator_view,
                 author_filtered=author_filtered, pinned=stuck))
     return found
 

@@ -21,7 +21,7 @@ from luntan.core.text import clean_body, clean_line
 from luntan.credits import services as credits
 from luntan.credits.models import CreditEntry, Operation
 from luntan.forum import moderators, permissions, signals
-from luntan.forum.extensions import POST_GUARDS
+from luntan.forum.extensions import FLOOR_WRITTEN, POST_GUARDS
 from luntan.forum.models import Board, BoardAccess, Category, Floor, FloorRevision, Submission, Thread
 from luntan.markup.cooking import cook
 from luntan.medals import services as medals  # medals earned by posting or digests
@@ -171,6 +171,8 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
             words.flag_floor(floor=floor, verdict=verdict)
         if submission_key:
             Submission.objects.create(member=author, key=submission_key, floor=floor)
+        for hook in FLOOR_WRITTEN:
+            hook(floor, html=html, new=True)
         for extra in extras:
             extra(floor)
         if not waiting:
@@ -204,6 +206,8 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
             words.flag_floor(floor=floor, verdict=verdict)
         if submission_key:
             Submission.objects.create(member=author, key=submission_key, floor=floor)
+        for hook in FLOOR_WRITTEN:
+            hook(floor, html=html, new=True)
         # The number is handed out either way; a waiting reply is counted in when it is approved.
         Thread.objects.filter(pk=locked.pk).update(last_floor=number)
         if not waiting:
@@ -243,6 +247,8 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
         if verdict.flagged or verdict.held:
             words.flag_floor(floor=current, verdict=verdict)
         signals.text_changed.send(Floor, floor_ids=[current.pk])
+        for hook in FLOOR_WRITTEN:
+            hook(current, html=html, new=False)
         if current.author_id != editor.pk:
             modlog.record(actor=editor, action=ModerationLog.Action.EDIT, thread=thread, floor_number=current.number,
                           member=current.author, reason=clean_line(reason or ""))

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from .links import validate_link
+from .links import IMAGE_PATHS, attachment_html, attachment_link, validate_link
 from .palette import ALIGNMENTS, FONT_SIZES, NAMED_COLORS, nearest_color
 from .smilies import escape_with_smilies
 
@@ -31,7 +31,7 @@ _MAX_QUOTE_NAME: Final = 64
 # Parameters cannot contain brackets: this keeps each match attempt bounded by the next
 # "[" and so keeps the scan linear on inputs like "[color=[color=[color=...".
 _TAG_RE: Final = re.compile(
-    r"\[(/?)(b|i|u|s|color|size|url|img|quote|code|list|align|hr|\*)(?:=([^\[\]\n]{1,2048}))?\]",
+    r"\[(/?)(b|i|u|s|color|size|url|img|attach|quote|code|list|align|hr|\*)(?:=([^\[\]\n]{1,2048}))?\]",
     re.IGNORECASE,
 )
 _HEX_COLOR_RE: Final = re.compile(r"#([0-9a-f]{3}|[0-9a-f]{6})")
@@ -137,7 +137,7 @@ class _Parser:
         self._source = source
         self._root = _Node("root")
         self._stack: list[_Node] = [self._root]
-        self._closers = {name: _CloserFinder(source, name) for name in ("code", "img", "url")}
+        self._closers = {name: _CloserFinder(source, name) for name in ("code", "img", "url", "attach")}
 
     def parse(self) -> _Node:
         pos = 0
@@ -163,7 +163,7 @@ class _Parser:
     # Opening tags return where to resume, or None to keep the tag as literal text.
 
     def _open(self, name: str, param: str | None, end: int) -> int | None:
-        if name in ("code", "img") or (name == "url" and param is None):
+        if name in ("code", "img", "attach") or (name == "url" and param is None):
             return self._open_leaf(name, param, end)
         if name == "hr":
             if param is not None:
@@ -191,8 +191,14 @@ class _Parser:
             stop = closer.start() if closer else len(self._source)
             self._add(_Leaf("code", self._source[end:stop]))
             return closer.end() if closer else len(self._source)
-        if closer is None or (name == "url" and self._inside_link()):
+        if closer is None or (name in ("url", "attach") and self._inside_link()):
             return None
+        if name == "attach":
+            found = attachment_link(self._source[end : closer.start()])
+            if found is None:
+                return None
+            self._add(_Leaf("attach", found))
+            return closer.end()
         url = validate_link(self._source[end : closer.start()], image=name == "img")
         if url is None:
             return None
@@ -314,9 +320,14 @@ def _leaf_html(leaf: _Leaf) -> str:
         code = leaf.value.removeprefix("\n").removesuffix("\n")
         return f"<pre><code>{html.escape(code)}</code></pre>"
     if leaf.kind == "img":
-        return f'<img src="{value}" alt="">'
+        # An uploaded picture's thumbnail is put in as a link to its full size: the link is named by the
+        # picture's text, in no language in particular ("🖼"); other pictures are decoration.
+        alt = "\U0001f5bc" if leaf.value.startswith(IMAGE_PATHS[1]) else ""
+        return f'<img src="{value}" alt="{alt}">'
     if leaf.kind == "link":
         return f'<a href="{value}">{value}</a>'
+    if leaf.kind == "attach":
+        return attachment_html(leaf.value)
     return "<hr>"
 
 

@@ -16,7 +16,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from .links import validate_link
+from .links import attachment_html, attachment_link, validate_link
 from .smilies import SMILEY_RE, smiley_html
 
 POST_HEADING_SHIFT: Final = 2
@@ -49,6 +49,29 @@ def _smiley(state: StateInline, silent: bool) -> bool:
         token.meta = {"name": match.group(1)}
     state.pos = match.end()
     return True
+
+
+def _attach(state: StateInline, silent: bool) -> bool:
+    # [attach]ID[/attach], as in BBCode: the same token in both formats.
+    if state.linkLevel > 0 or not state.src.startswith("[attach]", state.pos):
+        return False
+    close = state.src.find("[/attach]", state.pos + 8, min(state.posMax, state.pos + 40))
+    if close < 0:
+        return False
+    address = attachment_link(state.src[state.pos + 8 : close])
+    if address is None:
+        return False
+    if not silent:
+        token = state.push("attach", "", 0)
+        token.meta = {"address": address}
+    state.pos = close + 9
+    return True
+
+
+def _render_attach(
+    self: object, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return attachment_html(tokens[idx].meta["address"])
 
 
 def _render_smiley(
@@ -103,6 +126,8 @@ def _build() -> MarkdownIt:
     md.validateLink = _accepts_link  # type: ignore[method-assign]
     # Last, so it is tried only where no CommonMark rule matched.
     md.inline.ruler.push("smiley", _smiley)
+    md.inline.ruler.before("link", "attach", _attach)
+    md.add_render_rule("attach", _render_attach)
     md.core.ruler.push("luntan_tidy", _tidy)
     md.add_render_rule("smiley", _render_smiley)
     return md

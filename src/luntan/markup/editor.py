@@ -32,8 +32,17 @@ EDITOR_CHOICES: Final = {
     "smilies": tuple(SMILIES.items()),
 }
 
+# The address of the upload the 上传 button, drag and drop and paste send files to, when an app offers one
+# (luntan.attachments registers its URL name): without it the toolbar has no upload button.
+EDITOR_UPLOAD: Final[dict[str, str]] = {}
+
+
+def register_upload(url_name: str) -> None:
+    EDITOR_UPLOAD["url_name"] = url_name
+
 
 def register() -> None:
     """Makes the choices a template global (core's environment cannot import markup)."""
     env = cast(Jinja2, engines["jinja2"]).env
     env.globals["editor_choices"] = EDITOR_CHOICES
+    env.globals["editor_upload"] = EDITOR_UPLOAD

@@ -15,6 +15,10 @@ from django.conf import settings
 from django.http.request import validate_host
 
 MAX_URL_LENGTH = 2048
+# Members' uploaded pictures, served by luntan.attachments (files, never pages that act): images may point there.
+IMAGE_PATHS = ("/uploads/image/", "/uploads/thumb/")
+# An attachment's page, where [attach]ID[/attach] links to (luntan.attachments' URL of the same shape).
+ATTACHMENT_PATH = "/attachment/"
 
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # No mailto for images: a mail client is not an image source.
@@ -65,7 +69,7 @@ def _is_image_source(url: str) -> bool:
 
     Every reader's browser fetches an image with the reader's cookies, so an image of
     ``/thread/1/next/`` or ``https://our.host/lang/en/`` would make each reader act on
-    this site. Uploads (under ``MEDIA_URL``) are files, so they are safe to fetch.
+    this site. Uploads (under ``MEDIA_URL`` or IMAGE_PATHS) are files, so they are safe to fetch.
     """
     try:
         parts = urlsplit(url)
@@ -132,4 +136,20 @@ def _is_upload_path(path: str) -> bool:
     # "/media/../lang/en/" is not an upload. The decoded spelling is checked by the caller too.
     if "\\" in path or any(segment in (".", "..") for segment in path.split("/")):
         return False
-    return path.startswith(prefix) and len(path) > len(prefix)
+    return any(path.startswith(p) and len(path) > len(p) for p in (prefix, *IMAGE_PATHS))
+
+
+_ATTACH_ID_RE = re.compile(r"\s*([1-9][0-9]{0,9})\s*")
+
+
+def attachment_link(inner: str) -> str | None:
+    """The address of [attach]ID[/attach]'s attachment page, or None when ID is not a number."""
+    match = _ATTACH_ID_RE.fullmatch(inner)
+    return f"{ATTACHMENT_PATH}{match.group(1)}/" if match else None
+
+
+def attachment_html(address: str) -> str:
+    """The link an [attach] token becomes, in any language: 📎 and the attachment's number; its name, size and
+    price are listed under the floor (luntan.attachments)."""
+    number = address.removeprefix(ATTACHMENT_PATH).rstrip("/")
+    return f'<a href="{html.escape(address)}">\U0001f4ce{html.escape(number)}</a>'

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "luntan.accounts",
     "luntan.forum",
     "luntan.credits",
+    "luntan.attachments",
     "luntan.help",
     "luntan.polls",
     "luntan.letters",

@@ -105,6 +105,11 @@
         return;
       }
     }
+    if (cmd === "upload") {
+      var input = bar.querySelector(".ed-file");
+      if (input) input.click();
+      return;
+    }
     if (cmd === "smiley") {
       var end = ta.selectionEnd;
       var code = ":" + value + ":";
@@ -235,6 +240,86 @@
     if (bar && !event.target.closest(".ed-menu") && topButtons(bar).indexOf(event.target) >= 0) {
       topButtons(bar).forEach(function (b) { b.tabIndex = b === event.target ? 0 : -1; });
     }
+  });
+
+  // --- Uploads: the 上传 button, files dropped on or pasted into a post box (bar.dataset.upload is the address).
+  function statusOf(bar) { return document.getElementById(bar.dataset.editor + "-status"); }
+  function say(bar, text, isError, link) {
+    var status = statusOf(bar);
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("error", !!isError);
+    if (link) {
+      var a = document.createElement("a");
+      a.href = link; a.target = "_blank"; a.rel = "noopener"; a.textContent = bar.dataset.attachmentPage;
+      status.appendChild(document.createTextNode(" · "));
+      status.appendChild(a);
+    }
+  }
+  function tokenOf(ta) {
+    var field = ta.form ? ta.form.elements.namedItem("csrfmiddlewaretoken") : null;
+    return field ? field.value : "";
+  }
+  function upload(bar, file) {
+    var ta = textareaOf(bar);
+    if (!ta || !bar.dataset.upload) return;
+    var body = new FormData();
+    body.append("file", file, file.name || "image.png");
+    say(bar, bar.dataset.uploading + ": " + (file.name || "image.png") + " …", false);
+    fetch(bar.dataset.upload, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": tokenOf(ta), "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) { return { ok: response.ok, data: data }; });
+    }).then(function (result) {
+      var data = result.data || {};
+      if (!result.ok || !data.bbcode) { say(bar, data.error || bar.dataset.uploadFailed, true); return; }
+      var text = formatOf(bar) === "markdown" ? data.markdown : data.bbcode;
+      var at = ta.selectionEnd, v = ta.value;
+      var lead = at > 0 && v.charAt(at - 1) !== "\n" && data.kind === "image" ? "\n" : "";
+      put(ta, at, at, lead + text, lead.length + text.length, lead.length + text.length);
+      say(bar, bar.dataset.uploaded + ": " + data.name, false, data.kind === "file" ? data.page : null);
+    }).catch(function () { say(bar, bar.dataset.uploadFailed, true); });
+  }
+  function uploadAll(bar, files) {
+    for (var i = 0; i < files.length; i++) upload(bar, files[i]);
+  }
+  function uploadBar(ta) {
+    var bar = ta && ta.tagName === "TEXTAREA" ? barOf(ta) : null;
+    return bar && !bar.hidden && bar.dataset.upload ? bar : null;
+  }
+  function hasFiles(event) {
+    var types = event.dataTransfer ? event.dataTransfer.types : null;
+    return !!types && Array.prototype.indexOf.call(types, "Files") >= 0;
+  }
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.classList || !input.classList.contains("ed-file")) return;
+    var bar = input.closest(".ed-bar");
+    if (bar && input.files) uploadAll(bar, input.files);
+    input.value = "";
+  });
+  document.addEventListener("paste", function (event) {
+    var bar = uploadBar(event.target);
+    var files = event.clipboardData ? event.clipboardData.files : null;
+    if (!bar || !files || !files.length) return;
+    event.preventDefault();  // the picture goes up; no file name is pasted as text
+    uploadAll(bar, files);
+  });
+  document.addEventListener("dragover", function (event) {
+    if (!uploadBar(event.target) || !hasFiles(event)) return;
+    event.preventDefault();
+    event.target.classList.add("ed-dropping");
+  });
+  document.addEventListener("dragleave", function (event) {
+    if (event.target.classList) event.target.classList.remove("ed-dropping");
+  });
+  document.addEventListener("drop", function (event) {
+    var bar = uploadBar(event.target);
+    if (!bar || !hasFiles(event)) return;
+    event.preventDefault();
+    event.target.classList.remove("ed-dropping");
+    uploadAll(bar, event.dataTransfer.files);
   });
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { init(); });
