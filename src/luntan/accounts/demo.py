@@ -6,6 +6,7 @@ site's storage, and the "set an avatar" rule pays."""
 import io
 import random
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -120,7 +121,7 @@ def _png(image: Image.Image) -> bytes:
 
 
 def fill_demo(*, members: list, rng: random.Random, now) -> None:
-    chosen: list[tuple[object, Drawing]] = [(m, FITTING[m.username]) for m in members if m.username in FITTING]
+    chosen: list[tuple[Any, Drawing]] = [(m, FITTING[m.username]) for m in members if m.username in FITTING]
     others = [m for m in members if m.username not in FITTING]
     for m, drawing in zip(rng.sample(others, min(len(others), len(OTHERS))), OTHERS, strict=False):
         chosen.append((m, drawing))

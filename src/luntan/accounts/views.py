@@ -284,13 +284,12 @@ def avatar_file(request: HttpRequest, uid: int, name: str) -> HttpResponse:
             if not avatars.VALUE.fullmatch(current) or current.startswith(version):
                 return _no_avatar()
             response = HttpResponseRedirect(avatars.url(uid, current, px))
-            response.headers.update({**AVATAR_HEADERS, "Cache-Control": AVATAR_MOVED})
-            return response
+            return _with_headers(response, cache=AVATAR_MOVED)
         response = HttpResponse(data, content_type=avatars.CONTENT_TYPES[extension])
         response.headers["Content-Length"] = str(len(data))
         response.headers["Content-Disposition"] = f'inline; filename="avatar-{uid}-{px}.{extension}"'
-    response.headers.update({**AVATAR_HEADERS, "Cache-Control": AVATAR_KEPT, "ETag": etag})
-    return response
+    response.headers["ETag"] = etag
+    return _with_headers(response, cache=AVATAR_KEPT)
 
 
 MAX_ID = 2**63 - 1  # a larger number is nobody's, and no database column holds it
@@ -298,8 +297,13 @@ MAX_ID = 2**63 - 1  # a larger number is nobody's, and no database column holds 
 
 def _no_avatar() -> HttpResponse:
     """A short plain 404: nobody reads it, an <img> shows nothing."""
-    response = HttpResponseNotFound(b"", content_type="text/plain")
-    response.headers.update({**AVATAR_HEADERS, "Cache-Control": AVATAR_MOVED})
+    return _with_headers(HttpResponseNotFound(b"", content_type="text/plain"), cache=AVATAR_MOVED)
+
+
+def _with_headers(response: HttpResponse, *, cache: str) -> HttpResponse:
+    for header, value in AVATAR_HEADERS.items():
+        response.headers[header] = value
+    response.headers["Cache-Control"] = cache
     return response
 
 

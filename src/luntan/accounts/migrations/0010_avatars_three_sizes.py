@@ -23,9 +23,9 @@ def redraw_former_avatars(apps, schema_editor):
         new = ""
         try:
             with default_storage.open(value, "rb") as f:
-                image = Image.open(io.BytesIO(f.read()), formats=avatars.FORMATS)
-                image.load()
-            image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "PA") else "RGB")
+                opened = Image.open(io.BytesIO(f.read()), formats=avatars.FORMATS)
+                opened.load()
+            image = opened.convert("RGBA" if opened.mode in ("RGBA", "LA", "PA") else "RGB")
             square = ImageOps.fit(image, (avatars.BIG, avatars.BIG), method=Image.Resampling.LANCZOS)
             made = avatars.draw_set(square)
             avatars.store(uid, made)
