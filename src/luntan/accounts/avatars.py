@@ -46,7 +46,9 @@ CLAIMED_EXTENSIONS = (".png", ".jpg", ".jpeg", ".jpe", ".gif", ".webp")
 CLAIMED_TYPES = ("image/png", "image/jpeg", "image/pjpeg", "image/gif", "image/webp")
 
 VALUE = re.compile(r"([0-9a-f]{16})\.(webp|png)")  # Member.avatar
-FILE_NAME = re.compile(r"([0-9a-f]{16})-(200|120|48)\.(webp|png)")  # one size's file, under avatars/<uid>/
+# One size's file, under avatars/<uid>/: "<version>-<px>.<ext>".
+_PX = "|".join(str(px) for px in SIZES)
+FILE_NAME = re.compile(rf"([0-9a-f]{{16}})-({_PX})\.(webp|png)")
 
 
 @dataclass(frozen=True)
