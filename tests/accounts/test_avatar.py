@@ -592,3 +592,27 @@ def test_a_handful_of_demo_members_get_drawn_avatars_and_the_others_keep_the_til
     for m in pictured:
         assert sorted(avatars.file_names(m.pk, m.avatar)) == [f for f in avatar_files(media) if f"/{m.pk}/" in f]
     assert len({m.avatar for m in pictured}) == len(pictured)  # each a picture of its own
+
+
+# --- Avatars of the former kind (one 192-pixel file) --------------------------------------------------------
+
+def test_the_migration_draws_former_avatars_again_in_three_sizes(media):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("luntan.accounts.migrations.0010_avatars_three_sizes")
+    kept_one, lost_one, tile = MemberFactory(), MemberFactory(), MemberFactory()
+    (media / "avatars").mkdir(parents=True)
+    former = f"avatars/{kept_one.pk}-0a1b2c3d4e5f60718293.webp"
+    Image.new("RGB", (192, 192), (20, 160, 90)).save(media / former, format="WEBP")
+    Member.objects.filter(pk=kept_one.pk).update(avatar=former)
+    Member.objects.filter(pk=lost_one.pk).update(avatar=f"avatars/{lost_one.pk}-ffffffffffffffffffff.webp")
+    migration.redraw_former_avatars(apps, None)
+    kept_one.refresh_from_db()
+    assert avatars.VALUE.fullmatch(kept_one.avatar)
+    assert avatar_files(media) == current_files(kept_one)  # the former file is gone, the three sizes are there
+    r, g, b = kept(media, kept_one, 48).convert("RGB").getpixel((24, 24))
+    assert g > 120 and r < 60
+    assert Member.objects.get(pk=lost_one.pk).avatar == ""  # no file to draw from: the letter tile
+    assert Member.objects.get(pk=tile.pk).avatar == ""
