@@ -9,6 +9,7 @@ import threading
 import zlib
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -616,3 +617,26 @@ def test_the_migration_draws_former_avatars_again_in_three_sizes(media):
     assert g > 120 and r < 60
     assert Member.objects.get(pk=lost_one.pk).avatar == ""  # no file to draw from: the letter tile
     assert Member.objects.get(pk=tile.pk).avatar == ""
+
+
+# --- 清除头像: an administrator removes a picture ------------------------------------------------------------
+
+def test_an_administrator_removes_members_avatars_from_the_admin(admin, member, other_member, media,
+                                                                 django_capture_on_commit_callbacks):
+    for m in (member, other_member):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.member_avatar_set(member=m, upload=upload(picture(colour=(m.pk % 255, 9, 9))))
+    client = english(signed_in(admin))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/accounts/member/", {"action": "remove_avatars", "_selected_action": [member.pk]},
+                               follow=True)
+    assert response.status_code == 200 and "1 avatar removed." in response.content.decode()
+    assert Member.objects.get(pk=member.pk).avatar == ""
+    assert avatar_files(media) == current_files(other_member)  # the other member's picture stays
+
+
+def test_only_an_administrator_may_remove_another_member_s_avatar(member, other_member, media):
+    services.member_avatar_set(member=other_member, upload=upload(picture()))
+    with pytest.raises(PermissionDenied):
+        services.member_avatar_remove(by=member, member=other_member)
+    assert Member.objects.get(pk=other_member.pk).avatar != ""

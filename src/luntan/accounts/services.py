@@ -433,10 +433,14 @@ def member_avatar_set(*, member: Member, upload) -> Member:
     return member
 
 
-def member_avatar_remove(*, member: Member) -> Member:
-    """Back to the letter tile. Removing twice is no error; the reward stays earned, and a new avatar
-    later does not pay again while the rule's cycle is "once"."""
-    _check_member(member)
+def member_avatar_remove(*, member: Member, by: Member | None = None) -> Member:
+    """Back to the letter tile: the member's own choice, or an administrator's (`by`, 清除头像) for a picture
+    that breaks the site's rules. Removing twice is no error; the reward stays earned, and a new avatar later
+    does not pay again while the rule's cycle is "once"."""
+    if by is None:
+        _check_member(member)
+    else:
+        _check_admin(by)
     with transaction.atomic():
         old = _locked_avatar(member)
         if old:
