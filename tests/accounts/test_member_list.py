@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 def _names(response) -> list[str]:
     assert response.status_code == 200
-    return re.findall(r'<td class="name"><a href="/user/\d+/">([^<]+)</a>', response.content.decode())
+    # Each name comes after its avatar: the small picture or the letter tile.
+    avatar = r'(?:<img class="avatar-small" [^>]*>|<span class="avatar-letter avatar-small [^>]*>[^<]*</span>)'
+    return re.findall(rf'<td class="name">{avatar}<a href="/user/\d+/">([^<]+)</a>', response.content.decode())
 
 
 @pytest.fixture

@@ -135,7 +135,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
     )
     custom_title = models.CharField(_("custom title"), max_length=30, blank=True)
     signature = models.TextField(_("signature"), max_length=settings.LUNTAN["MAX_SIGNATURE_CHARS"], blank=True)
-    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+    # The avatar's version and format, "<16 hex digits>.webp" (luntan.accounts.avatars), or "" for the letter
+    # tile: enough to name its three files, so a card needs no query of its own for it.
+    avatar = models.CharField(_("avatar"), max_length=100, blank=True, editable=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     last_activity = models.DateTimeField(_("last activity"), null=True, blank=True)
     online_seconds = models.PositiveBigIntegerField(_("online time (seconds)"), default=0)
@@ -192,6 +194,13 @@ class Member(AbstractBaseUser, PermissionsMixin):
         if kwargs.get("update_fields") is not None and "username" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], *NAME_KEY_FIELDS}
         super().save(*args, **kwargs)
+
+    def avatar_url(self, px: int) -> str:
+        """The address of this member's avatar `px` pixels square (one of accounts.avatars.SIZES); ""
+        without one."""
+        from luntan.accounts import avatars
+
+        return avatars.url(self.pk, self.avatar, px)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -44,6 +44,11 @@ class Profile:
     replies: list[Floor]
 
 
+def current_avatar(uid: int) -> str:
+    """Member.avatar of member `uid` ("" for none, or no such member)."""
+    return Member.objects.filter(pk=uid).values_list("avatar", flat=True).first() or ""
+
+
 def member_profile(uid, *, viewer) -> Profile:
     """Three queries whatever the member has written: the member with the group, and two short lists of
     what `viewer` may see (nothing from a board hidden from them)."""

@@ -8,8 +8,6 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -392,14 +390,13 @@ def _locked_avatar(member: Member) -> str:
     return found or ""
 
 
-def _delete_avatar_file(name: str) -> None:
-    """Removes a former avatar's file (only ever one under avatars/); a file already gone is no error."""
-    if not name.startswith("avatars/"):
-        return
+def _delete_avatar_files(uid: int, value: str) -> None:
+    """Removes a former avatar's files in every size; a file already gone is no error, nor is a storage that
+    cannot be reached (the files are then left over, named by content and referred to by nobody)."""
     try:
-        default_storage.delete(name)
-    except OSError:
-        logger.warning("could not delete the former avatar %s", name, exc_info=True)
+        avatars.delete_files(avatars.file_names(uid, value))
+    except Exception:  # OSError from the disk, botocore's errors from a bucket
+        logger.warning("could not delete the former avatar %s of member %s", value, uid, exc_info=True)
 
 
 def _check_member(member) -> None:
@@ -408,37 +405,46 @@ def _check_member(member) -> None:
 
 
 def member_avatar_set(*, member: Member, upload) -> Member:
-    """The member's new avatar from an uploaded file (accounts.avatars checks it and draws it anew: any
-    problem is a ValidationError the member reads, nothing changed). The file gets a name of its own, so
-    every cache sees the new picture at once; in one transaction the member row points to it, the member's
-    own card is refreshed (card_stamp) and the admin's "set an avatar" rule pays (once, by its default
-    cycle). The former file is deleted after the commit; on failure the new one is."""
+    """The member's new avatar from an uploaded file (accounts.avatars checks it and draws it anew in three
+    sizes: any problem is a ValidationError the member reads, and nothing is stored). The files are named by
+    their content, so every cache sees the new picture at once; in one transaction the member row points to
+    them, the member's own card is refreshed (card_stamp) and the admin's "set an avatar" rule pays (once,
+    by its default cycle). The former files are deleted after the commit; on failure the new ones are."""
     _check_member(member)
-    picture = avatars.make_picture(avatars.check_upload(member=member, upload=upload))
-    # A name never used before (storage adds a suffix if it exists): no other row or request refers to it.
-    saved = default_storage.save(picture.name(member.pk), ContentFile(picture.data))
+    made = avatars.make_set(avatars.check_upload(member=member, upload=upload))
+    # Written before the transaction: on SQLite a transaction holds the site's write lock, and a bucket
+    # may take a while to answer.
+    written = avatars.store(member.pk, made)
+    old = None
     try:
         with transaction.atomic():
             old = _locked_avatar(member)
-            Member.objects.filter(pk=member.pk).update(avatar=saved, card_stamp=F("card_stamp") + 1)
+            # A request that removed this same picture may have deleted files this one found in place.
+            written += avatars.store(member.pk, made)
+            Member.objects.filter(pk=member.pk).update(avatar=made.value, card_stamp=F("card_stamp") + 1)
             rule_reward(member_id=member.pk, action=Operation.AVATAR, subject_kind="member", subject_id=member.pk)
-            if old and old != saved:
-                transaction.on_commit(lambda: _delete_avatar_file(old))
+            if old and old != made.value:
+                transaction.on_commit(lambda: _delete_avatar_files(member.pk, old))
     except BaseException:
-        _delete_avatar_file(saved)
+        if old != made.value:  # the files are not the member's current ones
+            avatars.delete_files(written)
         raise
     member.refresh_from_db(fields=["avatar", "card_stamp"])
     return member
 
 
-def member_avatar_remove(*, member: Member) -> Member:
-    """Back to the letter avatar. Removing twice is no error; the reward stays earned, and a new avatar
-    later does not pay again while the rule's cycle is "once"."""
-    _check_member(member)
+def member_avatar_remove(*, member: Member, by: Member | None = None) -> Member:
+    """Back to the letter tile: the member's own choice, or an administrator's (`by`, 清除头像) for a picture
+    that breaks the site's rules. Removing twice is no error; the reward stays earned, and a new avatar later
+    does not pay again while the rule's cycle is "once"."""
+    if by is None:
+        _check_member(member)
+    else:
+        _check_admin(by)
     with transaction.atomic():
         old = _locked_avatar(member)
         if old:
             Member.objects.filter(pk=member.pk).update(avatar="", card_stamp=F("card_stamp") + 1)
-            transaction.on_commit(lambda: _delete_avatar_file(old))
+            transaction.on_commit(lambda: _delete_avatar_files(member.pk, old))
     member.refresh_from_db(fields=["avatar", "card_stamp"])
     return member

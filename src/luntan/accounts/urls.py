@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luntan.accounts import views
+from luntan.accounts import avatars, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -16,4 +16,7 @@ urlpatterns = [
     path("settings/avatar/remove/", views.avatar_remove, name="avatar_remove"),
     path("user/<str:uid>/", views.profile, name="profile"),
     path("members/", views.member_list, name="members"),
+    # Under MEDIA_URL, where every middleware takes requests for files (not a visit, not a page); before the
+    # site's own /media/ route (luntan.urls), which serves other uploads from disk.
+    path(f"{avatars.url_prefix().lstrip('/')}avatars/<int:uid>/<str:name>", views.avatar_file, name="avatar_file"),
 ]

@@ -10,13 +10,20 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.files.storage import default_storage
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from luntan.accounts import avatars, queries, services
 from luntan.accounts.forms import (
@@ -225,6 +232,7 @@ def avatar(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:avatar")
     return render(request, "accounts/avatar.html", {
         "form": form, "member": request.user, "limit_kb": avatars.limit_kb(request.user), "size": avatars.SIZE,
+        "sizes": avatars.SIZES,
     }, status=status)
 
 
@@ -243,6 +251,60 @@ def avatar_remove(request: HttpRequest) -> HttpResponse:
     if had:
         messages.success(request, _("Your avatar has been removed; the first letter of your name stands in for it."))
     return redirect("accounts:avatar")
+
+
+# An avatar is a picture of our own drawing, served as nothing else: never sniffed, unable to run anything,
+# not to be framed or embedded by other sites' pages.
+AVATAR_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+AVATAR_KEPT = "public, max-age=31536000, immutable"  # the version is in the address
+AVATAR_MOVED = "public, max-age=60"  # a kept page a minute old may name a former version
+
+
+@require_safe
+def avatar_file(request: HttpRequest, uid: int, name: str) -> HttpResponse:
+    """One size of a member's avatar, streamed from the storage (local disk or a private bucket) with our own
+    headers. A former version's address (a kept page may be a minute old) leads to the current picture."""
+    found = avatars.FILE_NAME.fullmatch(name)
+    if found is None or uid > MAX_ID:
+        return _no_avatar()
+    version, px, extension = found.group(1), int(found.group(2)), found.group(3)
+    etag = f'"{version}-{px}"'
+    if etag in request.headers.get("If-None-Match", ""):  # the same address is always the same bytes
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        try:
+            with default_storage.open(f"avatars/{uid}/{name}", "rb") as stored:
+                data = stored.read()
+        except FileNotFoundError:
+            current = queries.current_avatar(uid)
+            if not avatars.VALUE.fullmatch(current) or current.startswith(version):
+                return _no_avatar()
+            response = HttpResponseRedirect(avatars.url(uid, current, px))
+            return _with_headers(response, cache=AVATAR_MOVED)
+        response = HttpResponse(data, content_type=avatars.CONTENT_TYPES[extension])
+        response.headers["Content-Length"] = str(len(data))
+        response.headers["Content-Disposition"] = f'inline; filename="avatar-{uid}-{px}.{extension}"'
+    response.headers["ETag"] = etag
+    return _with_headers(response, cache=AVATAR_KEPT)
+
+
+MAX_ID = 2**63 - 1  # a larger number is nobody's, and no database column holds it
+
+
+def _no_avatar() -> HttpResponse:
+    """A short plain 404: nobody reads it, an <img> shows nothing."""
+    return _with_headers(HttpResponseNotFound(b"", content_type="text/plain"), cache=AVATAR_MOVED)
+
+
+def _with_headers(response: HttpResponse, *, cache: str) -> HttpResponse:
+    for header, value in AVATAR_HEADERS.items():
+        response.headers[header] = value
+    response.headers["Cache-Control"] = cache
+    return response
 
 
 @require_GET

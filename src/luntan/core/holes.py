@@ -82,7 +82,9 @@ def userbox(request: HttpRequest, args: list[str]) -> str:
         # The member's links and their numbers (unread notices ...) are part of the kept box's name.
         items = member_menu(user)
         counts = ",".join(str(count) for _address, _label, count in items)
-        return kept_form(request, f"userbox:m:{get_language()}:{user.pk}:{user.get_username()}:{len(items)}:{counts}",
+        avatar = getattr(user, "avatar", "")  # the picture beside the name: its version is in the key too
+        return kept_form(request, f"userbox:m:{get_language()}:{user.pk}:{user.get_username()}:{avatar}:"
+                                  f"{len(items)}:{counts}",
                          "core/_userbox.html", {"items": items})
     # A guest's box only changes with the page it links back to. Only a kept page's box is kept: its
     # address is the page's key, made sensible (luntan.core.pagecache), while any other page's address is

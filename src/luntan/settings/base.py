@@ -212,8 +212,44 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+# Uploaded files (avatars, attachments) go through Django's storage API (django.core.files.storage.default_storage):
+# MEDIA_ROOT on local disk by default, an S3-compatible bucket (AWS S3, MinIO, Ceph, 阿里云 OSS ...) when
+# LUNTAN_S3_BUCKET is set. The bucket stays private: the site streams every file through its own views with its
+# own headers (luntan.accounts.views.avatar_file for avatars), so nothing is ever served from the bucket's origin.
+# Behind nginx with S3, drop nginx's `location /media/` (deploy/nginx.conf): there is nothing on disk to serve.
+S3_BUCKET = os.environ.get("LUNTAN_S3_BUCKET", "")
+
+
+def s3_storage(*, bucket: str, endpoint_url: str = "", access_key: str = "", secret_key: str = "",
+               region: str = "", prefix: str = "") -> dict[str, Any]:
+    """STORAGES["default"] for django-storages' S3 backend: a private bucket (no ACL given, URLs signed if ever
+    made), files named by their content so overwriting one writes the same bytes."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,  # None: AWS itself
+            "access_key": access_key or None,  # None: boto3's own chain (instance role, ~/.aws ...)
+            "secret_key": secret_key or None,
+            "region_name": region or None,
+            # Other S3-compatible services want bucket names in the path, not in the host name.
+            "addressing_style": "path" if endpoint_url else None,
+            "location": prefix.strip("/"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": True,
+        },
+    }
+
+
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": (
+        s3_storage(bucket=S3_BUCKET, endpoint_url=os.environ.get("LUNTAN_S3_ENDPOINT_URL", ""),
+                   access_key=os.environ.get("LUNTAN_S3_ACCESS_KEY", ""),
+                   secret_key=os.environ.get("LUNTAN_S3_SECRET_KEY", ""),
+                   region=os.environ.get("LUNTAN_S3_REGION", ""), prefix=os.environ.get("LUNTAN_S3_PREFIX", ""))
+        if S3_BUCKET else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
