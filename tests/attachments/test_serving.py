@@ -121,3 +121,16 @@ def test_an_svg_can_never_be_served_inline_even_if_one_were_stored(member, other
     response = signed_in(other_member).get(f"/attachment/{file.pk}/download/")
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_paid_file_cannot_be_fetched_from_the_upload_folder_by_its_stored_name(member, other_member, thread):
+    """The site's own /media/ route (make run without nginx) serves avatars only: a stored attachment's name,
+    were it ever known, does not get round its price."""
+    file = upload(member, "资料.zip", zip_bytes(), "application/zip")
+    post_with(member, thread, file)
+    attachment_services.attachment_update(member=member, attachment=file, price=5, min_level_id=None)
+    stored = Attachment.objects.get(pk=file.pk)
+    names = [n for n in vars(stored).values() if isinstance(n, str) and n.startswith("attachments/")]
+    assert names, "the attachment's stored name"
+    for name in names:
+        assert signed_in(other_member).get(f"/media/{name}").status_code == 404

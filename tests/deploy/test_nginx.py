@@ -151,6 +151,11 @@ def test_uploads_are_served_from_disk_as_inert_files(deployed):
     assert "sandbox" in response.getheader("Content-Security-Policy")
     assert "max-age" in response.getheader("Cache-Control")
     assert _get(deployed, "/media/../secret_key")[0].status in (400, 404)
+    # A member's paid file lies under var/media/ too: nginx leaves it to the site, whose own route refuses it.
+    paid = deployed["site"].var / "media" / "attachments"
+    paid.mkdir(parents=True, exist_ok=True)
+    (paid / "k.zip").write_bytes(b"PK\x03\x04paid")
+    assert _get(deployed, "/media/attachments/k.zip")[0].status == 404
 
 
 def test_plain_http_is_sent_to_https(deployed):

@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -66,12 +66,18 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+PUBLIC_MEDIA = ("avatars/",)
+
+
 @require_http_methods(["GET", "HEAD"])
 def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded files (MEDIA_ROOT) when the site serves them itself (LUNTAN["SERVE_MEDIA"]: `make run` with
     no other web server; nginx serves them from disk in production). Django's `serve` keeps to MEDIA_ROOT
     (`..` and absolute paths are refused) and lists no folder. Avatars' names change with their picture,
-    so a browser may keep them for good."""
+    so a browser may keep them for good. Only avatars: members' attachments and pictures lie in the same
+    storage but are served by their own views, which check a price or a level."""
+    if not path.startswith(PUBLIC_MEDIA):
+        raise Http404(path)
     response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
     response.headers["Content-Security-Policy"] = MEDIA_POLICY
     response.headers["Cache-Control"] = ("public, max-age=31536000, immutable" if path.startswith("avatars/")
