@@ -8,7 +8,8 @@ import luntan.core
 ABOVE_CORE = ("luntan.accounts", "luntan.forum", "luntan.credits", "luntan.checkin", "luntan.wheel", "luntan.medals",
               "luntan.items", "luntan.stats", "luntan.markup", "luntan.protection", "luntan.bench",
               "luntan.moderation", "luntan.notices", "luntan.reactions", "luntan.latest", "luntan.reports",
-              "luntan.bans", "luntan.search", "luntan.help", "luntan.polls", "luntan.letters", "luntan.blog")
+              "luntan.bans", "luntan.search", "luntan.help", "luntan.polls", "luntan.letters", "luntan.blog",
+              "luntan.hidden")
 
 
 def _imports(path: Path) -> list[str]:

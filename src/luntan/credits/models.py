@@ -86,6 +86,8 @@ class Operation(models.TextChoices):
     EXCHANGE_IN = "exchange_in", _("Exchange: received")
     MEDAL = "medal", _("Bought a medal")
     ITEM = "item", _("Bought an item")
+    CONTENT_BUY = "content_buy", _("Bought paid content")
+    CONTENT_SALE = "content_sale", _("Sold paid content")
     ADJUST = "adjust", _("Changed by an administrator")
 
 
