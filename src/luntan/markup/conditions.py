@@ -155,13 +155,15 @@ def condition_text(kind: str, amount: int, unit: str = "") -> str:
 
 
 def _open_box(part: Part) -> str:
-    return (f'<div class="cpart cpart-open"><p class="cpart-label">{escape(condition_text(part.kind, part.amount))}'
-            f"</p>{part.html}</div>")
+    label = escape(condition_text(part.kind, part.amount))
+    return f'<div class="cpart cpart-open"><p class="cpart-label">{label}</p>{part.html}</div>'
+
 
 
 def with_notices(html: str) -> str:
     """Public HTML for places outside the thread page (a feed): each part's place says that something is there."""
     if "<!--cpart:" not in html:
         return html
-    notice = f'<p class="cpart-locked">{escape(_("This post has hidden or paid content; read it on the forum."))}</p>'
+    text = _("This post has hidden or paid content; read it on the forum.")
+    notice = f'<p class="cpart-locked">{escape(text)}</p>'
     return _MARKER_RE.sub(lambda _m: notice, html)
