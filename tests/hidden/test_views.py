@@ -211,3 +211,12 @@ def test_the_thread_page_costs_the_same_queries_with_one_part_or_many(board, mem
     guest = Client()
     assert page_queries(guest, f"/thread/{one.thread_id}/", cold=False) == page_queries(
         guest, f"/thread/{many.thread_id}/", cold=False)
+
+
+def test_hostile_text_in_a_part_is_sanitized_on_the_page(board, member, moderator):
+    floor = forum_services.thread_create(
+        author=member, board=board, title="有坏东西", fmt="markdown",
+        source='[hide]<script>alert("xss")</script> [点我](javascript:alert(1)) <!--hole:userbox:--> [/hide]')
+    text = page(signed_in(moderator), floor)
+    assert "<script>alert" not in text and 'href="javascript:' not in text
+    assert "&lt;script&gt;" in text
