@@ -14,19 +14,17 @@ from luntan.hidden.models import FloorPart
 
 
 def part_filler(request: HttpRequest, thread, moderator: bool):
-    state: dict[str, object] = {}
+    found: list[tuple[dict[tuple[int, int], queries.PartRow], rules.Reader]] = []  # read at the first hole
 
     def fill(req: HttpRequest, args: list[str]) -> str:
         if len(args) != 2:
             return ""
-        if not state:
+        if not found:
             parts = queries.thread_parts(thread.pk)
-            state["parts"] = parts
-            state["reader"] = queries.reader_of(req.user, thread.pk, parts, moderator=moderator)
-        part = state["parts"].get((int(args[0]), int(args[1])))  # type: ignore[attr-defined]
-        if part is None:
-            return ""
-        return box(req, part, state["reader"])  # type: ignore[arg-type]
+            found.append((parts, queries.reader_of(req.user, thread.pk, parts, moderator=moderator)))
+        parts, reader = found[0]
+        part = parts.get((int(args[0]), int(args[1])))
+        return "" if part is None else box(req, part, reader)
 
     return fill
 

@@ -60,7 +60,8 @@ class Cooked:
 class _Closer:
     def __init__(self, source: str, name: str) -> None:
         self._source, self._pattern = source, re.compile(rf"\[/{name}\]", re.IGNORECASE)
-        self._searched_from, self._found = -1, None  # type: tuple[int, re.Match[str] | None]
+        self._searched_from = -1
+        self._found: re.Match[str] | None = None
 
     def find(self, pos: int) -> re.Match[str] | None:
         reusable = 0 <= self._searched_from <= pos and (self._found is None or self._found.start() >= pos)
