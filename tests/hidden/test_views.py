@@ -2,6 +2,7 @@
 readers who may read it, and never a kept page, a quote, a feed, a search result or an excerpt."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from factories import MemberFactory
@@ -56,8 +57,15 @@ def test_no_kept_copy_of_the_page_holds_the_part(hidden_thread, readers, member)
         assert SECRET.encode() not in content
     for value, _size in localcache.fragments._data.values():  # the floors' kept text too
         assert SECRET not in str(value)
-    for value in getattr(cache, "_cache", {}).values():  # the shared cache (locmem in the SQLite run)
+    shared = getattr(cache, "_cache", None)  # the shared cache: a dict of pickles under locmem (the SQLite run)
+    for value in shared.values() if isinstance(shared, dict) else []:
         assert not isinstance(value, bytes) or SECRET.encode() not in value
+    if shared is not None and hasattr(shared, "get_client"):  # Redis (the PostgreSQL run): this run's keys
+        client = shared.get_client(write=False)
+        prefix = settings.CACHES["default"].get("KEY_PREFIX") or ""
+        for key in client.scan_iter(match=f"{prefix}:*" if prefix else "*"):
+            value = client.get(key)
+            assert not isinstance(value, bytes) or SECRET.encode() not in value
     assert SECRET not in page(readers["guest"], floor)
 
 
