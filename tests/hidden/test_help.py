@@ -6,7 +6,7 @@ from luntan.help.defaults import HIDDEN_TITLE
 from luntan.help.models import Article
 
 
-def test_the_article_follows_the_currency_the_maximum_and_the_tax(client, settings):
+def test_the_article_follows_the_currency_the_maximum_and_the_tax(db, client, settings):
     article = Article.objects.get(title=HIDDEN_TITLE)
     assert article.parent.title == "发帖与排版"
     coin = CreditType.objects.get(slot=1)
