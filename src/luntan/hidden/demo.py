@@ -4,6 +4,7 @@ is dated back into the past month."""
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -12,7 +13,7 @@ from luntan.forum.models import Board, Floor, Thread
 from luntan.hidden import rules, services
 from luntan.hidden.models import Purchase
 
-PLANS = (
+PLANS: tuple[dict[str, Any], ...] = (
     {"board": "灌水闲聊", "days_ago": 9, "title": "整理了一份本地好吃不贵的小馆子清单（回复可见）",
      "source": "在这座城市住了七年，吃过的小馆子不少，挑了十几家人均三四十块、味道稳定的。\n"
                "[hide]1. 老街口牛肉面：汤头清，牛肉给得足，早上七点开门。\n"
