@@ -3,6 +3,7 @@ and a [sell] part; a guest sees the notices and a sign-in link; a member replies
 the paid one with one click (a second click is not offered) and sees it; the buyers page lists them."""
 
 import pytest
+from browsing import ARTIFACTS
 from django.conf import settings
 from django.test import Client
 from factories import MemberFactory
@@ -44,6 +45,8 @@ def test_a_reader_replies_and_buys_to_read(browser_page, page_errors, assert_acc
     expect(content).not_to_contain_text("付费才能看的窍门")
     expect(content.get_by_role("link", name="登录后购买。")).to_be_visible()
     assert_accessible(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    content.screenshot(path=str(ARTIFACTS / "hidden-guest.png"))  # to look at: the notices and the sign-in link
 
     reader = MemberFactory(username="路人小张")
     credit_apply(changes=[Change(reader.pk, CreditType.objects.get(slot=1).pk, 100)], operation=Operation.ADJUST)
@@ -61,6 +64,7 @@ def test_a_reader_replies_and_buys_to_read(browser_page, page_errors, assert_acc
     expect(content).to_contain_text("付费才能看的窍门")
     expect(content.get_by_role("button")).to_have_count(0)
     assert Purchase.objects.get().buyer_id == reader.pk
+    content.screenshot(path=str(ARTIFACTS / "hidden-bought.png"))
 
     content.get_by_role("link", name="1 人购买").first.click()
     expect(page.locator("h1")).to_contain_text("购买记录")

@@ -85,3 +85,8 @@ def test_place_holes_names_the_floor():
 def test_notices_replace_markers_outside_the_thread_page():
     html = conditions.with_notices(cook_floor(f"[hide]{SECRET}[/hide]", fmt="bbcode").html)
     assert SECRET not in html and "cpart-locked" in html and "<!--" not in html
+
+
+def test_the_line_breaks_around_a_part_are_layout():
+    html = cook_floor("前面\n[hide]x[/hide]\n[sell=2]y[/sell]\n后面", fmt="bbcode").html
+    assert html == "前面<!--cpart:1--><!--cpart:2-->后面"

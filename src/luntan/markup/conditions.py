@@ -35,6 +35,7 @@ _SPOT_RE: Final = re.compile(f"{_START}([0-9]{{1,2}}){_END}")
 _ALONE_RE: Final = re.compile(f"<p>{_START}([0-9]{{1,2}}){_END}</p>")
 # What the stored public HTML holds for part n; the thread page makes it a hole naming the floor too.
 _MARKER_RE: Final = re.compile(r"<!--cpart:([0-9]{1,2})-->")
+_BR_AROUND_RE: Final = re.compile(r"(?:<br>\n?)?(<!--cpart:[0-9]{1,2}-->)(?:<br>\n?)?")
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ def cook_floor(source: str, *, fmt: str) -> Cooked:
         return f"<!--cpart:{number}-->"
 
     html = _SPOT_RE.sub(mark, html).replace(_START, "").replace(_END, "")
+    # A part is shown as a block: the line breaks around its tags are layout, as around a [quote].
+    html = _BR_AROUND_RE.sub(r"\1", html)
     parts = [Part(number=n, kind=kind, amount=amount, source=text, html=cook(text, fmt=fmt) if text.strip() else "")
              for n, (kind, amount, text) in enumerate(cut, start=1) if n in placed]
     return Cooked(html=html, parts=parts)
