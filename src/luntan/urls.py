@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("luntan.reactions.urls")),
     path("", include("luntan.polls.urls")),
     path("", include("luntan.attachments.urls")),
+    path("", include("luntan.hidden.urls")),
     path("", include("luntan.latest.urls")),
     path("", include("luntan.notices.urls")),
     path("messages/", include("luntan.letters.urls")),

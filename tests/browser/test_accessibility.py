@@ -71,6 +71,7 @@ class Forum:
     poll: object = None  # a thread with a poll (luntan.polls), voted on, with a public voter list
     conversation_id: int = 0  # 短消息 between the opener and the moderator
     attachment_id: int = 0  # a paid attachment of the opener's, beside a picture, in highlighted[1]
+    hidden: object = None  # floor 1 of a thread with [hide], [hide=N] and [sell=N] parts (luntan.hidden), one bought
 
 
 def _png() -> bytes:
@@ -203,7 +204,17 @@ def forum(transactional_db, settings) -> Forum:
     from luntan.reactions.models import Mood
 
     blog.blog_mood_vote(member=passer, post_id=blog_post.pk, mood_id=Mood.objects.order_by("order", "id")[0].pk)
-    return Forum(poll=poll, conversation_id=talk.conversation_id, attachment_id=pack.pk,
+    # 隐藏与付费内容: the moderator buys the paid part (moderators read free; the buyer here is another member).
+    hidden = services.thread_create(author=opener, board=board, title="隐藏与付费内容", fmt="bbcode",
+                                    source="公开的话。\n[hide]回复可见的话[/hide]\n[sell=5]付费的话[/sell]\n"
+                                           "[hide=100000]积分可见的话[/hide]")
+    from luntan.credits.models import CreditType
+    from luntan.hidden import services as hidden_services
+
+    buyer = MemberFactory(username="买家")
+    credit_apply(changes=[Change(buyer.pk, CreditType.objects.get(slot=1).pk, 50)], operation=Operation.ADJUST)
+    hidden_services.part_buy(buyer=buyer, floor_id=hidden.pk, number=2)
+    return Forum(poll=poll, conversation_id=talk.conversation_id, attachment_id=pack.pk, hidden=hidden,
                  board=board, child=child, thread=thread, locked=locked, opener=opener, own_floor_id=own.pk,
                  moderator=passer, reset_path=f"/password/reset/{uid}/{default_token_generator.make_token(opener)}/",
                  highlighted=highlighted)
@@ -509,6 +520,8 @@ PAGES = [
     ("thread with a poll", lambda f: f"/thread/{f.poll.thread_id}/", None, BOTH, "投票:周末做什么"),
     ("poll voters", lambda f: f"/poll/{f.poll.pk}/voters/", None, BOTH, "投票参与人"),
     ("new thread with poll errors", lambda f: f"/thread/new/?board={f.board.pk}", _poll_badly, MEMBER, "发帖"),
+    ("thread with hidden and paid parts", lambda f: f"/thread/{f.hidden.thread_id}/", None, BOTH, "隐藏与付费内容"),
+    ("buyers of a paid part", lambda f: f"/floor/{f.hidden.pk}/part/2/buyers/", None, BOTH, "购买记录"),
     ("blogs", lambda f: "/blog/", None, BOTH, "博客"),
     ("a member's blog", lambda f: f"/blog/u/{f.opener.pk}/", None, BOTH, "开帖人的博客"),
     ("a blog post", lambda f: f"/blog/{_blog_post(f)}/", None, BOTH, "周末爬山记"),

@@ -9,7 +9,7 @@ ABOVE_CORE = ("luntan.accounts", "luntan.forum", "luntan.credits", "luntan.check
               "luntan.items", "luntan.stats", "luntan.markup", "luntan.protection", "luntan.bench",
               "luntan.moderation", "luntan.notices", "luntan.reactions", "luntan.latest", "luntan.reports",
               "luntan.bans", "luntan.search", "luntan.help", "luntan.polls", "luntan.letters", "luntan.blog",
-              "luntan.attachments")
+              "luntan.attachments", "luntan.hidden")
 
 
 def _imports(path: Path) -> list[str]:

@@ -88,6 +88,8 @@ class Operation(models.TextChoices):
     ITEM = "item", _("Bought an item")
     ATTACHMENT_BUY = "attachment_buy", _("Bought an attachment")
     ATTACHMENT_SALE = "attachment_sale", _("Sold an attachment")
+    CONTENT_BUY = "content_buy", _("Bought paid content")
+    CONTENT_SALE = "content_sale", _("Sold paid content")
     ADJUST = "adjust", _("Changed by an administrator")
 
 

@@ -136,3 +136,14 @@ NEW_THREAD_PARTS: list[Callable[..., NewThreadPart | None]] = []
 def register_new_thread_part(factory: Callable[..., NewThreadPart | None]) -> None:
     if factory not in NEW_THREAD_PARTS:
         NEW_THREAD_PARTS.append(factory)
+
+
+# Content with a condition ([hide], [sell]: luntan.markup.conditions): saver(floor, parts, *, edited) keeps a
+# floor's conditional parts, inside the transaction of thread_create, post_reply and floor_edit (after the
+# floor row is written), and may refuse them with a ValidationError (a price too high), undoing the write.
+FLOOR_PARTS_SAVERS: list[Callable[..., None]] = []
+
+
+def register_floor_parts_saver(saver: Callable[..., None]) -> None:
+    if saver not in FLOOR_PARTS_SAVERS:
+        FLOOR_PARTS_SAVERS.append(saver)

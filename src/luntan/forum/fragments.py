@@ -19,6 +19,7 @@ from luntan.accounts.models import Member
 from luntan.core import localcache, pagecache
 from luntan.forum import extensions
 from luntan.forum.models import Floor, Thread
+from luntan.markup.conditions import place_holes
 
 
 def _template(name: str) -> jinja2.Template:
@@ -65,7 +66,7 @@ def floor_bodies(thread: Thread, floors: list[Floor], *, moderator_view: bool,
         template = _template("forum/_floor.html")
         for name in missing:  # the floors are shared with other requests: the text is passed, not set on them
             f, stuck = items[name]
-            html = texts.get(f.pk, "")
+            html = place_holes(texts.get(f.pk, ""), f.pk)  # [hide]/[sell] parts: filled per reader
             for guard in extensions.BODY_GUARDS if guarded else ():
                 html = guard(html, f)
             found[name] = _keep(keys[name], template.render(

@@ -21,9 +21,9 @@ from luntan.core.text import clean_body, clean_line
 from luntan.credits import services as credits
 from luntan.credits.models import CreditEntry, Operation
 from luntan.forum import moderators, permissions, signals
-from luntan.forum.extensions import FLOOR_WRITTEN, POST_GUARDS
+from luntan.forum.extensions import FLOOR_PARTS_SAVERS, FLOOR_WRITTEN, POST_GUARDS
 from luntan.forum.models import Board, BoardAccess, Category, Floor, FloorRevision, Submission, Thread
-from luntan.markup.cooking import cook
+from luntan.markup.conditions import Part, cook_floor
 from luntan.medals import services as medals  # medals earned by posting or digests
 from luntan.moderation import log as modlog
 from luntan.moderation.models import ModerationLog
@@ -96,6 +96,13 @@ def _guarded(member: Member, *, kind: str, html: str, ip: str | None) -> None:
         guard(member, kind=kind, html=html, ip=ip)
 
 
+def _save_parts(floor: Floor, parts: list[Part], *, edited: bool) -> None:
+    """A floor's [hide]/[sell] parts, cut from its public HTML, kept by the app that shows them."""
+    if parts or edited:
+        for saver in FLOOR_PARTS_SAVERS:
+            saver(floor, parts, edited=edited)
+
+
 def _replayed(author: Member, key: str | None) -> Floor | None:
     if not key:
         return None
@@ -153,8 +160,9 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
         raise ValidationError(_("Please choose one of this board's thread types."), code="thread_type")
     if thread_type is None and board.types_required and board.thread_types.exists():
         raise ValidationError(_("Please choose a thread type: this board requires one."), code="type_required")
-    html = cook(source, fmt=fmt)
-    _guarded(author, kind="thread", html=html, ip=ip)
+    cooked = cook_floor(source, fmt=fmt)  # [hide]/[sell] parts apart from the public HTML
+    html = cooked.html
+    _guarded(author, kind="thread", html=cooked.whole_html, ip=ip)
     now = timezone.now()
     waiting = permissions.needs_approval(author, board) or verdict.held
     with transaction.atomic():
@@ -167,6 +175,7 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
             thread=thread, number=1, author=author, source=source, format=fmt, html=html,
             created_at=now, author_ip=ip or None, is_waiting=waiting,
         )
+        _save_parts(floor, cooked.parts, edited=False)
         if verdict.flagged:
             words.flag_floor(floor=floor, verdict=verdict)
         if submission_key:
@@ -189,8 +198,9 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
     source, fmt = clean_source(source), clean_format(fmt)
     verdict = words.check_post(source=source, fmt=fmt)  # refused, starred, held or flagged
     source = clean_source(verdict.source)  # the stars' length too
-    html = cook(source, fmt=fmt)
-    _guarded(author, kind="reply", html=html, ip=ip)
+    cooked = cook_floor(source, fmt=fmt)
+    html = cooked.html
+    _guarded(author, kind="reply", html=cooked.whole_html, ip=ip)
     now = timezone.now()
     with transaction.atomic():
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
@@ -202,6 +212,7 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
             thread=locked, number=number, author=author, source=source, format=fmt, html=html,
             created_at=now, author_ip=ip or None, is_waiting=waiting,
         )
+        _save_parts(floor, cooked.parts, edited=False)
         if verdict.flagged:
             words.flag_floor(floor=floor, verdict=verdict)
         if submission_key:
@@ -226,8 +237,9 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
     verdict = words.check_post(title=new_title, source=source, fmt=fmt)
     source = clean_source(verdict.source)  # the stars' length too
     new_title = clean_title(verdict.title) if verdict.title is not None else None
-    html = cook(source, fmt=fmt)
-    _guarded(editor, kind="edit", html=html, ip=ip)
+    cooked = cook_floor(source, fmt=fmt)
+    html = cooked.html
+    _guarded(editor, kind="edit", html=cooked.whole_html, ip=ip)
     now = timezone.now()
     with transaction.atomic():
         current = Floor.objects.select_for_update(of=("self",)).select_related("thread__board__parent").get(pk=floor.pk)
@@ -241,6 +253,7 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
             source=source, format=fmt, html=html, edited_at=now, edited_by=editor,
             edited_by_name=editor.username,
         )
+        _save_parts(current, cooked.parts, edited=True)
         if new_title is not None and new_title != thread.title:
             Thread.objects.filter(pk=thread.pk).update(title=new_title)
             Board.objects.filter(pk=thread.board_id, last_thread=thread).update(last_thread_title=new_title)
@@ -837,7 +850,10 @@ def floors_recook(*, batch_size: int = 500) -> int:
             last_pk = floors[-1].pk
             threads = set()
             for floor in floors:
-                html = cook(floor.source, fmt=floor.format)
+                cooked = cook_floor(floor.source, fmt=floor.format)
+                html = cooked.html
+                if cooked.parts or "<!--cpart:" in floor.html:
+                    _save_parts(floor, cooked.parts, edited=True)  # the parts' own HTML may change too
                 if html != floor.html:
                     Floor.objects.filter(pk=floor.pk).update(html=html)
                     signals.text_changed.send(Floor, floor_ids=[floor.pk])

@@ -22,7 +22,7 @@ from luntan.forum import extensions, permissions, queries, services
 from luntan.forum.forms import EditForm, PostForm, ThreadForm, apply_service_error, new_submission_key
 from luntan.forum.fragments import author_cards, floor_bodies, own_card
 from luntan.forum.models import Floor
-from luntan.markup.cooking import cook
+from luntan.markup.conditions import cook_floor, strip_parts
 from luntan.protection.challenge import QUICK_REPLY_MARK, Guard, needs_check, quick_reply_fields
 
 
@@ -130,6 +130,9 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
         moderator = False
         response = pagecache.kept_page(request, scopes, lambda: build(False), params=view.params(),
                                        variant="guest", version=version)
+        # Guests' holes too: a hidden part's notice (luntan.hidden) differs from what its readers see.
+        add_fillers(response, **{name: filler for name, provider in extensions.THREAD_FILLERS.items()
+                                 if (filler := provider(request, found, False)) is not None})
     else:
         moderator = permissions.is_moderator(request.user, found.board)
         can_reply = permissions.can(permissions.check_reply, request.user, found)
@@ -282,7 +285,8 @@ def thread_new(request: HttpRequest) -> HttpResponse:
 
 
 def _quote(floor: Floor, fmt: str) -> str:
-    text = floor.source if len(floor.source) <= 300 else floor.source[:300] + "..."
+    text = strip_parts(floor.source)  # a quote never carries a hidden or paid part
+    text = text if len(text) <= 300 else text[:300] + "..."
     if fmt == Floor.Format.MARKDOWN:
         quoted = "\n".join(f"> {line}" for line in text.splitlines())
         return f"> **{floor.author.username}** ({floor.number})\n{quoted}\n\n"
@@ -393,4 +397,5 @@ def preview(request: HttpRequest) -> HttpResponse:
         fmt = services.clean_format(fmt)
     except ValidationError as error:
         return render(request, "forum/_preview.html", {"error": error.messages[0]})
-    return render(request, "forum/_preview.html", {"html": cook(source, fmt=fmt)})
+    # The writer's own text: its hidden and paid parts are shown, each in the box readers will see.
+    return render(request, "forum/_preview.html", {"html": cook_floor(source, fmt=fmt).whole_html})

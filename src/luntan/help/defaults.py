@@ -5,6 +5,42 @@ the administrator changes a setting. They are site data: the admin edits or dele
 Installed by a data migration (help 0002) rather than on a first visit: showing a page must not write, and a
 migration runs once, so an article the admin deleted does not come back."""
 
+# Installed with the others on a new site, and on an older one by migration help 0003 (luntan.hidden).
+HIDDEN_TITLE = "隐藏内容与付费内容"
+HIDDEN_ARTICLE = """\
+帖子里的一段内容可以只给一部分人看。BBCode 和 Markdown 帖子都用同样的标签：
+
+```
+[hide]回复本帖后才能看到的内容[/hide]
+[hide=100]总积分达到 100 的会员才能看到的内容[/hide]
+[sell=10]付费后才能看到的内容[/sell]
+```
+
+## 回复可见 [hide]
+
+没有回复过这个主题的访客和会员，只会看到“本帖隐藏的内容需要回复才可以浏览”。
+回复之后（回复需要已经显示出来，不是在等审核），刷新页面就能看到。
+
+## 积分可见 [hide=数字]
+
+总积分达到这个数字的会员才能看到。总积分怎么算，见“用户组与级别”一文。
+
+## 付费内容 [sell=价格]
+
+读者用 **{{ hidden.currency }}** 购买，价格最高 {{ hidden.max_price }}。
+作者得到价格扣除 {{ hidden.tax }}% 税后的部分（和转账的税率相同，税额向上取整）。
+每人只需买一次，重复点击不会重复扣钱；买过的人可以在“购买记录”里看到。作者修改帖子后，已经买过的人仍然能看到。
+
+## 谁总能看到
+
+帖子的作者、这个版块的版主和管理员不需要回复或付费。
+
+## 其他地方
+
+引用、搜索结果、订阅源和帖子摘要里都不会出现隐藏的部分。
+一个帖子最多 10 段隐藏内容；标签不能嵌套，写在链接地址里的隐藏内容会被去掉。
+"""
+
 # (title, Markdown text, [(title, Markdown text), ...]): the categories at the top and their articles.
 ARTICLES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("新手入门", "刚来论坛？先看看积分、级别、签到和转盘是怎么回事。", [
@@ -98,6 +134,7 @@ ARTICLES: list[tuple[str, str, list[tuple[str, str]]]] = [
 - 新会员发链接和图片有限制，见“新会员须知”。
 - 可以插入表情；发帖前可以先“预览”看看效果。
 """),
+        ("隐藏内容与付费内容", HIDDEN_ARTICLE),
     ]),
     ("社区规则与管理", "版主做什么、怎样举报、新会员要知道的规则，以及我们怎样对待你的资料。", [
         ("版主能做什么：举报与小黑屋", """\

@@ -189,6 +189,17 @@ def _verify_kind() -> Filling:
                          "pow": _("a short computation done by your browser")}.get(kind, _("no check")))
 
 
+def _hidden(name: str) -> Filling:
+    from luntan.hidden import rules
+
+    kind = rules.trade_type()
+    if name == "currency":
+        return Filling(text=kind.name if kind else _none())
+    if name == "max_price":
+        return Filling(text=kind.amount(rules.max_price()) if kind else str(rules.max_price()))
+    return Filling(text=str(rules.tax_percent()))
+
+
 FILLERS: dict[str, Callable[[], Filling]] = {
     "credits.types": credit_types,
     "credits.rules": credit_rules,
@@ -205,6 +216,9 @@ FILLERS: dict[str, Callable[[], Filling]] = {
     "verify.kind": _verify_kind,
     "verify.posts_below": lambda: Filling(text=str(_verify().posts_below)),
     "verify.min_seconds": lambda: Filling(text=str(_verify().min_seconds)),
+    "hidden.currency": lambda: _hidden("currency"),
+    "hidden.max_price": lambda: _hidden("max_price"),
+    "hidden.tax": lambda: _hidden("tax"),
 }
 
 

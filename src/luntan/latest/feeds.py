@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from luntan.forum.models import Board, Thread
 from luntan.forum.queries import parse_id
 from luntan.latest import queries
+from luntan.markup.conditions import with_notices
 
 
 class _ThreadFeed(Feed):
@@ -20,7 +21,7 @@ class _ThreadFeed(Feed):
         return f"[{item.thread_type.name}] {item.title}" if item.thread_type is not None else item.title
 
     def item_description(self, item: Thread) -> str:
-        return getattr(item, "opening_html", None) or ""
+        return with_notices(getattr(item, "opening_html", None) or "")  # no [hide]/[sell] part
 
     def item_link(self, item: Thread) -> str:
         return reverse("forum:thread", args=[item.pk])

@@ -7,6 +7,7 @@ from django.db.models import Count, Min, Q
 from luntan.core import pagecache
 from luntan.core.paging import Pages, page_count, page_number
 from luntan.forum.models import Floor
+from luntan.markup.conditions import strip_parts
 from luntan.moderation.ranks import appointed_board_ids, is_site_moderator
 from luntan.reports.models import Report
 from luntan.reports.services import SCOPE
@@ -55,7 +56,7 @@ class FloorReports:
 
     @property
     def excerpt(self) -> str:
-        text = " ".join(self.floor.source.split())
+        text = " ".join(strip_parts(self.floor.source).split())  # the hidden parts stay in the floor
         return text if len(text) <= 300 else text[:300] + "…"
 
 

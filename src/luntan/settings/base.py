@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "luntan.forum",
     "luntan.credits",
     "luntan.attachments",
+    "luntan.hidden",
     "luntan.help",
     "luntan.polls",
     "luntan.letters",
@@ -298,6 +299,8 @@ class LuntanSettings(TypedDict):
     SERVE_MEDIA: bool
     VERIFY_FORMS: bool
     ADMIN_2FA_REQUIRED: bool
+    SELL_CREDIT_SLOT: int
+    SELL_MAX_PRICE: int
     LIMITS: dict[str, Any]
 
 
@@ -314,6 +317,11 @@ LUNTAN: LuntanSettings = {
     "USERNAME_MAX_CHARS": 15,
     "MAX_SIGNATURE_CHARS": 500,
     "MAX_PASSWORD_CHARS": 4096,  # long passphrases are welcome; a megabyte of "password" is not
+    # [sell=N] (luntan.hidden): paid content is priced in the credit type of this slot (the trade currency,
+    # as the default medals and items are), at most this much; the seller gets the price less the economy's
+    # transfer tax.
+    "SELL_CREDIT_SLOT": 1,
+    "SELL_MAX_PRICE": 1000,
     # Cached anonymous pages and floor lists live this long at most; writes invalidate them at once.
     "PAGE_CACHE_SECONDS": 60,
     # Buffered view counts, online time and last activity are written to the database this often.

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from luntan.forum.models import Floor
+from luntan.markup.conditions import strip_parts  # a snippet never shows a hidden part
 from luntan.search.api import Hit, Scope
 
 SNIPPET_CHARS = 120
@@ -67,5 +68,5 @@ class LikeBackend:
                 [offset:offset + limit])
         return [Hit(floor_id=pk, thread_id=tid, number=n, title=_marked(title, words), board_id=bid,
                     board_name=bname, author_id=aid, author_name=aname, created_at=at, digest=digest,
-                    snippet=snippet(source, words))
+                    snippet=snippet(strip_parts(source), words))
                 for pk, tid, n, title, bid, bname, aid, aname, at, digest, source in rows], total

@@ -1,0 +1,46 @@
+"""Careful reads of conditional parts: one query for a thread's parts, at most two for its reader."""
+
+from dataclasses import dataclass
+
+from luntan.forum.models import Floor
+from luntan.hidden.models import FloorPart, Purchase
+from luntan.hidden.rules import Reader
+
+
+@dataclass(frozen=True)
+class PartRow:
+    floor_id: int
+    number: int
+    kind: str
+    amount: int
+    html: str
+    buyer_count: int
+    author_id: int
+    floor_number: int
+
+
+def thread_parts(thread_id: int) -> dict[tuple[int, int], PartRow]:
+    rows = FloorPart.objects.filter(floor__thread_id=thread_id).values_list(
+        "floor_id", "number", "kind", "amount", "html", "buyer_count", "floor__author_id", "floor__number")
+    return {(r[0], r[1]): PartRow(*r) for r in rows}
+
+
+def reader_of(member, thread_id: int, parts: dict[tuple[int, int], PartRow], *, moderator: bool) -> Reader:
+    """What this reader may open among `parts`; asks the database only what the parts need."""
+    if not getattr(member, "is_authenticated", False):
+        return Reader(member_id=None, moderator=False, replied=False, credit_total=0, bought=frozenset())
+    others = [p for p in parts.values() if p.author_id != member.pk] if not moderator else []
+    replied = any(p.kind == FloorPart.Kind.REPLY for p in others) and Floor.objects.filter(
+        thread_id=thread_id, author_id=member.pk, is_deleted=False, is_waiting=False).exists()
+    bought: frozenset[tuple[int, int]] = frozenset()
+    if any(p.kind == FloorPart.Kind.SELL for p in others):
+        bought = frozenset(Purchase.objects.filter(buyer_id=member.pk, floor__thread_id=thread_id)
+                           .values_list("floor_id", "number"))
+    return Reader(member_id=member.pk, moderator=moderator, replied=replied,
+                  credit_total=getattr(member, "credit_total", 0) or 0, bought=bought)
+
+
+def buyers(floor_id: int, number: int, *, limit: int = 200) -> list[Purchase]:
+    return list(Purchase.objects.filter(floor_id=floor_id, number=number).select_related("buyer")
+                .only("id", "created_at", "price", "buyer__id", "buyer__username").order_by("-created_at", "-id")
+                [:limit])
