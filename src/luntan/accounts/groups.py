@@ -29,6 +29,7 @@ class GroupRules:
     allow_images: bool
     allow_transfer: bool
     wheel_spins_per_day: int
+    max_mentions: int
 
 
 # A guest (or a member whose group was removed) may read, nothing more.
@@ -36,7 +37,7 @@ NOBODY = GroupRules(group_id=None, name="", is_default=False, kind=MemberGroup.K
                     role=MemberGroup.Role.GUEST, stars=0, credits_from=None, can_post=False, daily_mood_votes=0,
                     max_signature_chars=0,
                     max_attachment_kb=0, allow_links=False, allow_images=False, allow_transfer=False,
-                    wheel_spins_per_day=0)
+                    wheel_spins_per_day=0, max_mentions=0)
 
 
 def _read() -> dict[int, GroupRules]:
@@ -46,6 +47,7 @@ def _read() -> dict[int, GroupRules]:
         can_post=g.can_post, daily_mood_votes=g.daily_mood_votes, max_signature_chars=g.max_signature_chars,
         max_attachment_kb=g.max_attachment_kb, allow_links=g.allow_links, allow_images=g.allow_images,
         allow_transfer=g.allow_transfer, wheel_spins_per_day=g.wheel_spins_per_day,
+        max_mentions=g.max_mentions,
     ) for g in MemberGroup.objects.all()}
 
 
@@ -60,7 +62,7 @@ def _defaults() -> GroupRules:
                       credits_from=None,
                       **{name: fields[name] for name in (
                           "can_post", "daily_mood_votes", "max_signature_chars", "max_attachment_kb",
-                          "allow_links", "allow_images", "allow_transfer", "wheel_spins_per_day")})
+                          "allow_links", "allow_images", "allow_transfer", "wheel_spins_per_day", "max_mentions")})
 
 
 def rules_for(member) -> GroupRules:

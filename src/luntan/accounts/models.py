@@ -69,6 +69,8 @@ class MemberGroup(models.Model):
     allow_images = models.BooleanField(_("images allowed in posts"), default=True)
     allow_transfer = models.BooleanField(_("may transfer credits"), default=True)
     wheel_spins_per_day = models.PositiveSmallIntegerField(_("lucky wheel spins a day"), default=3)
+    # @name mentions one post may hold (luntan.notices): more is refused with a message.
+    max_mentions = models.PositiveSmallIntegerField(_("mentions a post"), default=10)
 
     class Meta:
         ordering = ["order", "id"]

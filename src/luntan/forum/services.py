@@ -23,10 +23,11 @@ from luntan.credits.models import CreditEntry, Operation
 from luntan.forum import moderators, permissions, signals
 from luntan.forum.extensions import POST_GUARDS
 from luntan.forum.models import Board, BoardAccess, Category, Floor, FloorRevision, Submission, Thread
-from luntan.markup.cooking import cook
 from luntan.medals import services as medals  # medals earned by posting or digests
 from luntan.moderation import log as modlog
 from luntan.moderation.models import ModerationLog
+from luntan.notices import events as notices
+from luntan.notices.mentions import cook_post
 from luntan.protection import words  # 敏感词: every post goes through the watched words
 
 
@@ -153,7 +154,7 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
         raise ValidationError(_("Please choose one of this board's thread types."), code="thread_type")
     if thread_type is None and board.types_required and board.thread_types.exists():
         raise ValidationError(_("Please choose a thread type: this board requires one."), code="type_required")
-    html = cook(source, fmt=fmt)
+    html, mentioned = cook_post(source, fmt=fmt, author=author)  # @name links; over the group's cap: refused
     _guarded(author, kind="thread", html=html, ip=ip)
     now = timezone.now()
     waiting = permissions.needs_approval(author, board) or verdict.held
@@ -175,6 +176,7 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
             extra(floor)
         if not waiting:
             _count_thread_in(thread, now=now)
+        notices.post_created(floor=floor, thread=thread, author=author, mentioned=mentioned)
         _bump_caches(thread)
     return floor
 
@@ -187,7 +189,7 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
     source, fmt = clean_source(source), clean_format(fmt)
     verdict = words.check_post(source=source, fmt=fmt)  # refused, starred, held or flagged
     source = clean_source(verdict.source)  # the stars' length too
-    html = cook(source, fmt=fmt)
+    html, mentioned = cook_post(source, fmt=fmt, author=author)  # @name links; over the group's cap: refused
     _guarded(author, kind="reply", html=html, ip=ip)
     now = timezone.now()
     with transaction.atomic():
@@ -208,6 +210,7 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
         Thread.objects.filter(pk=locked.pk).update(last_floor=number)
         if not waiting:
             _count_reply_in(locked, floor, author_name=author.username, now=now)
+        notices.post_created(floor=floor, thread=locked, author=author, mentioned=mentioned)
         _bump_caches(locked)
     return floor
 
@@ -222,7 +225,7 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
     verdict = words.check_post(title=new_title, source=source, fmt=fmt)
     source = clean_source(verdict.source)  # the stars' length too
     new_title = clean_title(verdict.title) if verdict.title is not None else None
-    html = cook(source, fmt=fmt)
+    html, mentioned = cook_post(source, fmt=fmt, author=editor)  # @name links; over the group's cap: refused
     _guarded(editor, kind="edit", html=html, ip=ip)
     now = timezone.now()
     with transaction.atomic():
@@ -243,6 +246,8 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
         if verdict.flagged or verdict.held:
             words.flag_floor(floor=current, verdict=verdict)
         signals.text_changed.send(Floor, floor_ids=[current.pk])
+        if current.author_id == editor.pk:  # a moderator's edit mentions nobody in the author's name
+            notices.post_edited(floor=current, thread=thread, author=editor, mentioned=mentioned)
         if current.author_id != editor.pk:
             modlog.record(actor=editor, action=ModerationLog.Action.EDIT, thread=thread, floor_number=current.number,
                           member=current.author, reason=clean_line(reason or ""))
@@ -831,7 +836,7 @@ def floors_recook(*, batch_size: int = 500) -> int:
             last_pk = floors[-1].pk
             threads = set()
             for floor in floors:
-                html = cook(floor.source, fmt=floor.format)
+                html, _mentioned = cook_post(floor.source, fmt=floor.format)
                 if html != floor.html:
                     Floor.objects.filter(pk=floor.pk).update(html=html)
                     signals.text_changed.send(Floor, floor_ids=[floor.pk])

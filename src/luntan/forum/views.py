@@ -22,7 +22,7 @@ from luntan.forum import extensions, permissions, queries, services
 from luntan.forum.forms import EditForm, PostForm, ThreadForm, apply_service_error, new_submission_key
 from luntan.forum.fragments import author_cards, floor_bodies, own_card
 from luntan.forum.models import Floor
-from luntan.markup.cooking import cook
+from luntan.notices.mentions import cook_post
 from luntan.protection.challenge import QUICK_REPLY_MARK, Guard, needs_check, quick_reply_fields
 
 
@@ -393,4 +393,4 @@ def preview(request: HttpRequest) -> HttpResponse:
         fmt = services.clean_format(fmt)
     except ValidationError as error:
         return render(request, "forum/_preview.html", {"error": error.messages[0]})
-    return render(request, "forum/_preview.html", {"html": cook(source, fmt=fmt)})
+    return render(request, "forum/_preview.html", {"html": cook_post(source, fmt=fmt)[0]})
