@@ -285,3 +285,23 @@ def test_marking_one_read_and_opening_lands_on_the_floor(thread, member, member_
     second = Notice.objects.filter(member=member, read_at__isnull=True).get()
     assert member_client.post(f"/notifications/{second.pk}/read/", {"next": "//evil"})["Location"] == "/notifications/"
     assert _unread(member) == 0
+
+
+def test_reading_the_conversation_reads_its_notice(member, other_member):
+    letter = letters.conversation_start(author=member, recipients=other_member.username, title="借书",
+                                        source="那本书还我吧", fmt="bbcode")
+    assert _unread(other_member) == 1
+    letters.conversation_mark_read(member=other_member, conversation=letter.conversation)
+    assert _unread(other_member) == 0 and _notices(other_member, "message")[0].read_at is not None
+
+
+def test_a_mention_on_a_board_the_member_may_not_read_tells_them_nothing(member, other_member, board):
+    from luntan.forum.models import BoardAccess
+
+    senior = MemberGroup.for_role(MemberGroup.Role.SENIOR)
+    type(other_member).objects.filter(pk=other_member.pk).update(group=senior)
+    thread = forum.thread_create(author=member, board=board, title="内部讨论", source="内容", fmt="bbcode").thread
+    BoardAccess.objects.create(board=board, group=senior, can_see=False, can_read=False)
+    bump_now("board_access", "groups")
+    _reply(member, thread, f"@{other_member.username} 你看不到这里")
+    assert _notices(other_member) == []

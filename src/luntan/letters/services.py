@@ -251,6 +251,7 @@ def conversation_mark_read(*, member: Member, conversation: Conversation) -> boo
         _lock_members([member.pk])
         Participant.objects.filter(pk=mine.pk).update(read_number=locked.last_number)
         _add_unread([member.pk], -1)
+        notices.letter_read(member=member, conversation=locked)  # its notice is read with it
     member.unread_messages = max(0, member.unread_messages - 1)
     return True
 

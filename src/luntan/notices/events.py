@@ -10,8 +10,8 @@ from django.utils.translation import ngettext
 
 from luntan.accounts.models import Member
 from luntan.accounts.names import name_key
-from luntan.notices.models import Kind, MemberFollow, ThreadFollow
-from luntan.notices.services import notify_each, notify_grouped
+from luntan.notices.models import Kind, MemberFollow, Notice, ThreadFollow
+from luntan.notices.services import notices_mark_read, notify_each, notify_grouped
 
 # The quote the reply form writes (forum.views._quote): "[quote=name]" or "> **name** (floor)".
 _QUOTE_RE = re.compile(r"\[quote=([^\]\n]{1,64})\]|^> \*\*([^*\n]{1,64})\*\* \(\d+\)", re.IGNORECASE | re.MULTILINE)
@@ -37,8 +37,19 @@ def _post_texts(actor: str, title: str):
     return lambda kind: texts[kind] % {"name": actor, "title": title}
 
 
+def _readers(thread, ids) -> set[int]:
+    """Those of the members who may read the thread (a mention on a hidden board tells nobody of it)."""
+    from luntan.forum import permissions  # the forum imports this module for its events
+
+    found = Member.objects.filter(pk__in=list(ids), is_active=True).only(
+        "id", "group_id", "is_active", "is_superuser", "is_staff")
+    return {m.pk for m in found if permissions.can(permissions.check_view_thread, m, thread)}
+
+
 def _send_post(floor, thread, author, reasons: dict[int, set[str]]) -> list[int]:
-    kinds = {m: next(k for k in _PRIORITY if k in found) for m, found in reasons.items() if found}
+    reasons.pop(author.pk, None)
+    allowed = _readers(thread, reasons) if reasons else set()
+    kinds = {m: next(k for k in _PRIORITY if k in found) for m, found in reasons.items() if found and m in allowed}
     if not kinds:
         return []
     return notify_each(kinds=kinds, texts=_post_texts(author.username, thread.title),
@@ -122,3 +133,11 @@ def letter_sent(*, letter, conversation, author, recipient_ids, count_of: dict[i
         notify_grouped(member_id=member_id, kind=Kind.MESSAGE, actor_id=author.pk, actor_name=author.username,
                        group_key=f"letter:{conversation.pk}", count=(count_of or {}).get(member_id, 1), text=text,
                        url=url)
+
+
+def letter_read(*, member, conversation) -> None:
+    """The member read the conversation: its notice is read with it."""
+    unread = list(Notice.objects.filter(member=member, group_key=f"letter:{conversation.pk}", read_at__isnull=True)
+                  .values_list("pk", flat=True))
+    if unread:
+        notices_mark_read(member=member, notice_ids=unread)
