@@ -164,6 +164,7 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
             last_replier=author, last_replier_name=author.username, last_floor=1, thread_type=thread_type,
             is_waiting=waiting,
         )
+        audience = notices.post_audience(thread=thread, author=author, source=source, mentioned=mentioned, first=True)
         floor = Floor.objects.create(
             thread=thread, number=1, author=author, source=source, format=fmt, html=html,
             created_at=now, author_ip=ip or None, is_waiting=waiting,
@@ -176,7 +177,7 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
             extra(floor)
         if not waiting:
             _count_thread_in(thread, now=now)
-        notices.post_created(floor=floor, thread=thread, author=author, mentioned=mentioned)
+        notices.post_created(floor=floor, thread=thread, author=author, audience=audience)
         _bump_caches(thread)
     return floor
 
@@ -197,6 +198,8 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
         locked.board = thread.board  # the board row is not locked; its moderators are what the check needs
         permissions.check_reply(author, locked)
         waiting = permissions.needs_approval(author, locked.board) or verdict.held
+        # Who the reply tells (their rows locked now, before the author's credits lock the author's).
+        audience = notices.post_audience(thread=locked, author=author, source=source, mentioned=mentioned, first=False)
         number = locked.last_floor + 1
         floor = Floor.objects.create(
             thread=locked, number=number, author=author, source=source, format=fmt, html=html,
@@ -210,7 +213,7 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
         Thread.objects.filter(pk=locked.pk).update(last_floor=number)
         if not waiting:
             _count_reply_in(locked, floor, author_name=author.username, now=now)
-        notices.post_created(floor=floor, thread=locked, author=author, mentioned=mentioned)
+        notices.post_created(floor=floor, thread=locked, author=author, audience=audience)
         _bump_caches(locked)
     return floor
 

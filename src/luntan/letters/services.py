@@ -229,7 +229,7 @@ def letter_reply(*, author: Member, conversation: Conversation, source: str, fmt
         others = Participant.objects.filter(conversation=locked, left_at__isnull=True).exclude(member=author)
         unread_of = {m: number - read for m, read in others.values_list("member_id", "read_number")}
         newly = [m for m in unread_of if unread_of[m] == 1]  # had read everything before this one
-        _lock_members([*newly, author.pk])
+        _lock_members([*unread_of, author.pk])  # all of them: their notices change too
         _add_unread(newly, 1)
         if mine.read_number < old:
             _add_unread([author.pk], -1)

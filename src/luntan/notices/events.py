@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from luntan.accounts.models import Member
 from luntan.accounts.names import name_key
+from luntan.credits.services import lock_members
 from luntan.notices.models import Kind, MemberFollow, Notice, ThreadFollow
 from luntan.notices.services import notices_mark_read, notify_each, notify_grouped
 
@@ -46,21 +47,10 @@ def _readers(thread, ids) -> set[int]:
     return {m.pk for m in found if permissions.can(permissions.check_view_thread, m, thread)}
 
 
-def _send_post(floor, thread, author, reasons: dict[int, set[str]]) -> list[int]:
-    reasons.pop(author.pk, None)
-    allowed = _readers(thread, reasons) if reasons else set()
-    kinds = {m: next(k for k in _PRIORITY if k in found) for m, found in reasons.items() if found and m in allowed}
-    if not kinds:
-        return []
-    return notify_each(kinds=kinds, texts=_post_texts(author.username, thread.title),
-                       url=reverse("forum:floor", args=[thread.pk, floor.number]), actor_id=author.pk,
-                       group_key=f"post:{floor.pk}")
-
-
-def post_created(*, floor, thread, author, mentioned: dict[int, str]) -> list[int]:
-    """A new floor (a reply) or a new thread (floor 1), shown (not waiting for approval). Returns who was told."""
-    if floor.is_waiting:
-        return []
+def post_audience(*, thread, author, source: str, mentioned: dict[int, str], first: bool) -> dict[int, str]:
+    """Who a new post tells, and of what: {member id: kind}. Call it before the post's other writes, with the
+    thread's row locked (a reply): it locks their rows and the author's, in UID order, so that two posts
+    telling each other's authors never wait for each other in a circle."""
     reasons: dict[int, set[str]] = {}
 
     def add(ids, kind: str) -> None:
@@ -68,21 +58,42 @@ def post_created(*, floor, thread, author, mentioned: dict[int, str]) -> list[in
             reasons.setdefault(m, set()).add(kind)
 
     add(mentioned, Kind.MENTION)
-    if floor.number == 1:
+    if first:
         add(MemberFollow.objects.filter(followed_id=author.pk).values_list("member_id", flat=True),
             Kind.FOLLOW_MEMBER)
     else:
         add([thread.author_id], Kind.REPLY)
-        add(_quoted_ids(floor.source), Kind.QUOTE)
+        add(_quoted_ids(source), Kind.QUOTE)
         add(ThreadFollow.objects.filter(thread_id=thread.pk).values_list("member_id", flat=True), Kind.FOLLOW_THREAD)
-    return _send_post(floor, thread, author, reasons)
+    reasons.pop(author.pk, None)
+    allowed = _readers(thread, reasons) if reasons else set()
+    audience = {m: next(k for k in _PRIORITY if k in found) for m, found in reasons.items() if m in allowed}
+    if audience:
+        lock_members([*audience, author.pk])
+    return audience
+
+
+def post_created(*, floor, thread, author, audience: dict[int, str]) -> list[int]:
+    """A new floor (a reply) or a new thread (floor 1): tells its audience (post_audience), unless it waits
+    for approval. Returns who was told."""
+    if floor.is_waiting or not audience:
+        return []
+    return notify_each(kinds=audience, texts=_post_texts(author.username, thread.title),
+                       url=reverse("forum:floor", args=[thread.pk, floor.number]), actor_id=author.pk,
+                       group_key=f"post:{floor.pk}")
 
 
 def post_edited(*, floor, thread, author, mentioned: dict[int, str]) -> list[int]:
-    """An edited floor: the members it mentions now and was never noticed of (once per post)."""
+    """An edited floor: the members it mentions now and was never told of (once per post)."""
+    mentioned = {m: n for m, n in mentioned.items() if m != author.pk}
     if floor.is_waiting or not mentioned:
         return []
-    return _send_post(floor, thread, author, {m: {Kind.MENTION} for m in mentioned})
+    allowed = _readers(thread, mentioned)
+    audience = {m: Kind.MENTION for m in mentioned if m in allowed}
+    if not audience:
+        return []
+    lock_members([*audience, author.pk])
+    return post_created(floor=floor, thread=thread, author=author, audience=audience)
 
 
 def floor_liked(*, floor, thread, member, count: int) -> None:
