@@ -305,3 +305,11 @@ def test_a_mention_on_a_board_the_member_may_not_read_tells_them_nothing(member,
     bump_now("board_access", "groups")
     _reply(member, thread, f"@{other_member.username} 你看不到这里")
     assert _notices(other_member) == []
+
+
+def test_a_hostile_title_in_a_notice_is_shown_as_text(member, other_member, board, member_client):
+    thread = forum.thread_create(author=member, board=board, title='<img src=x onerror="alert(1)">标题',
+                                 source="内容", fmt="bbcode").thread
+    _reply(other_member, thread, "回复")
+    page = member_client.get("/notifications/").content.decode()
+    assert "&lt;img src=x" in page and '<img src=x onerror' not in page
