@@ -15,7 +15,8 @@ def follow_filler(request, thread, moderator):
     from luntan.notices.services import followed_ids
 
     def fill(req, args) -> str:
-        following = thread.pk in followed_ids(req.user.pk, "thread")
+        # Most members follow no thread: their row (loaded anyway) says so, and no query is made.
+        following = bool(getattr(req.user, "thread_follows", 1)) and thread.pk in followed_ids(req.user.pk, "thread")
         return kept_form(req, f"follow:{get_language()}:{thread.pk}:{int(following)}", "notices/_follow_button.html",
                          {"thread_id": thread.pk, "following": following})
 

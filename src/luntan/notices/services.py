@@ -186,6 +186,9 @@ def thread_follow(*, member: Member, thread_id: int, follow: bool = True) -> boo
             changed = True
         else:
             changed = ThreadFollow.objects.filter(member=member, thread=thread).delete()[0] > 0
+        if changed:
+            Member.objects.filter(pk=member.pk).update(
+                thread_follows=ThreadFollow.objects.filter(member=member).count())
         _forget(member.pk, "thread")
     return changed
 

@@ -79,7 +79,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return login_first(request)
     off = services.kinds_off(request.user.pk)
-    form = SettingsForm(request.POST or None,
+    form = SettingsForm(request.POST if request.method == "POST" else None,
                         initial={"on": [k.value for k in Kind if k.value not in off]})
     if request.method == "POST" and form.is_valid():
         services.notice_settings_save(member=request.user, off=form.off())
@@ -121,7 +121,8 @@ def follow_member(request: HttpRequest, member_id: str) -> HttpResponse:
     if other is None:
         raise Http404
     following_now = other.pk in services.followed_ids(request.user.pk, "member")
-    form = FollowForm(request.POST or None, initial={"follow": "0" if following_now else "1"})
+    form = FollowForm(request.POST if request.method == "POST" else None,
+                      initial={"follow": "0" if following_now else "1"})
     if request.method == "POST" and form.is_valid():
         follow = form.cleaned_data["follow"]
         try:
