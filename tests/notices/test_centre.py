@@ -313,3 +313,21 @@ def test_a_hostile_title_in_a_notice_is_shown_as_text(member, other_member, boar
     _reply(other_member, thread, "回复")
     page = member_client.get("/notifications/").content.decode()
     assert "&lt;img src=x" in page and '<img src=x onerror' not in page
+
+
+def test_the_demo_leaves_believable_notices_and_follows(make_thread, member, other_member):
+    import random
+
+    from django.utils import timezone
+
+    from luntan.notices.demo import fill_demo
+
+    members = [member, other_member, *MemberFactory.create_batch(3)]
+    for author in members[:3]:
+        make_thread(by=author, replies=2)
+    fill_demo(members=members, rng=random.Random(8), now=timezone.now())
+    assert ThreadFollow.objects.exists() and MemberFollow.objects.exists()
+    assert Notice.objects.filter(kind="mention").exists()
+    for m in members:
+        m.refresh_from_db()
+        assert m.unread_notices == Notice.objects.filter(member=m, read_at__isnull=True).count()
