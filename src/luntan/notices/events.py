@@ -67,7 +67,8 @@ def post_audience(*, thread, author, source: str, mentioned: dict[int, str], fir
         add(ThreadFollow.objects.filter(thread_id=thread.pk).values_list("member_id", flat=True), Kind.FOLLOW_THREAD)
     reasons.pop(author.pk, None)
     allowed = _readers(thread, reasons) if reasons else set()
-    audience = {m: next(k for k in _PRIORITY if k in found) for m, found in reasons.items() if m in allowed}
+    audience: dict[int, str] = {m: next(k for k in _PRIORITY if k in found) for m, found in reasons.items()
+                                if m in allowed}
     if audience:
         lock_members([*audience, author.pk])
     return audience
@@ -89,7 +90,7 @@ def post_edited(*, floor, thread, author, mentioned: dict[int, str]) -> list[int
     if floor.is_waiting or not mentioned:
         return []
     allowed = _readers(thread, mentioned)
-    audience = {m: Kind.MENTION for m in mentioned if m in allowed}
+    audience: dict[int, str] = {m: Kind.MENTION for m in mentioned if m in allowed}
     if not audience:
         return []
     lock_members([*audience, author.pk])
