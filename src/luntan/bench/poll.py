@@ -28,6 +28,11 @@ class PollFigures:
     database: str
     queries: int
     writes: int
+    others: float | None = None  # CPU share other processes took just before the run
+
+    @property
+    def of_ceiling(self) -> float:
+        return self.endpoint_rps / self.ceiling_rps if self.ceiling_rps else 0.0
 
     def demand(self, interval: int | None = None) -> float:
         """Requests a second that `pages` open pages send."""
@@ -42,8 +47,11 @@ class PollFigures:
             f"- Count endpoint, signed-in member: **{self.endpoint_rps:,.0f} req/s** "
             f"(p50 {self.endpoint_p50_ms:.1f} ms, p99 {self.endpoint_p99_ms:.1f} ms), {queries}, "
             f"{self.writes} writes; the ceiling on the same server: {self.ceiling_rps:,.0f} req/s "
-            f"({self.workers} sync workers, {self.database}).",
+            f"({self.workers} sync workers, {self.database}); the endpoint is {self.of_ceiling:.0%} of the ceiling.",
         ]
+        if self.others is not None and self.others > 0.15:
+            out.append(f"- Other processes used {self.others:.0%} of the CPU before the run: every figure below is "
+                       "lower than this machine does at rest; the share of the ceiling holds better.")
         for interval in sorted({10, self.interval, 60}):
             share = self.share(interval)
             mark = "ok" if share < TARGET_SHARE else "over the 10 % target"

@@ -118,7 +118,7 @@ class Command(BaseCommand):
             ceiling_rps=ceiling.requests_per_second, pages=options["pages"],
             interval=settings.LUNTAN["NOTICE_POLL_SECONDS"], workers=workers,
             database="PostgreSQL" if connection.vendor == "postgresql" else "SQLite",
-            queries=len(captured.captured_queries), writes=len(writes))
+            queries=len(captured.captured_queries), writes=len(writes), others=busy)
         self._say("\n".join(figures.lines()))
         if not options["no_docs"]:
             docs = Path(settings.PROJECT_DIR) / "docs" / "benchmarks.md"
