@@ -331,3 +331,12 @@ def test_the_demo_leaves_believable_notices_and_follows(make_thread, member, oth
     for m in members:
         m.refresh_from_db()
         assert m.unread_notices == Notice.objects.filter(member=m, read_at__isnull=True).count()
+
+
+@pytest.mark.parametrize("count", [0, 7])
+def test_the_endpoints_badge_is_the_user_boxs(count):
+    from django.template.loader import render_to_string
+
+    from luntan.notices.views import badge_html
+
+    assert badge_html(count) == render_to_string("notices/_count.html", {"count": count}).strip()
