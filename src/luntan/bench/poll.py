@@ -1,4 +1,4 @@
-"""`luntan bench-poll`'s figures: what the header's unread-count poll (/notifications/count/) costs the server.
+"""`luntan bench_poll`'s figures: what the header's unread-count poll (/notifications/count/) costs the server.
 
 An open page asks every N seconds (settings.LUNTAN["NOTICE_POLL_SECONDS"]), so P open pages send P/N requests
 a second. The server's capacity for them is the endpoint's own throughput with every worker busy (wrk against
@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-BEGIN = "<!-- luntan bench-poll: generated section, refreshed by `luntan bench-poll` -->"
-END = "<!-- luntan bench-poll: end of generated section -->"
+BEGIN = "<!-- luntan bench_poll: generated section, refreshed by `luntan bench_poll` -->"
+END = "<!-- luntan bench_poll: end of generated section -->"
 TARGET_SHARE = 0.10  # the issue: 1,000 open pages cost the server under 10 % of its capacity
 
 
