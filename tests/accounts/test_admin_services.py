@@ -116,7 +116,8 @@ def test_a_group_edited_in_the_admin_is_saved(admin_client):
     group = MemberGroup.objects.create(name="旧名字", order=5)
     response = admin_client.post(f"/admin/accounts/membergroup/{group.pk}/change/", {
         "name": "新名字", "kind": group.kind, "color": "#ff0000", "order": 6, "stars": 0, "can_post": "on",
-        "daily_mood_votes": 20, "max_signature_chars": 200, "max_attachment_kb": 2048, "wheel_spins_per_day": 3})
+        "daily_mood_votes": 20, "max_signature_chars": 200, "max_attachment_kb": 2048, "wheel_spins_per_day": 3,
+        "max_mentions": 10})
     assert response.status_code == 302
     group.refresh_from_db()
     assert (group.name, group.color, group.order) == ("新名字", "#ff0000", 6)

@@ -127,7 +127,7 @@ def test_merging_twice_changes_nothing_the_second_time(pair, moderator):
     before = snapshot()
     surgery.thread_merge(member=moderator, thread=a, other=b, notify_author=True)
     assert snapshot() == before
-    assert Notice.objects.count() == 1
+    assert Notice.objects.filter(kind="moderation").count() == 1
 
 
 @pytest.mark.parametrize("who", REFUSED)
@@ -287,7 +287,7 @@ def test_stick_and_unstick_a_reply(long_thread, moderator, other_member):
     surgery.reply_stick(member=moderator, thread=long_thread, number=4, notify_author=True, reason="好回答")
     long_thread.refresh_from_db()
     assert long_thread.pinned_floor == 4
-    notice = Notice.objects.get()
+    notice = Notice.objects.get(kind="moderation")
     assert notice.member_id == other_member.pk and "好回答" in notice.text
     before = snapshot()
     surgery.reply_stick(member=moderator, thread=long_thread, number=4)  # the same again: nothing

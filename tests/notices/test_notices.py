@@ -20,14 +20,15 @@ def test_notify_counts_the_unread_and_the_user_box_shows_it(member, member_clien
     notify(member_id=member.pk, kind="test", text="你被警告了")
     assert _unread(member) == 2
     box = member_client.get("/").content.decode()
-    assert 'href="/notices/"' in box and '<span class="badge">2</span>' in box
+    assert 'href="/notifications/"' in box and 'id="notice-count"' in box
+    assert '>2</span>' in box.split('id="notice-count"')[1][:400]
 
 
 def test_the_page_lists_own_notices_newest_first_and_reading_it_changes_nothing(member, other_member, member_client):
     notify(member_id=member.pk, kind="test", text="第一条")
     notify(member_id=member.pk, kind="test", text="第二条")
     notify(member_id=other_member.pk, kind="test", text="别人的提醒")
-    page = member_client.get("/notices/").content.decode()
+    page = member_client.get("/notifications/").content.decode()
     assert page.index("第二条") < page.index("第一条")
     assert "别人的提醒" not in page
     assert page.count('class="unread"') == 2
@@ -37,18 +38,19 @@ def test_the_page_lists_own_notices_newest_first_and_reading_it_changes_nothing(
 def test_mark_all_read_marks_only_ones_own(member, other_member, member_client):
     notify(member_id=member.pk, kind="test", text="我的")
     notify(member_id=other_member.pk, kind="test", text="他的")
-    assert member_client.get("/notices/read/").status_code == 405  # no GET writes
+    assert member_client.get("/notifications/read/").status_code == 405  # no GET writes
     assert _unread(member) == 1
-    assert member_client.post("/notices/read/").status_code == 302
+    assert member_client.post("/notifications/read/").status_code == 302
     assert _unread(member) == 0 and _unread(other_member) == 1
-    assert 'class="unread"' not in member_client.get("/notices/").content.decode()
-    assert '<span class="badge">' not in member_client.get("/").content.decode()
+    assert 'class="unread"' not in member_client.get("/notifications/").content.decode()
+    box = member_client.get("/").content.decode()
+    assert 'hidden>0</span>' in box.split('id="notice-count"')[1][:400]
 
 
 def test_opening_a_notice_marks_it_read_and_goes_to_its_link(member, member_client):
     notice = notify(member_id=member.pk, kind="test", text="去看看", url="/members/")
     notify(member_id=member.pk, kind="test", text="另一条")
-    response = member_client.post(f"/notices/{notice.pk}/open/")
+    response = member_client.post(f"/notifications/{notice.pk}/open/")
     assert response.status_code == 302 and response["Location"] == "/members/"
     notice.refresh_from_db()
     assert notice.read_at is not None and _unread(member) == 1
@@ -56,20 +58,21 @@ def test_opening_a_notice_marks_it_read_and_goes_to_its_link(member, member_clie
 
 def test_another_members_notice_cannot_be_opened(member, other_member, member_client):
     theirs = notify(member_id=other_member.pk, kind="test", text="他的", url="/")
-    assert member_client.post(f"/notices/{theirs.pk}/open/").status_code == 404
-    assert member_client.post("/notices/abc/open/").status_code == 404
+    assert member_client.post(f"/notifications/{theirs.pk}/open/").status_code == 404
+    assert member_client.post("/notifications/abc/open/").status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None and _unread(other_member) == 1
 
 
 def test_an_outside_link_is_never_followed(member, member_client):
     notice = notify(member_id=member.pk, kind="test", text="坏链接", url="//evil.example/")
-    assert member_client.post(f"/notices/{notice.pk}/open/")["Location"] == "/notices/"
+    assert member_client.post(f"/notifications/{notice.pk}/open/")["Location"] == "/notifications/"
 
 
 def test_a_guest_is_asked_to_log_in(client):
-    assert "/login/" in client.get("/notices/")["Location"]
-    assert "/login/" in client.post("/notices/read/")["Location"]
+    assert "/login/" in client.get("/notifications/")["Location"]
+    assert client.get("/notices/")["Location"] == "/notifications/"  # the old address still leads there
+    assert "/login/" in client.post("/notifications/read/")["Location"]
 
 
 def test_the_count_can_be_rebuilt_from_the_notices(member):
@@ -84,18 +87,18 @@ def test_the_page_is_paged_and_costs_the_same_queries_for_one_or_many(member, me
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    member_client.get("/notices/")
+    member_client.get("/notifications/")
     with CaptureQueriesContext(connection) as one:
-        member_client.get("/notices/")
+        member_client.get("/notifications/")
     one_notice = len(one)
     for i in range(30):
         notify(member_id=member.pk, kind="test", text=f"第{i}条")
-    member_client.get("/notices/")  # the user box's number changed: its fragment is made once
+    member_client.get("/notifications/")  # the user box's number changed: its fragment is made once
     with django_assert_max_num_queries(one_notice):
-        page = member_client.get("/notices/").content.decode()
+        page = member_client.get("/notifications/").content.decode()
     assert page.count("<li class=") == 20 and "?page=2" in page
-    assert "唯一" in member_client.get("/notices/?page=2").content.decode()
-    assert member_client.get("/notices/?page=abc").status_code == 200
+    assert "唯一" in member_client.get("/notifications/?page=2").content.decode()
+    assert member_client.get("/notifications/?page=abc").status_code == 200
 
 
 def test_the_unread_count_costs_no_query(member, django_assert_num_queries):
@@ -104,4 +107,4 @@ def test_the_unread_count_costs_no_query(member, django_assert_num_queries):
     MemberFactory()
     member_menu(member)  # the kept tables (groups, moderators, open reports) are read once
     with django_assert_num_queries(0):
-        assert ("/notices/", "提醒", 0) in member_menu(member)
+        assert ("/notifications/", "提醒", 0) in member_menu(member)

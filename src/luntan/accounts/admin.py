@@ -80,8 +80,7 @@ class MemberGroupAdmin(ThroughServices, admin.ModelAdmin):
                                        "run `luntan credits resettle`.")}),
         (_("Permissions and limits"), {"fields": [
             "can_post", "daily_mood_votes", "max_signature_chars", "max_attachment_kb", "attachment_types",
-            "allow_links",
-            "allow_images", "allow_transfer", "wheel_spins_per_day"]}),
+            "allow_links", "allow_images", "allow_transfer", "wheel_spins_per_day", "max_mentions"]}),
     ]
     list_filter = ["kind"]
     search_fields = ["name"]

@@ -73,6 +73,8 @@ class MemberGroup(models.Model):
     allow_images = models.BooleanField(_("images allowed in posts"), default=True)
     allow_transfer = models.BooleanField(_("may transfer credits"), default=True)
     wheel_spins_per_day = models.PositiveSmallIntegerField(_("lucky wheel spins a day"), default=3)
+    # @name mentions one post may hold (luntan.notices): more is refused with a message.
+    max_mentions = models.PositiveSmallIntegerField(_("mentions a post"), default=10)
 
     class Meta:
         ordering = ["order", "id"]
@@ -156,6 +158,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
     # Conversations (短消息, luntan.letters) with a message not yet read, for the user box, kept as
     # unread_notices is: changed with the messages in one transaction; letters_recount rebuilds it.
     unread_messages = models.PositiveIntegerField(_("unread conversations"), default=0, editable=False)
+    # Threads the member follows (luntan.notices), so that the thread page's follow button costs no query for
+    # the many who follow none. Changed with the follows in one transaction; a deleted thread may leave it high.
+    thread_follows = models.PositiveIntegerField(default=0, editable=False)
     # The local day of the member's last rewarded first visit (luntan.credits.middleware).
     visit_day = models.DateField(null=True, blank=True, editable=False)
     is_staff = models.BooleanField(_("staff"), default=False)

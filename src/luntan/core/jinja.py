@@ -71,7 +71,7 @@ def page_language() -> str:
 
 
 Limit = Literal["MAX_BODY_CHARS", "MAX_TITLE_CHARS", "USERNAME_MIN_CHARS", "USERNAME_MAX_CHARS",
-                "MAX_SIGNATURE_CHARS", "MAX_PASSWORD_CHARS"]
+                "MAX_SIGNATURE_CHARS", "MAX_PASSWORD_CHARS", "NOTICE_POLL_SECONDS"]
 
 
 def limit(name: Limit) -> int:

@@ -80,5 +80,6 @@ def apply_service_error(form: forms.Form, error: ValidationError) -> None:
     """A rule broken inside the service (a race, a limit) shown on the form like any other error."""
     field = {"title_empty": "title", "title_long": "title", "body_empty": "source", "body_long": "source",
              "body_links": "source", "format": "format", "type_required": "thread_type", "thread_type": "thread_type",
+             "mentions_many": "source",
              }.get(getattr(error, "code", None) or "")
     form.add_error(field if field in form.fields else None, error)

@@ -23,10 +23,12 @@ from luntan.credits.models import CreditEntry, Operation
 from luntan.forum import moderators, permissions, signals
 from luntan.forum.extensions import FLOOR_PARTS_SAVERS, FLOOR_WRITTEN, POST_GUARDS
 from luntan.forum.models import Board, BoardAccess, Category, Floor, FloorRevision, Submission, Thread
-from luntan.markup.conditions import Part, cook_floor
+from luntan.markup.conditions import Part
 from luntan.medals import services as medals  # medals earned by posting or digests
 from luntan.moderation import log as modlog
 from luntan.moderation.models import ModerationLog
+from luntan.notices import events as notices
+from luntan.notices.mentions import cook_post
 from luntan.protection import words  # 敏感词: every post goes through the watched words
 
 
@@ -160,7 +162,7 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
         raise ValidationError(_("Please choose one of this board's thread types."), code="thread_type")
     if thread_type is None and board.types_required and board.thread_types.exists():
         raise ValidationError(_("Please choose a thread type: this board requires one."), code="type_required")
-    cooked = cook_floor(source, fmt=fmt)  # [hide]/[sell] parts apart from the public HTML
+    cooked, mentioned = cook_post(source, fmt=fmt, author=author)  # [hide]/[sell] parts apart; @names linked
     html = cooked.html
     _guarded(author, kind="thread", html=cooked.whole_html, ip=ip)
     now = timezone.now()
@@ -171,6 +173,7 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
             last_replier=author, last_replier_name=author.username, last_floor=1, thread_type=thread_type,
             is_waiting=waiting,
         )
+        audience = notices.post_audience(thread=thread, author=author, source=source, mentioned=mentioned, first=True)
         floor = Floor.objects.create(
             thread=thread, number=1, author=author, source=source, format=fmt, html=html,
             created_at=now, author_ip=ip or None, is_waiting=waiting,
@@ -186,6 +189,7 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
             extra(floor)
         if not waiting:
             _count_thread_in(thread, now=now)
+        notices.post_created(floor=floor, thread=thread, author=author, audience=audience)
         _bump_caches(thread)
     return floor
 
@@ -198,7 +202,7 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
     source, fmt = clean_source(source), clean_format(fmt)
     verdict = words.check_post(source=source, fmt=fmt)  # refused, starred, held or flagged
     source = clean_source(verdict.source)  # the stars' length too
-    cooked = cook_floor(source, fmt=fmt)
+    cooked, mentioned = cook_post(source, fmt=fmt, author=author)  # [hide]/[sell] parts apart; @names linked
     html = cooked.html
     _guarded(author, kind="reply", html=cooked.whole_html, ip=ip)
     now = timezone.now()
@@ -207,6 +211,8 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
         locked.board = thread.board  # the board row is not locked; its moderators are what the check needs
         permissions.check_reply(author, locked)
         waiting = permissions.needs_approval(author, locked.board) or verdict.held
+        # Who the reply tells (their rows locked now, before the author's credits lock the author's).
+        audience = notices.post_audience(thread=locked, author=author, source=source, mentioned=mentioned, first=False)
         number = locked.last_floor + 1
         floor = Floor.objects.create(
             thread=locked, number=number, author=author, source=source, format=fmt, html=html,
@@ -223,6 +229,7 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
         Thread.objects.filter(pk=locked.pk).update(last_floor=number)
         if not waiting:
             _count_reply_in(locked, floor, author_name=author.username, now=now)
+        notices.post_created(floor=floor, thread=locked, author=author, audience=audience)
         _bump_caches(locked)
     return floor
 
@@ -237,7 +244,7 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
     verdict = words.check_post(title=new_title, source=source, fmt=fmt)
     source = clean_source(verdict.source)  # the stars' length too
     new_title = clean_title(verdict.title) if verdict.title is not None else None
-    cooked = cook_floor(source, fmt=fmt)
+    cooked, mentioned = cook_post(source, fmt=fmt, author=editor)  # [hide]/[sell] parts apart; @names linked
     html = cooked.html
     _guarded(editor, kind="edit", html=cooked.whole_html, ip=ip)
     now = timezone.now()
@@ -262,6 +269,8 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
         signals.text_changed.send(Floor, floor_ids=[current.pk])
         for hook in FLOOR_WRITTEN:
             hook(current, html=html, new=False)
+        if current.author_id == editor.pk:  # a moderator's edit mentions nobody in the author's name
+            notices.post_edited(floor=current, thread=thread, author=editor, mentioned=mentioned)
         if current.author_id != editor.pk:
             modlog.record(actor=editor, action=ModerationLog.Action.EDIT, thread=thread, floor_number=current.number,
                           member=current.author, reason=clean_line(reason or ""))
@@ -850,7 +859,7 @@ def floors_recook(*, batch_size: int = 500) -> int:
             last_pk = floors[-1].pk
             threads = set()
             for floor in floors:
-                cooked = cook_floor(floor.source, fmt=floor.format)
+                cooked = cook_post(floor.source, fmt=floor.format)[0]
                 html = cooked.html
                 if cooked.parts or "<!--cpart:" in floor.html:
                     _save_parts(floor, cooked.parts, edited=True)  # the parts' own HTML may change too

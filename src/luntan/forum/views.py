@@ -22,7 +22,8 @@ from luntan.forum import extensions, permissions, queries, services
 from luntan.forum.forms import EditForm, PostForm, ThreadForm, apply_service_error, new_submission_key
 from luntan.forum.fragments import author_cards, floor_bodies, own_card
 from luntan.forum.models import Floor
-from luntan.markup.conditions import cook_floor, strip_parts
+from luntan.markup.conditions import strip_parts
+from luntan.notices.mentions import cook_post
 from luntan.protection.challenge import QUICK_REPLY_MARK, Guard, needs_check, quick_reply_fields
 
 
@@ -398,4 +399,4 @@ def preview(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         return render(request, "forum/_preview.html", {"error": error.messages[0]})
     # The writer's own text: its hidden and paid parts are shown, each in the box readers will see.
-    return render(request, "forum/_preview.html", {"html": cook_floor(source, fmt=fmt).whole_html})
+    return render(request, "forum/_preview.html", {"html": cook_post(source, fmt=fmt)[0].whole_html})

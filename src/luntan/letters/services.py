@@ -29,6 +29,7 @@ from luntan.core.idempotent import idempotent
 from luntan.core.text import clean_body, clean_line
 from luntan.letters.models import Block, Conversation, Format, Letter, LetterSubmission, Participant
 from luntan.markup.cooking import cook
+from luntan.notices import events as notices
 from luntan.protection import limits, newcomers, words
 from luntan.protection.models import WordHit
 
@@ -196,6 +197,8 @@ def conversation_start(*, author: Member, recipients: str, title: str, source: s
             LetterSubmission.objects.create(member=author, key=submission_key, letter=letter)
         _lock_members(m.pk for m in found)
         _add_unread([m.pk for m in found], 1)
+        notices.letter_sent(letter=letter, conversation=conversation, author=author,
+                            recipient_ids=[m.pk for m in found])
     return letter
 
 
@@ -224,12 +227,15 @@ def letter_reply(*, author: Member, conversation: Conversation, source: str, fmt
                                                          last_author_name=author.username)
         # Those who had read everything now have an unread conversation; the others already had one.
         others = Participant.objects.filter(conversation=locked, left_at__isnull=True).exclude(member=author)
-        newly = list(others.filter(read_number__gte=old).values_list("member_id", flat=True))
-        _lock_members([*newly, author.pk])
+        unread_of = {m: number - read for m, read in others.values_list("member_id", "read_number")}
+        newly = [m for m in unread_of if unread_of[m] == 1]  # had read everything before this one
+        _lock_members([*unread_of, author.pk])  # all of them: their notices change too
         _add_unread(newly, 1)
         if mine.read_number < old:
             _add_unread([author.pk], -1)
         Participant.objects.filter(pk=mine.pk).update(read_number=number)
+        notices.letter_sent(letter=letter, conversation=locked, author=author, recipient_ids=list(unread_of),
+                            count_of=unread_of)
     return letter
 
 
@@ -245,6 +251,7 @@ def conversation_mark_read(*, member: Member, conversation: Conversation) -> boo
         _lock_members([member.pk])
         Participant.objects.filter(pk=mine.pk).update(read_number=locked.last_number)
         _add_unread([member.pk], -1)
+        notices.letter_read(member=member, conversation=locked)  # its notice is read with it
     member.unread_messages = max(0, member.unread_messages - 1)
     return True
 

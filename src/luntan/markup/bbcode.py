@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from .links import IMAGE_PATHS, attachment_html, attachment_link, validate_link
+from .mentions import split_text
 from .palette import ALIGNMENTS, FONT_SIZES, NAMED_COLORS, nearest_color
 from .smilies import escape_with_smilies
 
@@ -288,29 +289,32 @@ def _merged(children: list[_Node | _Leaf | str]) -> list[_Node | _Leaf | str]:
     return merged
 
 
-def _render_children(node: _Node, out: list[str]) -> None:
+def _render_children(node: _Node, out: list[str], plain: bool = True) -> None:
+    # plain: not inside a link or a quote, where "@name" is a mention.
+    plain = plain and node.tag not in ("url", "quote")
     items = _merged(node.children)
     trimmed = node.tag in _TRIMMED
     last = len(items) - 1
     for index, item in enumerate(items):
         if not isinstance(item, str):
-            _render_item(item, out)
+            _render_item(item, out, plain)
             continue
         # One newline next to a block edge is layout: "[quote]\nhi\n[/quote]\n" has no <br>.
         if (index == 0 and trimmed) or (index > 0 and _is_block(items[index - 1])):
             item = item.removeprefix("\n")
         if (index == last and trimmed) or (index < last and _is_block(items[index + 1])):
             item = item.removesuffix("\n")
-        out.append(escape_with_smilies(item).replace("\n", "<br>"))
+        text = split_text(item, escape_with_smilies) if plain else escape_with_smilies(item)
+        out.append(text.replace("\n", "<br>"))
 
 
-def _render_item(item: _Node | _Leaf, out: list[str]) -> None:
+def _render_item(item: _Node | _Leaf, out: list[str], plain: bool = True) -> None:
     if isinstance(item, _Leaf):
         out.append(_leaf_html(item))
         return
     open_tag, close_tag = _node_tags(item)
     out.append(open_tag)
-    _render_children(item, out)
+    _render_children(item, out, plain)
     out.append(close_tag)
 
 

@@ -17,6 +17,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from .links import attachment_html, attachment_link, validate_link
+from .mentions import CANDIDATE_RE, active
 from .smilies import SMILEY_RE, smiley_html
 
 POST_HEADING_SHIFT: Final = 2
@@ -82,7 +83,15 @@ def _render_smiley(
 
 def _tidy(state: StateCore) -> None:
     """Fix up tokens that the stock rules get almost right for us."""
+    mentions = active.get()
+    quoted = 0
     for token in state.tokens:
+        if token.type == "blockquote_open":
+            quoted += 1
+        elif token.type == "blockquote_close":
+            quoted -= 1
+        elif token.type == "inline" and token.children and mentions is not None and not quoted:
+            token.children = _with_mentions(token.children)
         if token.type in ("th_open", "td_open"):
             _align_to_class(token)
         elif token.type in ("heading_open", "heading_close"):
@@ -90,6 +99,44 @@ def _tidy(state: StateCore) -> None:
             token.tag = f"h{min(int(token.tag[1]) + POST_HEADING_SHIFT, 6)}"
         elif token.type == "inline" and token.children:
             token.children = [_checked_image(child) for child in token.children]
+
+
+def _with_mentions(children: list[Token]) -> list[Token]:
+    """Text tokens outside links with "@name" split into text and mention links (luntan.markup.mentions)."""
+    mentions = active.get()
+    assert mentions is not None  # noqa: S101 - the caller checked
+    out: list[Token] = []
+    in_link = 0
+    for child in children:
+        if child.type == "link_open":
+            in_link += 1
+        elif child.type == "link_close":
+            in_link -= 1
+        if child.type != "text" or in_link or "@" not in child.content:
+            out.append(child)
+            continue
+        text, pos = child.content, 0
+        for at in CANDIDATE_RE.finditer(text):
+            if at.start() < pos:
+                continue
+            hit = mentions.match(text, at.start())
+            if hit is None:
+                continue
+            end, member_id, name, url = hit
+            mentions.found.setdefault(member_id, name)
+            out.append(_text_token(text[pos : at.start()]))
+            link = Token("link_open", "a", 1)
+            link.attrs = {"href": url, "class": "mention"}
+            out += [link, _text_token(f"@{name}"), Token("link_close", "a", -1)]
+            pos = end
+        out.append(_text_token(text[pos:]))
+    return [t for t in out if t.type != "text" or t.content]
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
 
 
 def _align_to_class(token: Token) -> None:

@@ -21,6 +21,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .cooking import cook
+from .mentions import Mentions
 
 MAX_PARTS: Final = 10
 MAX_AMOUNT: Final = 999_999_999
@@ -101,13 +102,14 @@ def _outside_tags(html: str, at: int) -> bool:
     return html.rfind("<", 0, at) <= html.rfind(">", 0, at)
 
 
-def cook_floor(source: str, *, fmt: str) -> Cooked:
+def cook_floor(source: str, *, fmt: str, mentions: Mentions | None = None) -> Cooked:
     """A floor's text cooked with its conditional parts apart. A part whose spot ended up inside a tag (a link's
-    address) is dropped with its spot: a marker may only stand between tags."""
+    address) is dropped with its spot: a marker may only stand between tags. `mentions` link @names in the
+    public text only: a hidden part names nobody (its words must not reach a notice)."""
     public, cut = _cut(source)
     if not cut:
-        return Cooked(html=cook(public, fmt=fmt), parts=[])
-    html = _ALONE_RE.sub(lambda m: f"{_START}{m.group(1)}{_END}", cook(public, fmt=fmt))
+        return Cooked(html=cook(public, fmt=fmt, mentions=mentions), parts=[])
+    html = _ALONE_RE.sub(lambda m: f"{_START}{m.group(1)}{_END}", cook(public, fmt=fmt, mentions=mentions))
     placed: set[int] = set()
 
     def mark(match: re.Match[str]) -> str:

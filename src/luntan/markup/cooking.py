@@ -11,6 +11,7 @@ from typing import Final
 
 from .bbcode import render_bbcode
 from .commonmark import render_markdown
+from .mentions import Mentions, active
 from .sanitize import sanitize_html
 
 FORMATS: Final = ("markdown", "bbcode")
@@ -21,15 +22,20 @@ _RENDERERS: Final[dict[str, Callable[[str], str]]] = {
 }
 
 
-def cook(source: str, *, fmt: str) -> str:
+def cook(source: str, *, fmt: str, mentions: Mentions | None = None) -> str:
     """Render ``source`` in format ``fmt`` (one of :data:`FORMATS`) to sanitized HTML.
 
-    Callers enforce the maximum length; rendering is linear in the input size.
+    Callers enforce the maximum length; rendering is linear in the input size. ``mentions``: the members
+    "@name" may link to (luntan.markup.mentions); what was linked is left in ``mentions.found``.
     """
     renderer = _RENDERERS.get(fmt)
     if renderer is None:
         raise ValueError(f"unknown markup format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    return sanitize_html(renderer(_normalize(source)))
+    token = active.set(mentions)
+    try:
+        return sanitize_html(renderer(_normalize(source)))
+    finally:
+        active.reset(token)
 
 
 def _normalize(source: str) -> str:

@@ -20,6 +20,7 @@ _SPAN_CLASSES: Final = frozenset(
     {"smiley"} | {f"size-{n}" for n in FONT_SIZES} | {f"color-{c}" for c in NAMED_COLORS}
 )
 _CLASSES_BY_TAG: Final[dict[str, frozenset[str]]] = {
+    "a": frozenset({"mention"}),  # made by luntan.markup.mentions only: no member markup writes a class
     "span": _SPAN_CLASSES,
     "div": _ALIGN_CLASSES,
     "th": _ALIGN_CLASSES,
@@ -40,7 +41,7 @@ _TAGS: Final = frozenset(
 # (the palette classes cover it). ``rel``, ``loading`` and ``decoding`` are set by nh3
 # itself below, never taken from the input.
 _ATTRIBUTES: Final[dict[str, set[str]]] = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "class"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
     "code": {"class"},

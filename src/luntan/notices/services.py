@@ -1,19 +1,101 @@
-"""Sending notices and marking them read. Call `notify` inside the transaction of the action it reports.
+"""Sending notices, marking them read, the member's settings and follows.
 
-The member's unread count (Member.unread_notices) changes in the same transaction as the notices, so the
-user box reads it from the session's member row; `notices_recount` rebuilds it from the rows."""
+Call the senders inside the transaction of the action they report: the notice and the member's unread count
+(Member.unread_notices, read by the user box and the header's poll without a query of its own) change with
+it, or not at all. `notices_recount` rebuilds the count from the rows.
 
-from django.db import transaction
+A notice is never sent to the member who acted, nor to a member who turned its kind off or blocked the
+actor (letters' 黑名单); the kinds in ALWAYS_ON (moderators' actions, warnings, bans) always arrive."""
+
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from luntan.accounts.models import Member
-from luntan.notices.models import Notice
+from luntan.letters.models import Block
+from luntan.notices.models import ALWAYS_ON, SWITCHABLE, Kind, KindOff, MemberFollow, Notice, ThreadFollow
+
+NAMES_KEPT = 3  # the latest names a grouped notice shows
 
 
-def notify(*, member_id: int, kind: str, text: str, url: str = "") -> Notice:
-    notice = Notice.objects.create(member_id=member_id, kind=kind[:20], text=text.strip()[:500], url=url[:200])
-    Member.objects.filter(pk=member_id).update(unread_notices=F("unread_notices") + 1)
+def _wanted(kinds: dict[int, str], actor_id: int | None) -> list[int]:
+    """Those of {member id: kind} who get their notice: not the actor, kind on, actor not blocked."""
+    ids = [m for m in kinds if m != actor_id]
+    switchable = [m for m in ids if kinds[m] not in ALWAYS_ON]
+    if not switchable:
+        return ids
+    off = set(KindOff.objects.filter(member_id__in=switchable).values_list("member_id", "kind"))
+    blocked: set[int] = set()
+    if actor_id is not None:
+        blocked = set(Block.objects.filter(member_id__in=switchable, blocked_id=actor_id)
+                      .values_list("member_id", flat=True))
+    return [m for m in ids if kinds[m] in ALWAYS_ON or ((m, kinds[m]) not in off and m not in blocked)]
+
+
+def _count_unread(member_ids: list[int], delta: int = 1) -> None:
+    if member_ids:
+        # In UID order, as every other writer of member rows locks them.
+        Member.objects.filter(pk__in=sorted(member_ids)).update(unread_notices=F("unread_notices") + delta)
+
+
+def notify(*, member_id: int, kind: str, text: str, url: str = "", actor_id: int | None = None) -> Notice | None:
+    """One notice; None when the member does not get it (see the module's docstring)."""
+    if not _wanted({member_id: kind}, actor_id):
+        return None
+    notice = Notice.objects.create(member_id=member_id, kind=kind[:20], text=text.strip()[:500], url=url[:200],
+                                   actor_id=actor_id)
+    _count_unread([member_id])
+    return notice
+
+
+def notify_each(*, kinds: dict[int, str], texts: Callable[[str], str], url: str, actor_id: int | None,
+                group_key: str = "") -> list[int]:
+    """A notice to each of {member id: kind}, its text by kind. With a group key, a member who already has a
+    notice of that key gets nothing (a post edited to mention them again). Returns who got one."""
+    wanted = _wanted(kinds, actor_id)
+    if group_key and wanted:
+        had = set(Notice.objects.filter(member_id__in=wanted, group_key=group_key).values_list("member_id", flat=True))
+        wanted = [m for m in wanted if m not in had]
+    if not wanted:
+        return []
+    now = timezone.now()
+    Notice.objects.bulk_create([
+        Notice(member_id=m, kind=kinds[m], text=texts(kinds[m]).strip()[:500], url=url[:200], actor_id=actor_id,
+               group_key=group_key, created_at=now) for m in wanted])
+    _count_unread(wanted)
+    return wanted
+
+
+def notify_grouped(*, member_id: int, kind: str, actor_id: int, actor_name: str, group_key: str, count: int,
+                   text: Callable[[list[str], int], str], url: str) -> Notice | None:
+    """One notice per member and key, updated in place as more people act (likes of a floor, a mood on a
+    thread): it shows the latest names and how many people, and is unread and on top again.
+
+    The callers hold the lock of what is acted on (the thread's row), so two updates of one notice run one
+    after the other."""
+    if not _wanted({member_id: kind}, actor_id):
+        return None
+    now = timezone.now()
+    notice = Notice.objects.select_for_update().filter(member_id=member_id, group_key=group_key).first()
+    if notice is None:
+        names = [actor_name]
+        notice = Notice.objects.create(member_id=member_id, kind=kind, actor_id=actor_id, group_key=group_key,
+                                       names=names, count=count, text=text(names, count).strip()[:500],
+                                       url=url[:200], created_at=now)
+        _count_unread([member_id])
+        return notice
+    names = [actor_name, *(n for n in notice.names if n != actor_name)][:NAMES_KEPT]
+    was_read = notice.read_at is not None
+    Notice.objects.filter(pk=notice.pk).update(names=names, count=count, text=text(names, count).strip()[:500],
+                                               actor_id=actor_id, created_at=now, read_at=None)
+    if was_read:
+        _count_unread([member_id])
     return notice
 
 
@@ -40,3 +122,97 @@ def notices_mark_read(*, member: Member, notice_ids: list[int] | None = None) ->
             Member.objects.filter(pk=member.pk).update(unread_notices=left)
             member.unread_notices = left
     return marked
+
+
+# --- Settings ------------------------------------------------------------------------------------------------
+
+def kinds_off(member_id: int) -> set[str]:
+    return set(KindOff.objects.filter(member_id=member_id).values_list("kind", flat=True))
+
+
+def notice_settings_save(*, member: Member, off: Iterable[str]) -> set[str]:
+    """Turns off exactly the kinds named (those a member may turn off), the others on. Returns them."""
+    wanted = {k for k in off if k in SWITCHABLE}
+    unknown = set(off) - wanted
+    if unknown:
+        raise ValidationError(_("Unknown kind of notice."), code="kind_unknown")
+    with transaction.atomic():
+        KindOff.objects.filter(member=member).exclude(kind__in=wanted).delete()
+        have = kinds_off(member.pk)
+        KindOff.objects.bulk_create([KindOff(member=member, kind=k) for k in sorted(wanted - have)])
+    return wanted
+
+
+# --- Follows -------------------------------------------------------------------------------------------------
+# The ids a member follows are kept in the cache (the thread page asks on every view of a signed-in reader),
+# dropped whenever the member follows or unfollows.
+
+def _follow_key(member_id: int, what: str) -> str:
+    return f"notices:follows:{what}:{member_id}"
+
+
+def followed_ids(member_id: int, what: str) -> frozenset[int]:
+    """The threads ("thread") or members ("member") the member follows."""
+    key = _follow_key(member_id, what)
+    found = cache.get(key)
+    if found is None:
+        if what == "thread":
+            found = frozenset(ThreadFollow.objects.filter(member_id=member_id).values_list("thread_id", flat=True))
+        else:
+            found = frozenset(MemberFollow.objects.filter(member_id=member_id).values_list("followed_id", flat=True))
+        cache.set(key, found, 60 * 60)
+    return found
+
+
+def _forget(member_id: int, what: str) -> None:
+    key = _follow_key(member_id, what)
+    transaction.on_commit(lambda: cache.delete(key))
+    cache.delete(key)
+
+
+def thread_follow(*, member: Member, thread_id: int, follow: bool = True) -> bool:
+    """Follows (or stops following) a thread the member may read; returns whether anything changed. A
+    thread the member may not read is a 404, as for a missing one."""
+    from luntan.forum.queries import access_thread  # the forum imports this app for its events
+
+    thread = access_thread(member, thread_id)
+    with transaction.atomic():
+        if follow:
+            try:
+                with transaction.atomic():
+                    ThreadFollow.objects.create(member=member, thread=thread)
+            except IntegrityError:
+                return False
+            changed = True
+        else:
+            changed = ThreadFollow.objects.filter(member=member, thread=thread).delete()[0] > 0
+        if changed:
+            Member.objects.filter(pk=member.pk).update(
+                thread_follows=ThreadFollow.objects.filter(member=member).count())
+        _forget(member.pk, "thread")
+    return changed
+
+
+def member_follow(*, member: Member, followed_id: int, follow: bool = True) -> bool:
+    """Follows (or stops following) another member; returns whether anything changed."""
+    followed = Member.objects.filter(pk=followed_id, is_active=True).first()
+    if followed is None:
+        raise Http404
+    if followed.pk == member.pk:
+        raise ValidationError(_("You cannot follow yourself."), code="follow_self")
+    with transaction.atomic():
+        if follow:
+            try:
+                with transaction.atomic():
+                    MemberFollow.objects.create(member=member, followed=followed)
+            except IntegrityError:
+                return False
+            changed = True
+        else:
+            changed = MemberFollow.objects.filter(member=member, followed=followed).delete()[0] > 0
+        _forget(member.pk, "member")
+    return changed
+
+
+__all__ = ["Kind", "notify", "notify_each", "notify_grouped", "notices_mark_read", "notices_recount",
+           "notice_settings_save", "thread_follow", "member_follow", "followed_ids", "kinds_off"]

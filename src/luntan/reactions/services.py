@@ -21,6 +21,7 @@ from luntan.credits.services import Change, credit_apply, lock_members, rule_rew
 from luntan.forum import permissions
 from luntan.forum.extensions import POSTING_CHECKS
 from luntan.forum.models import Floor, Thread
+from luntan.notices import events as notices
 from luntan.reactions import config
 from luntan.reactions.models import FloorLike, Mood, MoodTally, MoodVote
 
@@ -153,6 +154,9 @@ def mood_vote(*, member, thread_id: int, mood_id: int, now: datetime | None = No
             MoodTally.objects.create(thread=thread, mood_id=mood.id, count=1)
         if previous is None:
             Thread.objects.filter(pk=thread.pk).update(mood_count=F("mood_count") + 1)
+        notices.thread_mood(thread=thread, member=member, mood_name=mood.name, mood_id=mood.id,
+                            count=MoodTally.objects.filter(thread=thread, mood_id=mood.id)
+                            .values_list("count", flat=True).first() or 1)
         pagecache.bump(f"thread:{thread.pk}")
     return VoteResult(vote=vote, changed=True, previous=previous)
 
@@ -200,6 +204,8 @@ def floor_like(*, member, floor_id: int, like: bool = True, now: datetime | None
             existing.delete()
         Floor.objects.filter(pk=floor.pk).update(like_count=F("like_count") + step)
         Thread.objects.filter(pk=thread.pk).update(like_count=F("like_count") + step)
+        if like:
+            notices.floor_liked(floor=floor, thread=thread, member=member, count=floor.like_count + 1)
         pagecache.bump(f"thread:{thread.pk}")
     return LikeResult(floor=floor, liked=like, changed=True, count=floor.like_count + step)
 

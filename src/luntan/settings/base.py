@@ -301,6 +301,7 @@ class LuntanSettings(TypedDict):
     ADMIN_2FA_REQUIRED: bool
     SELL_CREDIT_SLOT: int
     SELL_MAX_PRICE: int
+    NOTICE_POLL_SECONDS: int
     LIMITS: dict[str, Any]
 
 
@@ -344,6 +345,9 @@ LUNTAN: LuntanSettings = {
     # before any admin page until they do. Off here (tests, development); on in settings.production unless
     # LUNTAN_ADMIN_2FA_REQUIRED=0.
     "ADMIN_2FA_REQUIRED": env_bool("LUNTAN_ADMIN_2FA_REQUIRED", False),
+    # How often an open page asks for the member's unread notices (the header's number; docs/benchmarks.md
+    # "Unread count poll" has what 1,000 open pages cost at this interval).
+    "NOTICE_POLL_SECONDS": int(os.environ.get("LUNTAN_NOTICE_POLL_SECONDS", "30")),
     # How often a visitor may try things (luntan.protection.throttle); (tries, seconds) is at most that
     # many tries per period of that length.
     "LIMITS": {

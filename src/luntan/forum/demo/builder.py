@@ -132,7 +132,7 @@ def build_demo(*, seed: int = DEFAULT_SEED) -> DemoSummary:
 # The apps whose demo content follows the forum's, in this order (an app's fill_demo may read what the ones
 # before it made: medals look at check-in streaks).
 DEMO_APPS = ("credits", "checkin", "wheel", "medals", "items", "moderation", "reactions", "reports", "bans", "stats",
-             "search", "protection", "polls", "letters", "blog", "attachments", "accounts", "hidden")
+             "search", "protection", "polls", "letters", "blog", "attachments", "accounts", "hidden", "notices")
 
 
 def _fill_other_apps(members: list[Member], *, seed: int, now: datetime) -> None:

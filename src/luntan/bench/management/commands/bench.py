@@ -13,6 +13,7 @@ pointing at the bench folder."""
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import platform
@@ -96,9 +97,10 @@ class Command(BaseCommand):
                             help="members in the check-in midnight rush (default 1,000; 0: no rush)")
         parser.add_argument("--rush-only", action="store_true",
                             help="run only the check-in midnight rush, no page is measured")
-        parser.add_argument("--protect", action="store_true",
-                            help="turn content protection (内容防复制) on for the bench board, whose thread pages "
-                                 "then carry the per-view noise and mark (without it, protection is off)")
+        parser.add_argument("--protect", action=argparse.BooleanOptionalAction, default=True,
+                            help="content protection (内容防复制) on the bench board, whose thread pages then carry "
+                                 "the per-view noise and mark (default: on, as every feature of the thread page "
+                                 "is; --no-protect measures without it)")
         parser.add_argument("--profile", action="store_true",
                             help="also profile the signed-in thread page in-process (cProfile)")
 
@@ -124,9 +126,10 @@ class Command(BaseCommand):
                 self._say("The bench site was built with other migrations or another builder: building it again")
                 self._throw_away(var_dir)
         argv = [sys.executable, "-m", "luntan", "bench"]
-        for flag in ("quick", "rebuild", "build_only", "no_docs", "profile", "rush_only", "protect"):
+        for flag in ("quick", "rebuild", "build_only", "no_docs", "profile", "rush_only"):
             if options[flag]:
                 argv.append("--" + flag.replace("_", "-"))
+        argv.append("--protect" if options["protect"] else "--no-protect")
         for name in ("seconds", "rounds", "connections", "threads", "workers", "floors", "megathread", "rush"):
             if options[name] is not None:
                 argv += [f"--{name}", str(options[name])]
@@ -167,6 +170,7 @@ class Command(BaseCommand):
         if options["build_only"]:
             return
         self._protect(site, on=options["protect"])
+        self._dress(site)
         self._rush = None
         if options["rush_only"]:
             self._load(var_dir, options, [], {}, "", "", seconds=1, warmup=0, rounds=1)
@@ -223,6 +227,17 @@ class Command(BaseCommand):
                                                           options["floors"] + options["megathread"]):
                 self._say("  (not the size asked for: run with --rebuild to build it again at that size)")
         return site
+
+    def _dress(self, site) -> None:
+        """The bench thread with every feature of a thread page (once; later runs find it dressed)."""
+        from luntan.bench import dress
+
+        try:
+            dress.dress_thread(site.thread_id)
+        except dress.DressError as exc:
+            raise CommandError(str(exc)) from exc
+        self._say("The bench thread carries a poll, signatures, a picture, a paid file, hidden and paid parts "
+                  "and @mentions")
 
     def _protect(self, site, *, on: bool) -> None:
         """Content protection on the bench board as asked (it stays as the last run left it otherwise)."""
