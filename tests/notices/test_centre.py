@@ -74,6 +74,14 @@ def test_no_mention_in_code_links_or_quotes_nor_of_unknown_names_nor_emails(thre
     assert _notices(other_member) == []
 
 
+def test_a_name_inside_a_hidden_or_paid_part_is_no_mention(thread, other_member):
+    """A notice would carry the hidden part's words to a member who may not read them."""
+    name = other_member.username
+    floor = _reply(MemberFactory(), thread, f"公开的话。[hide]@{name} 回复才能看[/hide][sell=3]@{name} 付费[/sell]")
+    assert _notices(other_member) == []
+    assert 'class="mention"' not in floor.html
+
+
 def test_an_edit_that_adds_a_mention_tells_the_new_member_only(thread, member, other_member):
     third = MemberFactory()
     floor = _reply(member, thread, f"@{other_member.username} 早")
