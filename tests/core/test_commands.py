@@ -41,7 +41,8 @@ def test_flush_moves_buffered_views_into_the_thread(thread):
 
     thread.refresh_from_db()
     assert thread.view_count == 3
-    assert out.strip() == "wrote items: 0, members: 0, online_peak: 0, stickies: 0, threads: 1, visits: 0"
+    assert out.strip() == ("wrote attachment_downloads: 0, items: 0, members: 0, online_peak: 0, stickies: 0, "
+                           "threads: 1, visits: 0")
 
 
 def test_a_second_flush_adds_nothing(thread):
@@ -94,7 +95,8 @@ def test_flush_with_nothing_buffered_changes_nothing(thread):
 
     thread.refresh_from_db()
     assert thread.view_count == 0
-    assert out.strip() == "wrote items: 0, members: 0, online_peak: 0, stickies: 0, threads: 0, visits: 0"
+    assert out.strip() == ("wrote attachment_downloads: 0, items: 0, members: 0, online_peak: 0, stickies: 0, "
+                           "threads: 0, visits: 0")
 
 
 # --- luntan serve -----------------------------------------------------------------------------------------
