@@ -131,6 +131,10 @@ class Member(AbstractBaseUser, PermissionsMixin):
     )
     custom_title = models.CharField(_("custom title"), max_length=30, blank=True)
     signature = models.TextField(_("signature"), max_length=settings.LUNTAN["MAX_SIGNATURE_CHARS"], blank=True)
+    # The signature as members type it (source above, its markup here) and cooked by luntan.markup: written
+    # only by accounts.services.member_signature_set, shown under the member's floors (accounts.signatures).
+    signature_format = models.CharField(max_length=10, default="bbcode", editable=False)
+    signature_html = models.TextField(blank=True, default="", editable=False)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     last_activity = models.DateTimeField(_("last activity"), null=True, blank=True)
@@ -150,6 +154,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
     # Conversations (短消息, luntan.letters) with a message not yet read, for the user box, kept as
     # unread_notices is: changed with the messages in one transaction; letters_recount rebuilds it.
     unread_messages = models.PositiveIntegerField(_("unread conversations"), default=0, editable=False)
+    # Public posts in the member's 博客 (luntan.blog), for the link on the author card; changed with the posts
+    # in one transaction, rebuilt by blog.services.blog_counts_recount.
+    blog_public_count = models.PositiveIntegerField(_("public blog posts"), default=0, editable=False)
     # The local day of the member's last rewarded first visit (luntan.credits.middleware).
     visit_day = models.DateField(null=True, blank=True, editable=False)
     is_staff = models.BooleanField(_("staff"), default=False)

@@ -18,7 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from luntan.accounts import avatars, queries, services
+from luntan.accounts import avatars, queries, services, signatures
+from luntan.accounts.groups import rules_for
 from luntan.accounts.forms import (
     AvatarForm,
     LoginForm,
@@ -26,6 +27,7 @@ from luntan.accounts.forms import (
     PasswordResetForm,
     RegisterForm,
     SetPasswordForm,
+    SignatureForm,
 )
 from luntan.core.presence import client_address
 from luntan.core.redirects import HOME, safe_next
@@ -243,6 +245,36 @@ def avatar_remove(request: HttpRequest) -> HttpResponse:
     if had:
         messages.success(request, _("Your avatar has been removed; the first letter of your name stands in for it."))
     return redirect("accounts:avatar")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signature(request: HttpRequest) -> HttpResponse:
+    """签名: the member's signature, its markup, and how it looks under their floors."""
+    if not request.user.is_authenticated:
+        if request.method == "GET":
+            return login_first(request)
+        return error_page(request, status=403, title=_("Please log in first"),
+                          message=_("Please log in to change your signature."),
+                          back=(f"{reverse('accounts:login')}?next={reverse('accounts:signature')}", _("Log in")))
+    member = request.user
+    form = SignatureForm(_posted(request), initial={"signature": member.signature, "format": member.signature_format})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_signature_set(member=member, signature=form.cleaned_data["signature"],
+                                          fmt=form.cleaned_data["format"])
+        except ValidationError as error:
+            fields = {"format": "format", "throttled": None}
+            form.add_error(fields.get(error.code or "", "signature"), error)
+        else:
+            messages.success(request, _("Your signature is saved.") if member.signature
+                             else _("Your signature is removed."))
+            return redirect("accounts:signature")
+    rules = rules_for(member)
+    return render(request, "accounts/signature.html", {
+        "form": form, "member": member, "most": signatures.max_chars(member), "shown": signatures.shown(member),
+        "allow_links": rules.allow_links, "allow_images": rules.allow_images,
+    }, status=_status(form))
 
 
 @require_GET

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from markupsafe import Markup
 
+from luntan.accounts.signatures import signatures_html
 from luntan.core import counters, pagecache, presence
 from luntan.core.holes import add_block_fillers, add_fillers, add_splice, kept_form
 from luntan.core.jinja import id_url, url
@@ -173,6 +174,8 @@ def _thread_page(request: HttpRequest, found, floor_page, *, moderator: bool) ->
                                     author_filtered=floor_page.author_id is not None, pinned=floor_page.pinned),
         "cards_html": author_cards({f.author_id for f in floor_page.floors}
                                    | ({floor_page.pinned.author_id} if floor_page.pinned else set())),
+        "signatures_html": signatures_html({f.author_id for f in floor_page.floors
+                                            if not (f.is_deleted or f.moved_floor_id)}),
         "can_reply": False,
         "own_card_blocks": request.user.is_authenticated, "parts": extensions.THREAD_PARTS,
     })
