@@ -73,7 +73,7 @@ def author_cards(author_ids: set[int]) -> dict[int, Markup]:
     found = {uid: localcache.fragments.get(key) for uid, key in keys.items()}
     missing = [uid for uid, html in found.items() if html is None]
     if missing:
-        members = card_members(Member.objects.filter(pk__in=missing).defer("password", "signature"))
+        members = card_members(Member.objects.filter(pk__in=missing).defer("password", "signature", "signature_html"))
         template = _template("accounts/_card_fragment.html")
         for uid, card in build_cards(members).items():
             found[uid] = _keep(keys[uid], template.render(card=card))
@@ -89,7 +89,7 @@ def own_card(member) -> str:
            f"{member.group_id}:{member.username}")
     found = localcache.fragments.get(key)
     if found is None:
-        members = card_members(Member.objects.filter(pk=member.pk).defer("password", "signature"))
+        members = card_members(Member.objects.filter(pk=member.pk).defer("password", "signature", "signature_html"))
         card = build_cards(members).get(member.pk)
         if card is None:
             return ""
