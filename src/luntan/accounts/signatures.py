@@ -6,6 +6,7 @@ A change of any signature bumps SCOPE, which is part of the kept thread pages' v
 a page with the old signature; the page then reads the new ones in one query for all its authors (the others
 are kept in process memory under the same version)."""
 
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import cast
 
@@ -73,15 +74,46 @@ def _template() -> jinja2.Template:
     return cast(Jinja2, engines["jinja2"]).env.get_template("accounts/_signature.html")
 
 
+def _keys(author_ids) -> dict[int, str]:
+    language = get_language()
+    version = pagecache.table_versions(SCOPE, "groups")
+    return {uid: f"sig:{language}:{version}:{uid}" for uid in author_ids}
+
+
+def _keep(key: str, member, template: jinja2.Template) -> Markup:
+    html = ""
+    if member is not None and member.signature_html and shown(member):
+        # The templates autoescape; the only raw HTML here is the signature cooked by luntan.markup.
+        html = template.render(html=Markup(member.signature_html))  # noqa: S704
+    found = Markup(html)  # noqa: S704 - rendered above
+    localcache.fragments.set(key, found, len(html) * 2 + 64)
+    return found
+
+
+def keeper(author_ids) -> Callable[[list], None]:
+    """For a page that loads some members anyway (the author cards' query, with signature_html): call this
+    before the query, and the function it returns with the members loaded; their signatures are then kept,
+    and `signatures_html` needs no query of its own. (The version is read before the rows, so a change
+    committed in between is never kept under the new version.)"""
+    keys = _keys(author_ids)
+
+    def keep(members: list) -> None:
+        template = None
+        for m in members:
+            if m.pk in keys and "signature_html" in m.__dict__ and localcache.fragments.get(keys[m.pk]) is None:
+                template = template or _template()
+                _keep(keys[m.pk], m, template)
+
+    return keep
+
+
 def signatures_html(author_ids: set[int]) -> dict[int, Markup]:
     """{member pk: the signature block under their floors} for the authors whose signature is shown (the
     others are left out). Kept in process memory under the version of SCOPE and of the groups: the authors
     not kept yet are read in one query, whatever their number."""
     if not author_ids:
         return {}
-    language = get_language()
-    version = pagecache.table_versions(SCOPE, "groups")
-    keys = {uid: f"sig:{language}:{version}:{uid}" for uid in author_ids}
+    keys = _keys(author_ids)
     found: dict[int, Markup | None] = {uid: localcache.fragments.get(key) for uid, key in keys.items()}
     missing = [uid for uid, html in found.items() if html is None]
     if missing:
@@ -89,11 +121,5 @@ def signatures_html(author_ids: set[int]) -> dict[int, Markup]:
         rows = {m.pk: m for m in Member.objects.filter(pk__in=missing).only(
             "pk", "group_id", "is_active", "signature_html")}
         for uid in missing:
-            member = rows.get(uid)
-            html = ""
-            if member is not None and member.signature_html and shown(member):
-                # The templates autoescape; the only raw HTML here is the signature cooked by luntan.markup.
-                html = template.render(html=Markup(member.signature_html))  # noqa: S704
-            found[uid] = Markup(html)  # noqa: S704 - rendered above
-            localcache.fragments.set(keys[uid], found[uid], len(html) * 2 + 64)
+            found[uid] = _keep(keys[uid], rows.get(uid), template)
     return {uid: html for uid, html in found.items() if html}

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from luntan.accounts.cards import build_cards, card_members
 from luntan.accounts.models import Member
+from luntan.accounts import signatures
 from luntan.core import localcache, pagecache
 from luntan.forum import extensions
 from luntan.forum.models import Floor, Thread
@@ -73,7 +74,10 @@ def author_cards(author_ids: set[int]) -> dict[int, Markup]:
     found = {uid: localcache.fragments.get(key) for uid, key in keys.items()}
     missing = [uid for uid, html in found.items() if html is None]
     if missing:
-        members = card_members(Member.objects.filter(pk__in=missing).defer("password", "signature", "signature_html"))
+        # With the cooked signatures: the page shows them too (accounts.signatures), and needs no query for them.
+        keep_signatures = signatures.keeper(missing)
+        members = list(card_members(Member.objects.filter(pk__in=missing).defer("password", "signature")))
+        keep_signatures(members)
         template = _template("accounts/_card_fragment.html")
         for uid, card in build_cards(members).items():
             found[uid] = _keep(keys[uid], template.render(card=card))

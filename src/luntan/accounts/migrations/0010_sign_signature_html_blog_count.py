@@ -32,5 +32,5 @@ class Migration(migrations.Migration):
             name='blog_public_count',
             field=models.PositiveIntegerField(default=0, editable=False, verbose_name='public blog posts'),
         ),
-        migrations.RunPython(cook_signatures, migrations.RunPython.noop),
+        migrations.RunPython(cook_signatures, migrations.RunPython.noop, elidable=True),
     ]

@@ -20,5 +20,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(count_public_posts, migrations.RunPython.noop),
+        migrations.RunPython(count_public_posts, migrations.RunPython.noop, elidable=True),
     ]
