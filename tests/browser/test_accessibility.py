@@ -322,13 +322,13 @@ def _avatar_set(page) -> None:
 
 
 def _signature_badly(page) -> None:
-    page.get_by_label("签名", exact=True).fill("[url=https://example.com/]新人不能发链接[/url]")
+    page.get_by_label("个人签名", exact=True).fill("[url=https://example.com/]新人不能发链接[/url]")
     page.get_by_role("button", name="保存签名").click()
     expect(page.locator(".errors").first).to_be_visible()
 
 
 def _signature_set(page) -> None:
-    page.get_by_label("签名", exact=True).fill("[b]行万里路[/b]，读万卷书")
+    page.get_by_label("个人签名", exact=True).fill("[b]行万里路[/b]，读万卷书")
     page.get_by_role("button", name="保存签名").click()
     expect(page.locator(".flash")).to_be_visible()
     expect(page.locator(".signature-now strong")).to_have_text("行万里路")

@@ -40,15 +40,15 @@ def test_member_sets_a_signature_and_readers_see_it_under_the_floors(browser, br
     assert_accessible(page)
 
     typed = "[url=https://example.com/]来我的小店[/url]"
-    page.get_by_label("签名", exact=True).fill(typed)
+    page.get_by_label("个人签名", exact=True).fill(typed)
     page.get_by_role("button", name="保存签名").click()
     expect(page.locator(".errors").first).to_contain_text("链接")
-    expect(page.get_by_label("签名", exact=True)).to_have_value(typed)
+    expect(page.get_by_label("个人签名", exact=True)).to_have_value(typed)
     assert Member.objects.get(pk=member.pk).signature == "旧签名"
     assert_accessible(page)
     page_errors.clear()  # the refusal's own 400
 
-    page.get_by_label("签名", exact=True).fill("[b]一碗小面[/b]，一天的开始 :smile:")
+    page.get_by_label("个人签名", exact=True).fill("[b]一碗小面[/b]，一天的开始 :smile:")
     page.get_by_role("button", name="保存签名").click()
     expect(page.locator(".flash")).to_be_visible()
     expect(page.locator(".signature-now strong")).to_have_text("一碗小面")

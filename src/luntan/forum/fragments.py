@@ -14,9 +14,9 @@ from django.template.backends.jinja2 import Jinja2
 from django.utils.translation import get_language
 from markupsafe import Markup
 
+from luntan.accounts import signatures
 from luntan.accounts.cards import build_cards, card_members
 from luntan.accounts.models import Member
-from luntan.accounts import signatures
 from luntan.core import localcache, pagecache
 from luntan.forum import extensions
 from luntan.forum.models import Floor, Thread
