@@ -302,8 +302,8 @@ def member_update(*, by: Member, member: Member, **changes) -> Member:
             member.save(update_fields=list(changes))
             # Names and standing show on the home page and in the moderator map (kept under "moderators"); a
             # new group or standing may show or hide the member's signature (kept thread pages).
-            pagecache.bump("site", "moderators", *((signatures.SCOPE,) if {"group", "is_active"} & set(changes)
-                                                   else ()))
+            signature_shown = bool({"group", "is_active"} & set(changes))
+            pagecache.bump("site", "moderators", *([signatures.SCOPE] if signature_shown else []))
     return member
 
 
