@@ -31,39 +31,49 @@ def senior(db):
 
 
 class _Floors(HTMLParser):
-    """Per floor (article.floor with an id), the signature blocks in it and the HTML tags inside them."""
+    """Per floor (article.floor with an id), the signature blocks in it (their tags, attributes, links and
+    text), and the other links of the floor (its card's)."""
+
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                      "track", "wbr"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.floors: dict[str, list[dict]] = {}
+        self.cards: dict[str, list[str]] = {}
         self.depth = 0
         self.floor: str | None = None
         self.floor_depth = 0
         self.sig_depth = 0
-        self.cards: dict[str, list[str]] = {}
 
     def handle_starttag(self, tag, attrs) -> None:
         a = dict(attrs)
-        self.depth += 1
+        if tag not in self.VOID:
+            self.depth += 1
         classes = (a.get("class") or "").split()
         if tag == "article" and "floor" in classes and (a.get("id") or "").startswith("floor-"):
             self.floor, self.floor_depth = a["id"], self.depth
-            self.floors[self.floor] = []
-            self.cards[self.floor] = []
-        elif self.floor and tag == "div" and "signature" in classes:
+            self.floors[self.floor], self.cards[self.floor] = [], []
+        elif self.floor and not self.sig_depth and tag == "div" and "signature" in classes:
             self.floors[self.floor].append({"tags": [], "text": "", "links": [], "attributes": set()})
             self.sig_depth = self.depth
         elif self.floor and self.sig_depth:
-            self.floors[self.floor][-1]["tags"].append(tag)
-            self.floors[self.floor][-1]["attributes"].update(name for name, _v in attrs)
+            found = self.floors[self.floor][-1]
+            found["tags"].append(tag)
+            found["attributes"].update(name for name, _v in attrs)
             if tag == "a":
-                self.floors[self.floor][-1]["links"].append(a.get("href"))
+                found["links"].append(a.get("href"))
         elif self.floor and tag == "a" and a.get("href"):
             self.cards[self.floor].append(a["href"])
-        if tag in ("br", "img", "hr", "input"):
-            self.depth -= 1
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in self.VOID:
+            self.handle_endtag(tag)
 
     def handle_endtag(self, tag) -> None:
+        if tag in self.VOID:
+            return
         if self.sig_depth and self.depth == self.sig_depth:
             self.sig_depth = 0
         if self.floor and self.depth == self.floor_depth:
