@@ -331,3 +331,22 @@ def test_the_public_post_count_follows_posts_and_can_be_rebuilt(member):
     member.refresh_from_db()
     assert member.blog_public_count == 1
     assert blog.blog_counts_recount() == 0
+
+
+# --- A reader who hides signatures ---------------------------------------------------------------------------
+
+def test_a_reader_may_hide_signatures_and_others_still_see_them(member, other_member, thread):
+    accounts.member_signature_set(member=member, signature="我的签名")
+    reader = signed_in(other_member)
+    assert signatures_on(reader, thread.pk)["floor-1"]  # kept with signatures for members
+    response = reader.post("/settings/signature/reading/", {"hide_signatures": "on"}, follow=True)
+    assert response.status_code == 200 and 'class="flash' in response.content.decode()
+    other_member.refresh_from_db()
+    assert other_member.hide_signatures
+    assert signatures_on(reader, thread.pk)["floor-1"] == []
+    assert signatures_on(Client(), thread.pk)["floor-1"] and signatures_on(signed_in(MemberFactory()), thread.pk)[
+        "floor-1"]
+    reader.post("/settings/signature/reading/", {})  # unticked: shown again
+    assert signatures_on(reader, thread.pk)["floor-1"]
+    assert Client().post("/settings/signature/reading/", {"hide_signatures": "on"}).status_code == 403
+    assert reader.get("/settings/signature/reading/").status_code == 405

@@ -135,6 +135,8 @@ class Member(AbstractBaseUser, PermissionsMixin):
     # only by accounts.services.member_signature_set, shown under the member's floors (accounts.signatures).
     signature_format = models.CharField(max_length=10, default="bbcode", editable=False)
     signature_html = models.TextField(blank=True, default="", editable=False)
+    # A reader's choice (Discuz!'s 显示签名): other members' signatures are left out of the thread pages they read.
+    hide_signatures = models.BooleanField(_("hide signatures"), default=False)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     last_activity = models.DateTimeField(_("last activity"), null=True, blank=True)

@@ -359,6 +359,13 @@ def member_signature_set(*, member: Member, signature: str, fmt: str = "bbcode")
     return text
 
 
+def member_signatures_hide(*, member: Member, hide: bool) -> None:
+    """The reader's choice: other members' signatures under the floors, or not (their own pages only)."""
+    with transaction.atomic():
+        Member.objects.filter(pk=member.pk).update(hide_signatures=bool(hide))
+    member.hide_signatures = bool(hide)
+
+
 def member_delete(*, by: Member, member: Member) -> None:
     """Removes a member who never posted. A member with threads or floors stays (their posts keep their
     author): the administrator deactivates the account instead."""

@@ -15,6 +15,7 @@ urlpatterns = [
     path("settings/avatar/", views.avatar, name="avatar"),
     path("settings/avatar/remove/", views.avatar_remove, name="avatar_remove"),
     path("settings/signature/", views.signature, name="signature"),
+    path("settings/signature/reading/", views.signature_reading, name="signature_reading"),
     path("user/<str:uid>/", views.profile, name="profile"),
     path("members/", views.member_list, name="members"),
 ]

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from luntan.accounts import avatars, queries, services, signatures
 from luntan.accounts.groups import rules_for
@@ -275,6 +275,20 @@ def signature(request: HttpRequest) -> HttpResponse:
         "form": form, "member": member, "most": signatures.max_chars(member), "shown": signatures.shown(member),
         "allow_links": rules.allow_links, "allow_images": rules.allow_images,
     }, status=_status(form))
+
+
+@require_POST
+def signature_reading(request: HttpRequest) -> HttpResponse:
+    """The reader's choice: other members' signatures under the floors, or not."""
+    if not request.user.is_authenticated:
+        return error_page(request, status=403, title=_("Please log in first"),
+                          message=_("Please log in to change your signature."),
+                          back=(f"{reverse('accounts:login')}?next={reverse('accounts:signature')}", _("Log in")))
+    hide = request.POST.get("hide_signatures") == "on"
+    services.member_signatures_hide(member=request.user, hide=hide)
+    messages.success(request, _("Signatures are now hidden in the threads you read.") if hide
+                     else _("Signatures are now shown in the threads you read."))
+    return redirect("accounts:signature")
 
 
 @require_GET

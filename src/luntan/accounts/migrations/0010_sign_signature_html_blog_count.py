@@ -29,6 +29,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='member',
+            name='hide_signatures',
+            field=models.BooleanField(default=False, verbose_name='hide signatures'),
+        ),
+        migrations.AddField(
+            model_name='member',
             name='blog_public_count',
             field=models.PositiveIntegerField(default=0, editable=False, verbose_name='public blog posts'),
         ),
