@@ -414,7 +414,7 @@ def plant(vector: str, *, board, author, other, moderator, capture) -> World:
         # A signature in Markdown by a member whose group may post links and images, under their reply.
         signer = MemberFactory(group=MemberGroup.objects.get(role=MemberGroup.Role.VETERAN))
         signed = _attempt(refused, "signature-markdown", lambda: accounts.member_signature_set(
-            member=signer, signature=vector[:500], fmt="markdown"))
+            member=signer, signature=vector[:200], fmt="markdown"))
         if signed is not None and thread is not None:
             _attempt(refused, "reply-with-signature", lambda: forum.post_reply(
                 author=signer, thread=thread, source="签名测试", fmt="bbcode"))
