@@ -26,7 +26,7 @@ def _bumps_at_once(monkeypatch):
 
 @pytest.fixture
 def senior(db):
-    """A member of a group (老会员) that may post links and images in a signature of up to 200 characters."""
+    """A veteran (a member level) whose group may post links and images in a signature of up to 200 characters."""
     return MemberFactory(group=group_for(MemberGroup.Role.VETERAN))
 
 
