@@ -235,7 +235,8 @@ def test_links_and_images_only_where_the_group_allows_them(senior, admin, source
 def test_a_newcomer_may_not_put_a_link_in_the_signature(member, member_client):
     response = member_client.post("/settings/signature/", {"signature": "[url=https://example.com/]来玩[/url]",
                                                            "format": "bbcode"})
-    assert response.status_code == 400 and "[url=https://example.com/]来玩[/url]</textarea>" in response.content.decode()
+    assert response.status_code == 400
+    assert "[url=https://example.com/]来玩[/url]</textarea>" in response.content.decode()
     member.refresh_from_db()
     assert member.signature == ""
 

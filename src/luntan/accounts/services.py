@@ -19,7 +19,6 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from luntan.accounts import avatars, signatures
-from luntan.accounts.groups import rules_for
 from luntan.accounts.models import Member, MemberGroup
 from luntan.accounts.names import name_key, name_skeleton, validate_username
 from luntan.core import pagecache, presence

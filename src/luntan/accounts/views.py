@@ -19,7 +19,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from luntan.accounts import avatars, queries, services, signatures
-from luntan.accounts.groups import rules_for
 from luntan.accounts.forms import (
     AvatarForm,
     LoginForm,
@@ -29,6 +28,7 @@ from luntan.accounts.forms import (
     SetPasswordForm,
     SignatureForm,
 )
+from luntan.accounts.groups import rules_for
 from luntan.core.presence import client_address
 from luntan.core.redirects import HOME, safe_next
 from luntan.core.views import error_page, form_status, login_first
