@@ -404,6 +404,14 @@ def plant(vector: str, *, board, author, other, moderator, capture) -> World:
                 forum.floor_delete(member=moderator, floor=gone, reason=vector[:200])
             _attempt(refused, "report", lambda: reports.report_create(
                 reporter=other, floor=opening, reason="other", text=vector[:200]))
+        # A signature in Markdown by a member whose group may post links and images, under their reply (before
+        # the renamed member's, whose name the home page shows as the last poster).
+        signer = MemberFactory(group=MemberGroup.objects.get(role=MemberGroup.Role.VETERAN))
+        signed = _attempt(refused, "signature-markdown", lambda: accounts.member_signature_set(
+            member=signer, signature=vector[:200], fmt="markdown"))
+        if signed is not None and thread is not None:
+            _attempt(refused, "reply-with-signature", lambda: forum.post_reply(
+                author=signer, thread=thread, source="签名测试", fmt="bbcode"))
         named = MemberFactory()
         if _attempt(refused, "name", lambda: accounts.member_rename(member=named, username=vector[:20])) is None:
             named = None
@@ -411,13 +419,6 @@ def plant(vector: str, *, board, author, other, moderator, capture) -> World:
             _attempt(refused, "reply-by-name", lambda: forum.post_reply(author=named, thread=thread, source="顶",
                                                                          fmt="bbcode"))
         _attempt(refused, "signature", lambda: accounts.member_signature_set(member=author, signature=vector[:200]))
-        # A signature in Markdown by a member whose group may post links and images, under their reply.
-        signer = MemberFactory(group=MemberGroup.objects.get(role=MemberGroup.Role.VETERAN))
-        signed = _attempt(refused, "signature-markdown", lambda: accounts.member_signature_set(
-            member=signer, signature=vector[:200], fmt="markdown"))
-        if signed is not None and thread is not None:
-            _attempt(refused, "reply-with-signature", lambda: forum.post_reply(
-                author=signer, thread=thread, source="签名测试", fmt="bbcode"))
         _attempt(refused, "checkin", lambda: checkin.checkin_sign(member=author, mood="kx", sentence=vector[:50]))
         from luntan.blog import services as blog
 
