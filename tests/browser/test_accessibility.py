@@ -322,7 +322,7 @@ def _avatar_set(page) -> None:
 
 
 def _signature_badly(page) -> None:
-    page.get_by_label("个人签名", exact=True).fill("[url=https://example.com/]新人不能发链接[/url]")
+    page.get_by_label("个人签名", exact=True).fill("太长的签名" * 120)  # 600 characters: over every group's limit
     page.get_by_role("button", name="保存签名").click()
     expect(page.locator(".errors").first).to_be_visible()
 
