@@ -1,4 +1,4 @@
-"""The profile page /user/<uid>/: the author card, dates, online time, the signature as plain text, recent
+"""The profile page /user/<uid>/: the author card, dates, online time, the signature (cooked markup), recent
 threads and replies; a 404 for anything that is not a member; a fixed number of queries."""
 
 import pytest
@@ -9,6 +9,7 @@ from django.utils import timezone
 from factories import MemberFactory
 
 from luntan.accounts.models import Member
+from luntan.accounts.services import member_signature_set
 from luntan.forum import services
 from luntan.forum.models import Board, Category
 
@@ -32,8 +33,8 @@ def write(member: Member, board: Board, *, threads: int, replies: int = 0) -> No
 
 def test_profile_shows_the_card_and_details(guest, board):
     member = MemberFactory(username="老王", custom_title="隔壁的", online_seconds=7 * 3600 + 59,
-                           last_activity=timezone.now(), last_login=timezone.now(),
-                           signature="第一行 <script>alert(1)</script>\n第二行 [b]不是粗体[/b]")
+                           last_activity=timezone.now(), last_login=timezone.now())
+    member_signature_set(member=member, signature="第一行 <script>alert(1)</script>\n第二行 [b]是粗体[/b]")
     write(member, board, threads=2, replies=1)
     other = MemberFactory()
     services.post_reply(author=other, thread=member.threads.first(), source="别人的回复", fmt="bbcode")
@@ -45,7 +46,7 @@ def test_profile_shows_the_card_and_details(guest, board):
     assert "隔壁的" in page and "新手上路" in page
     assert "7 hours" in page
     assert "Last login" in page and "Last active" in page and "Registered" in page
-    assert "第一行 &lt;script&gt;alert(1)&lt;/script&gt;<br>第二行 [b]不是粗体[/b]" in page
+    assert "第一行 &lt;script&gt;alert(1)&lt;/script&gt;" in page and "<strong>是粗体</strong>" in page
     assert "<script>alert" not in page
     assert "第1个主题" in page and "第2个主题" in page and "灌水乐园" in page
     assert page.count("Re: 第") == 2  # the member's own replies, not the other member's

@@ -104,7 +104,10 @@ def forum(transactional_db, settings) -> Forum:
     category = Category.objects.create(name="生活天地", description="吃喝玩乐,家长里短")
     board = Board.objects.create(category=category, name="灌水闲聊", description="想聊什么都行")
     child = Board.objects.create(category=category, parent=board, name="周末去哪儿")
-    opener = MemberFactory(username="开帖人", custom_title="资深驴友", signature="行万里路\n读万卷书")
+    opener = MemberFactory(username="开帖人", custom_title="资深驴友")
+    from luntan.accounts.services import member_signature_set
+
+    member_signature_set(member=opener, signature="[b]行万里路[/b]\n[color=gray]读万卷书[/color] :smile:")
     passer = MemberFactory(username="路过的")
     services.board_moderators_set(board=board, members=[passer])
 
@@ -364,6 +367,19 @@ def _avatar_set(page) -> None:
     expect(page.locator(".flash")).to_be_visible()
 
 
+def _signature_badly(page) -> None:
+    page.get_by_label("个人签名", exact=True).fill("太长的签名" * 120)  # 600 characters: over every group's limit
+    page.get_by_role("button", name="保存签名").click()
+    expect(page.locator(".errors").first).to_be_visible()
+
+
+def _signature_set(page) -> None:
+    page.get_by_label("个人签名", exact=True).fill("[b]行万里路[/b]，读万卷书")
+    page.get_by_role("button", name="保存签名").click()
+    expect(page.locator(".flash")).to_be_visible()
+    expect(page.locator(".signature-now strong")).to_have_text("行万里路")
+
+
 def _open_panel(page) -> None:
     page.locator(".mod-panel summary").click()
     expect(page.get_by_role("button", name="设置精华")).to_be_visible()
@@ -453,6 +469,9 @@ PAGES = [
     ("avatar", lambda f: "/settings/avatar/", None, MEMBER, "头像"),
     ("avatar refused", lambda f: "/settings/avatar/", _avatar_badly, MEMBER, "头像"),
     ("avatar set", lambda f: "/settings/avatar/", _avatar_set, MEMBER, "头像"),
+    ("signature", lambda f: "/settings/signature/", None, MEMBER, "签名"),
+    ("signature refused", lambda f: "/settings/signature/", _signature_badly, MEMBER, "签名"),
+    ("signature set", lambda f: "/settings/signature/", _signature_set, MEMBER, "签名"),
     ("logout confirm", lambda f: "/logout/", None, MEMBER, "确定退出"),
     ("two-factor set-up", lambda f: "/settings/two-factor/", None, MEMBER, "两步验证"),
     ("two-factor wrong code", lambda f: "/settings/two-factor/", _twofactor_badly, MEMBER, "两步验证"),
@@ -540,7 +559,8 @@ PAGES = [
 SCREENSHOTS = {"home", "register with a wrong answer", "guests' check",
                "thread with the question under the quick reply", "board", "thread", "latest posts", "digest area",
                "register with errors", "reply with preview", "profile", "medals",
-               "item shop", "statistics", "member list", "daily check-in done", "avatar set", "two-factor set-up",
+               "item shop", "statistics", "member list", "daily check-in done", "avatar set", "signature set",
+               "two-factor set-up",
                "security log", "split", "approval queue",
                "search filtered", "thread with a poll", "new thread with poll errors",
                "a blog post"}

@@ -78,6 +78,8 @@ def test_builds_the_promised_forum(demo):
         assert validate_username(member.username) == member.username
         assert not member.has_usable_password()
         assert len(member.signature) <= settings.LUNTAN["MAX_SIGNATURE_CHARS"]
+        assert bool(member.signature_html) == bool(member.signature)  # cooked by member_signature_set
+    assert sum(1 for m in members if m.signature_html) >= 20
     assert sum(1 for m in members if m.custom_title) >= 3
     assert {"moderator", "intermediate", "senior"} <= {m.group.role for m in members}
     # The economy is filled too, through the services: levels follow credits, and the ledger adds up.

@@ -4,7 +4,8 @@ never be there: a script of ours it is not, an event handler, an htmx attribute 
 source with a scheme other than http(s)/mailto, a style attribute or element, an active element (iframe,
 object, svg ...), a direction control or zero-width character that is not neutralised.
 
-The places: thread title, post body (BBCode and Markdown) and its preview, signature, member name, the board
+The places: thread title, post body (BBCode and Markdown) and its preview, signature (BBCode and Markdown,
+under floors and on its settings page), member name, the board
 list, the home page, 最新帖子 and its Atom feeds, search hits and their snippets, notices (a moderator's
 reason, a warning, a report's outcome), the moderation log, the reports queue (report text), the 小黑屋
 (ban reasons), the check-in sentence, the member list and profile, a poll's options (thread page and voter list),
@@ -31,7 +32,7 @@ from factories import MemberFactory
 from helpers import signed_in
 
 from luntan.accounts import services as accounts
-from luntan.accounts.models import Member
+from luntan.accounts.models import Member, MemberGroup
 from luntan.bans import services as bans
 from luntan.checkin import services as checkin
 from luntan.forum import services as forum
@@ -403,6 +404,14 @@ def plant(vector: str, *, board, author, other, moderator, capture) -> World:
                 forum.floor_delete(member=moderator, floor=gone, reason=vector[:200])
             _attempt(refused, "report", lambda: reports.report_create(
                 reporter=other, floor=opening, reason="other", text=vector[:200]))
+        # A signature in Markdown by a member whose group may post links and images, under their reply (before
+        # the renamed member's, whose name the home page shows as the last poster).
+        signer = MemberFactory(group=MemberGroup.objects.get(role=MemberGroup.Role.VETERAN))
+        signed = _attempt(refused, "signature-markdown", lambda: accounts.member_signature_set(
+            member=signer, signature=vector[:200], fmt="markdown"))
+        if signed is not None and thread is not None:
+            _attempt(refused, "reply-with-signature", lambda: forum.post_reply(
+                author=signer, thread=thread, source="签名测试", fmt="bbcode"))
         named = MemberFactory()
         if _attempt(refused, "name", lambda: accounts.member_rename(member=named, username=vector[:20])) is None:
             named = None
@@ -479,6 +488,7 @@ def pages(world: World, vector: str, capture) -> list[tuple[str, object]]:
         ("search echoing the query", guest.get("/search/", {"q": vector[:100]})),
         ("member search echoing the query", guest.get("/members/", {"q": vector[:100]})),
         ("profile", guest.get(f"/user/{world.author.pk}/")),
+        ("signature settings", author.get("/settings/signature/")),
         ("members", guest.get("/members/")),
         ("checkin", guest.get("/checkin/")),
         ("notices of the author", author.get("/notifications/")),

@@ -12,8 +12,12 @@ from django.utils.translation import get_language, gettext, pgettext
 from luntan.core import presence
 
 RowProvider = Callable[[list], dict[int, list[tuple[str, str]]]]
+# members -> {uid: [(address, label), ...]}: links at the foot of the card (the member's 博客 ...), from what the
+# card's members were loaded with, without a query.
+LinkProvider = Callable[[list], dict[int, list[tuple[str, str]]]]
 Annotator = Callable[[QuerySet], QuerySet]
 _providers: list[RowProvider] = []
+_link_providers: list[LinkProvider] = []
 _annotators: list[Annotator] = []
 
 
@@ -24,6 +28,13 @@ def register_rows(provider: RowProvider, *, annotate: Annotator | None = None) -
         _providers.append(provider)
     if annotate is not None and annotate not in _annotators:
         _annotators.append(annotate)
+    return provider
+
+
+def register_links(provider: LinkProvider) -> LinkProvider:
+    """Links under the card's figures; the provider reads only the members' own fields (no query)."""
+    if provider not in _link_providers:
+        _link_providers.append(provider)
     return provider
 
 
@@ -59,6 +70,7 @@ class Card:
     online: bool
     labels: dict[str, str]
     extra_rows: list[tuple[str, str]] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 def build_cards(members: Iterable) -> dict[int, Card]:
@@ -71,4 +83,8 @@ def build_cards(members: Iterable) -> dict[int, Card]:
         for uid, rows in provider(list(distinct.values())).items():
             if uid in cards:
                 cards[uid].extra_rows.extend(rows)
+    for link_provider in _link_providers:
+        for uid, links in link_provider(list(distinct.values())).items():
+            if uid in cards:
+                cards[uid].links.extend(links)
     return cards

@@ -147,3 +147,11 @@ class AvatarForm(forms.Form):
         "missing": _("Please choose a picture to upload."),
         "empty": _("This file is empty. Please choose a picture."),
     })
+
+
+class SignatureForm(forms.Form):
+    """签名: the text and its markup; how long it may be, and what it may hold, is checked by
+    services.member_signature_set (the member's group)."""
+    signature = forms.CharField(label=_("Signature"), required=False, widget=forms.Textarea)
+    format = forms.ChoiceField(label=_("Format"), choices=[("bbcode", "BBCode"), ("markdown", "Markdown")],
+                               initial="bbcode", error_messages={"invalid_choice": _("Unknown text format.")})

@@ -140,6 +140,12 @@ class Member(AbstractBaseUser, PermissionsMixin):
     # The avatar's version and format, "<16 hex digits>.webp" (luntan.accounts.avatars), or "" for the letter
     # tile: enough to name its three files, so a card needs no query of its own for it.
     avatar = models.CharField(_("avatar"), max_length=100, blank=True, editable=False)
+    # The signature as members type it (source above, its markup here) and cooked by luntan.markup: written
+    # only by accounts.services.member_signature_set, shown under the member's floors (accounts.signatures).
+    signature_format = models.CharField(max_length=10, default="bbcode", editable=False)
+    signature_html = models.TextField(blank=True, default="", editable=False)
+    # A reader's choice (Discuz!'s 显示签名): other members' signatures are left out of the thread pages they read.
+    hide_signatures = models.BooleanField(_("hide signatures"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     last_activity = models.DateTimeField(_("last activity"), null=True, blank=True)
     online_seconds = models.PositiveBigIntegerField(_("online time (seconds)"), default=0)
@@ -161,6 +167,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
     # Threads the member follows (luntan.notices), so that the thread page's follow button costs no query for
     # the many who follow none. Changed with the follows in one transaction; a deleted thread may leave it high.
     thread_follows = models.PositiveIntegerField(default=0, editable=False)
+    # Public posts in the member's 博客 (luntan.blog), for the link on the author card; changed with the posts
+    # in one transaction, rebuilt by blog.services.blog_counts_recount.
+    blog_public_count = models.PositiveIntegerField(_("public blog posts"), default=0, editable=False)
     # The local day of the member's last rewarded first visit (luntan.credits.middleware).
     visit_day = models.DateField(null=True, blank=True, editable=False)
     is_staff = models.BooleanField(_("staff"), default=False)

@@ -14,6 +14,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext, pgettext
 
+from luntan.accounts import signatures
 from luntan.accounts.cards import Card, build_cards, card_members
 from luntan.accounts.models import Member
 from luntan.accounts.names import name_key, normalize_username
@@ -42,6 +43,7 @@ class Profile:
     card: Card
     threads: list[Thread]
     replies: list[Floor]
+    signature_shown: bool = False  # the group may show a signature (accounts.signatures)
 
 
 def current_avatar(uid: int) -> str:
@@ -58,6 +60,7 @@ def member_profile(uid, *, viewer) -> Profile:
         card=build_cards([member])[member.pk],
         threads=recent_threads(member, viewer=viewer, limit=RECENT),
         replies=recent_replies(member, viewer=viewer, limit=RECENT),
+        signature_shown=signatures.shown(member),
     )
 
 

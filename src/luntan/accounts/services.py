@@ -16,14 +16,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from luntan.accounts import avatars
-from luntan.accounts.groups import rules_for
+from luntan.accounts import avatars, signatures
 from luntan.accounts.models import Member, MemberGroup
 from luntan.accounts.names import name_key, name_skeleton, validate_username
 from luntan.core import pagecache, presence
 from luntan.core.text import clean_body
 from luntan.credits.models import Operation
 from luntan.credits.services import rule_reward
+from luntan.markup.cooking import cook
 from luntan.protection import limits, securitylog, throttle, words
 from luntan.protection.models import SecurityEvent
 
@@ -297,8 +297,10 @@ def member_update(*, by: Member, member: Member, **changes) -> Member:
                                                                       "new": changes["email"] or "—"})
         if changes:
             member.save(update_fields=list(changes))
-            # Names and standing show on the home page and in the moderator map (kept under "moderators").
-            pagecache.bump("site", "moderators")
+            # Names and standing show on the home page and in the moderator map (kept under "moderators"); a
+            # new group or standing may show or hide the member's signature (kept thread pages).
+            signature_shown = bool({"group", "is_active"} & set(changes))
+            pagecache.bump("site", "moderators", *([signatures.SCOPE] if signature_shown else []))
     return member
 
 
@@ -322,12 +324,21 @@ def member_rename(*, member: Member, username: str) -> str:
     return old
 
 
-def member_signature_set(*, member: Member, signature: str) -> str:
-    """A member's signature (签名): cleaned as a post body is (no control, direction or invisible characters),
-    at most the group's length, through the watched words (敏感词). Returns what is stored."""
-    most = min(rules_for(member).max_signature_chars, settings.LUNTAN["MAX_SIGNATURE_CHARS"])
+def member_signature_set(*, member: Member, signature: str, fmt: str = "bbcode") -> str:
+    """A member's signature (签名) in BBCode or Markdown: cleaned as a post body is (no control, direction or
+    invisible characters), at most the group's length (a group with 0 may have none, but anyone may clear
+    theirs), through the watched words (敏感词), cooked by luntan.markup, with links and images only if the
+    group may post them. Returns what is stored; every kept thread page shows it at once (SCOPE is bumped)."""
+    most = signatures.max_chars(member)
+    fmt = signatures.check_format(fmt)
+    # Every change renews every kept thread page (signatures.SCOPE): a few an hour are plenty for a member.
+    wait = throttle.window_note("signature", member.pk, limit=signatures.CHANGES_PER_HOUR)
+    if wait:
+        raise ValidationError(throttle.too_many_attempts(wait), code="throttled")
 
     def within(text: str) -> str:
+        if text and most <= 0:
+            raise ValidationError(_("Your user group may not have a signature."), code="signature_not_allowed")
         if len(text) > most:
             raise ValidationError(_("The signature is %(length)s characters long; at most %(max)s are allowed.")
                                   % {"length": len(text), "max": most}, code="signature_long")
@@ -335,10 +346,21 @@ def member_signature_set(*, member: Member, signature: str) -> str:
 
     text = within(clean_body(signature or "").strip())
     text = within(words.check_line(text, where=words.SIGNATURE, member=member))  # the stars counted too
+    html = cook(text, fmt=fmt) if text else ""
+    signatures.check_links_and_images(member, html)
     with transaction.atomic():
-        Member.objects.filter(pk=member.pk).update(signature=text, card_stamp=F("card_stamp") + 1)
-    member.signature = text
+        Member.objects.filter(pk=member.pk).update(signature=text, signature_format=fmt, signature_html=html,
+                                                   card_stamp=F("card_stamp") + 1)
+        pagecache.bump(signatures.SCOPE)
+    member.signature, member.signature_format, member.signature_html = text, fmt, html
     return text
+
+
+def member_signatures_hide(*, member: Member, hide: bool) -> None:
+    """The reader's choice: other members' signatures under the floors, or not (their own pages only)."""
+    with transaction.atomic():
+        Member.objects.filter(pk=member.pk).update(hide_signatures=bool(hide))
+    member.hide_signatures = bool(hide)
 
 
 def member_delete(*, by: Member, member: Member) -> None:
@@ -363,7 +385,7 @@ def member_group_save(*, by: Member, group: MemberGroup) -> MemberGroup:
     _check_admin(by)
     with transaction.atomic():
         group.save()
-        pagecache.bump("groups")
+        pagecache.bump("groups", signatures.SCOPE)  # the rules say who shows a signature (kept thread pages)
     return group
 
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("password/reset/done/", views.password_reset_done, name="password_reset_done"),
     path("settings/avatar/", views.avatar, name="avatar"),
     path("settings/avatar/remove/", views.avatar_remove, name="avatar_remove"),
+    path("settings/signature/", views.signature, name="signature"),
+    path("settings/signature/reading/", views.signature_reading, name="signature_reading"),
     path("user/<str:uid>/", views.profile, name="profile"),
     path("members/", views.member_list, name="members"),
     # Under MEDIA_URL, where every middleware takes requests for files (not a visit, not a page); before the

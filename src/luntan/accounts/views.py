@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from luntan.accounts import avatars, queries, services
+from luntan.accounts import avatars, queries, services, signatures
 from luntan.accounts.forms import (
     AvatarForm,
     LoginForm,
@@ -33,7 +33,9 @@ from luntan.accounts.forms import (
     PasswordResetForm,
     RegisterForm,
     SetPasswordForm,
+    SignatureForm,
 )
+from luntan.accounts.groups import rules_for
 from luntan.core.presence import client_address
 from luntan.core.redirects import HOME, safe_next
 from luntan.core.views import error_page, form_status, login_first
@@ -305,6 +307,50 @@ def _with_headers(response: HttpResponse, *, cache: str) -> HttpResponse:
         response.headers[header] = value
     response.headers["Cache-Control"] = cache
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signature(request: HttpRequest) -> HttpResponse:
+    """签名: the member's signature, its markup, and how it looks under their floors."""
+    if not request.user.is_authenticated:
+        if request.method == "GET":
+            return login_first(request)
+        return error_page(request, status=403, title=_("Please log in first"),
+                          message=_("Please log in to change your signature."),
+                          back=(f"{reverse('accounts:login')}?next={reverse('accounts:signature')}", _("Log in")))
+    member = request.user
+    form = SignatureForm(_posted(request), initial={"signature": member.signature, "format": member.signature_format})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_signature_set(member=member, signature=form.cleaned_data["signature"],
+                                          fmt=form.cleaned_data["format"])
+        except ValidationError as error:
+            fields = {"format": "format", "throttled": None}
+            form.add_error(fields.get(error.code or "", "signature"), error)
+        else:
+            messages.success(request, _("Your signature is saved.") if member.signature
+                             else _("Your signature is removed."))
+            return redirect("accounts:signature")
+    rules = rules_for(member)
+    return render(request, "accounts/signature.html", {
+        "form": form, "member": member, "most": signatures.max_chars(member), "shown": signatures.shown(member),
+        "allow_links": rules.allow_links, "allow_images": rules.allow_images,
+    }, status=_status(form))
+
+
+@require_POST
+def signature_reading(request: HttpRequest) -> HttpResponse:
+    """The reader's choice: other members' signatures under the floors, or not."""
+    if not request.user.is_authenticated:
+        return error_page(request, status=403, title=_("Please log in first"),
+                          message=_("Please log in to change your signature."),
+                          back=(f"{reverse('accounts:login')}?next={reverse('accounts:signature')}", _("Log in")))
+    hide = request.POST.get("hide_signatures") == "on"
+    services.member_signatures_hide(member=request.user, hide=hide)
+    messages.success(request, _("Signatures are now hidden in the threads you read.") if hide
+                     else _("Signatures are now shown in the threads you read."))
+    return redirect("accounts:signature")
 
 
 @require_GET

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,6 +117,27 @@ _idempotent = idempotent(_replayed)
 
 # --- Posts --------------------------------------------------------------------------------------------------
 
+def _count_public(author_id: int, delta: int) -> None:
+    """Moves the author's count of public posts (the author card's link to the blog), in the caller's
+    transaction; the card_stamp makes the author's own card show it at once."""
+    if delta:
+        Member.objects.filter(pk=author_id).update(blog_public_count=F("blog_public_count") + delta,
+                                                   card_stamp=F("card_stamp") + 1)
+
+
+def blog_counts_recount() -> int:
+    """Rebuilds every member's count of public blog posts from the posts; returns how many were wrong."""
+    with transaction.atomic():
+        truth = dict(BlogPost.objects.filter(visibility=BlogPost.Visibility.PUBLIC).values("author_id")
+                     .annotate(n=Count("pk")).values_list("author_id", "n"))
+        wrong = [(pk, truth.get(pk, 0)) for pk, held in Member.objects.filter(
+            Q(blog_public_count__gt=0) | Q(pk__in=list(truth))).values_list("pk", "blog_public_count")
+            if held != truth.get(pk, 0)]
+        for pk, n in wrong:
+            Member.objects.filter(pk=pk).update(blog_public_count=n, card_stamp=F("card_stamp") + 1)
+    return len(wrong)
+
+
 @_idempotent
 def blog_post_create(*, author: Member, title: str, source: str, fmt: str, visibility: str,
                      category_id: int | None = None, ip: str | None = None, submission_key: str | None = None,
@@ -130,6 +151,7 @@ def blog_post_create(*, author: Member, title: str, source: str, fmt: str, visib
         category = _category(author, category_id)
         post = BlogPost.objects.create(author=author, category=category, title=title, source=source, format=fmt,
                                        html=html, visibility=visibility, created_at=now or timezone.now())
+        _count_public(author.pk, int(visibility == BlogPost.Visibility.PUBLIC))
         if submission_key:
             BlogSubmission.objects.create(member=author, key=submission_key, post=post)
     return post
@@ -147,6 +169,8 @@ def blog_post_edit(*, editor: Member, post_id: int, title: str, source: str, fmt
         if post is None:
             raise PermissionDenied(_("Only the author may edit a blog post."))
         post.category = _category(editor, category_id)
+        public = BlogPost.Visibility.PUBLIC
+        _count_public(editor.pk, int(visibility == public) - int(post.visibility == public))
         post.title, post.source, post.format, post.html, post.visibility = title, source, fmt, html, visibility
         post.edited_at = timezone.now()
         post.save()
@@ -162,6 +186,7 @@ def blog_post_delete(*, member: Member, post_id: int) -> None:
         if not may_delete(member, post):
             raise PermissionDenied(_("You may not delete this blog post."))
         post.delete()
+        _count_public(post.author_id, -int(post.visibility == BlogPost.Visibility.PUBLIC))
 
 
 # --- Comments -----------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.template.backends.jinja2 import Jinja2
 from django.utils.translation import get_language
 from markupsafe import Markup
 
+from luntan.accounts import signatures
 from luntan.accounts.cards import build_cards, card_members
 from luntan.accounts.models import Member
 from luntan.core import localcache, pagecache
@@ -83,7 +84,10 @@ def author_cards(author_ids: set[int]) -> dict[int, Markup]:
     found = {uid: localcache.fragments.get(key) for uid, key in keys.items()}
     missing = [uid for uid, html in found.items() if html is None]
     if missing:
-        members = card_members(Member.objects.filter(pk__in=missing).defer("password", "signature"))
+        # With the cooked signatures: the page shows them too (accounts.signatures), and needs no query for them.
+        keep_signatures = signatures.keeper(missing)
+        members = list(card_members(Member.objects.filter(pk__in=missing).defer("password", "signature")))
+        keep_signatures(members)
         template = _template("accounts/_card_fragment.html")
         for uid, card in build_cards(members).items():
             found[uid] = _keep(keys[uid], template.render(card=card))
@@ -99,7 +103,7 @@ def own_card(member) -> str:
            f"{member.group_id}:{member.username}")
     found = localcache.fragments.get(key)
     if found is None:
-        members = card_members(Member.objects.filter(pk=member.pk).defer("password", "signature"))
+        members = card_members(Member.objects.filter(pk=member.pk).defer("password", "signature", "signature_html"))
         card = build_cards(members).get(member.pk)
         if card is None:
             return ""

@@ -114,6 +114,26 @@ def check_view_thread(member, thread: Thread) -> None:
         raise Hidden(_("This thread is waiting for a moderator's approval."))
 
 
+def check_reader_acts(member, thread: Thread, *, reading: bool = False) -> None:
+    """The one check of "may this member act as a reader in this thread" (vote in its poll, give it a mood,
+    like a floor): signed in and active, may read the thread (its board, and the thread itself), and not
+    read-only (a ban, too many warnings). `reading`: asked for the thread page the member is reading, which
+    has already checked that they may read it. What the thread's state allows (closed, locked, ended) is for
+    each action to say."""
+    if not member.is_authenticated:
+        raise PermissionDenied(_("Please log in first."))
+    if not member.is_active:
+        raise PermissionDenied(_("Your account is disabled."))
+    if not reading:
+        check_view_thread(member, thread)
+        access = board_access(member, thread.board_id)
+        if not (access.can_see and access.can_read):
+            raise PermissionDenied(_("You may not read this board."))
+    for check in POSTING_CHECKS:  # a ban or too many warnings: read only
+        if (refusal := check(member)) is not None:
+            raise PermissionDenied(refusal)
+
+
 def check_view_floor(member, floor: Floor) -> None:
     check_view_thread(member, floor.thread)
     if floor.is_waiting and not is_moderator(member, floor.thread.board):

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
+from luntan.accounts import signatures
 from luntan.accounts.models import Member
 from luntan.core import localcache, pagecache
 from luntan.core.paging import Pages, page_count, page_number
@@ -282,8 +283,9 @@ def thread_floors(thread: Thread, view: FloorView) -> FloorPage:
 
 
 def thread_scopes(thread_id: int) -> tuple[str, ...]:
-    """What a thread page shows: the thread, and its board's moderators (carried by the kept thread)."""
-    return (f"thread:{thread_id}", "moderators")
+    """What a thread page shows: the thread, its board's moderators (carried by the kept thread), and its
+    authors' signatures (any change of one makes every kept thread page a new one)."""
+    return (f"thread:{thread_id}", "moderators", signatures.SCOPE)
 
 
 def access_kept_thread(member, thread_id: int, *, version: str) -> Thread:

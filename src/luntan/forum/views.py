@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from markupsafe import Markup
 
+from luntan.accounts.signatures import signatures_html
 from luntan.core import counters, pagecache, presence
 from luntan.core.holes import add_block_fillers, add_fillers, add_splice, kept_form
 from luntan.core.jinja import id_url, url
@@ -119,13 +120,13 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
     view = queries.floor_view(found, page_raw=request.GET.get("page", "")[:20], order=request.GET.get("order", ""),
                               author_raw=request.GET.get("author", "")[:20], version=version)
 
-    def build(moderator: bool) -> HttpResponse:
+    def build(moderator: bool, signatures: bool = True) -> HttpResponse:
         floor_page = queries.thread_page(found, view, version=version)
         if not moderator and any(f.is_waiting for f in floor_page.floors):
             # Replies waiting for approval are on the moderators' page only. The kept page of floors is
             # shared: this reader's copy leaves them out.
             floor_page = replace(floor_page, floors=[f for f in floor_page.floors if not f.is_waiting])
-        return _thread_page(request, found, floor_page, moderator=moderator)
+        return _thread_page(request, found, floor_page, moderator=moderator, signatures=signatures)
 
     if not request.user.is_authenticated:
         moderator = False
@@ -137,8 +138,11 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
     else:
         moderator = permissions.is_moderator(request.user, found.board)
         can_reply = permissions.can(permissions.check_reply, request.user, found)
-        response = pagecache.kept_page(request, scopes, lambda: build(moderator), params=view.params(),
-                                       variant="moderator" if moderator else "member", version=version)
+        # A reader who hides signatures (accounts.signatures) reads pages kept without them.
+        signatures = not request.user.hide_signatures
+        variant = ("moderator" if moderator else "member") + ("" if signatures else ":nosig")
+        response = pagecache.kept_page(request, scopes, lambda: build(moderator, signatures), params=view.params(),
+                                       variant=variant, version=version)
         # Only a reader with a floor on this page has a card to refresh; for the others the blocks' markers
         # stay as they are (comments naming public UIDs) and no time goes into them.
         if f"<!--block:own_card:{request.user.pk}-->".encode() in response.content:
@@ -170,13 +174,15 @@ KEY_MARK = "<!--submission-key-->"  # where a kept quick reply gets its own subm
 KEY_BLANK = Markup(KEY_MARK)  # noqa: S704 - fixed text
 
 
-def _thread_page(request: HttpRequest, found, floor_page, *, moderator: bool) -> HttpResponse:
+def _thread_page(request: HttpRequest, found, floor_page, *, moderator: bool, signatures: bool = True) -> HttpResponse:
     return render(request, "forum/thread.html", {
         "thread": found, "board": found.board, "page": floor_page,
         "floors_html": floor_bodies(found, floor_page.floors, moderator_view=moderator,
                                     author_filtered=floor_page.author_id is not None, pinned=floor_page.pinned),
         "cards_html": author_cards({f.author_id for f in floor_page.floors}
                                    | ({floor_page.pinned.author_id} if floor_page.pinned else set())),
+        "signatures_html": signatures_html({f.author_id for f in floor_page.floors
+                                            if not (f.is_deleted or f.moved_floor_id)}) if signatures else {},
         "can_reply": False,
         "own_card_blocks": request.user.is_authenticated, "parts": extensions.THREAD_PARTS,
     })

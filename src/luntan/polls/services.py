@@ -19,7 +19,6 @@ from django.utils.translation import ngettext
 from luntan.core import pagecache
 from luntan.core.text import clean_line
 from luntan.forum import permissions
-from luntan.forum.extensions import POSTING_CHECKS
 from luntan.forum.models import Floor, Thread
 from luntan.polls.models import MAX_OPTION_CHARS, MAX_OPTIONS, MIN_OPTIONS, Poll, PollBallot, PollChoice, PollOption
 from luntan.polls.queries import PollInfo
@@ -119,24 +118,13 @@ def poll_create(*, floor: Floor, spec: PollSpec) -> Poll:
 def check_vote(member, thread: Thread, poll: Poll | PollInfo, *, reading: bool = False, now=None) -> None:
     """Whether this member may vote in the poll now (not whether they already have). `reading`: asked for
     the thread page the member is reading, which has already checked that they may read it."""
-    if not member.is_authenticated:
-        raise PermissionDenied(_("Please log in first."))
-    if not member.is_active:
-        raise PermissionDenied(_("Your account is disabled."))
-    if not reading:
-        permissions.check_view_thread(member, thread)
-        access = permissions.board_access(member, thread.board_id)
-        if not (access.can_see and access.can_read):
-            raise PermissionDenied(_("You may not read this board."))
+    permissions.check_reader_acts(member, thread, reading=reading)
     if thread.is_deleted or thread.is_waiting or thread.moved_to_id:
         raise PermissionDenied(_("This thread's poll is not open for voting."))
     if thread.is_locked or thread.is_closed:
         raise PermissionDenied(_("This thread is closed: its poll takes no more votes."))
     if poll.ended(now):
         raise PermissionDenied(_("This poll has ended: it takes no more votes."))
-    for check in POSTING_CHECKS:  # a ban or too many warnings: read only
-        if (refusal := check(member)) is not None:
-            raise PermissionDenied(refusal)
 
 
 def _already() -> ValidationError:

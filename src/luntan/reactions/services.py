@@ -19,7 +19,6 @@ from luntan.core import pagecache
 from luntan.credits.models import Operation
 from luntan.credits.services import Change, credit_apply, lock_members, rule_reward
 from luntan.forum import permissions
-from luntan.forum.extensions import POSTING_CHECKS
 from luntan.forum.models import Floor, Thread
 from luntan.notices import events as notices
 from luntan.reactions import config
@@ -31,22 +30,11 @@ Reward = list[list[int]]  # [[credit type id, delta], ...] as kept on a vote or 
 # --- Checks -----------------------------------------------------------------------------------------------
 
 def _check_reader(member, thread: Thread, *, reading: bool = False) -> None:
-    """The thread can be seen and reacted to by this member at all. `reading`: asked for the thread page
-    the member is reading, which has already checked that they may read it."""
-    if not member.is_authenticated:
-        raise PermissionDenied(_("Please log in first."))
-    if not member.is_active:
-        raise PermissionDenied(_("Your account is disabled."))
-    if not reading:
-        permissions.check_view_thread(member, thread)
-        access = permissions.board_access(member, thread.board_id)
-        if not (access.can_see and access.can_read):
-            raise PermissionDenied(_("You may not read this board."))
+    """The thread can be seen and reacted to by this member at all (forum.permissions.check_reader_acts),
+    and is open for reactions."""
+    permissions.check_reader_acts(member, thread, reading=reading)
     if thread.is_deleted or thread.is_closed or thread.is_waiting or thread.moved_to_id:
         raise PermissionDenied(_("This thread cannot be rated now."))
-    for check in POSTING_CHECKS:  # a ban or too many warnings: read only
-        if (refusal := check(member)) is not None:
-            raise PermissionDenied(refusal)
 
 
 def check_mood_vote(member, thread: Thread, *, reading: bool = False) -> None:

@@ -11,11 +11,13 @@ from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from luntan.accounts.models import Member, MemberGroup, name_key
+from luntan.accounts.services import member_signature_set
 from luntan.core import pagecache
 from luntan.credits.services import credits_resettle
 from luntan.forum import services
@@ -425,7 +427,7 @@ def _create_members(plans: dict[str, _MemberPlan]) -> dict[str, Member]:
         spec, username = plan.spec, _free_name(name, taken)
         member = Member(
             username=username, group=groups.get(spec.group, default_group),
-            custom_title=spec.title, signature=spec.signature, date_joined=plan.joined,
+            custom_title=spec.title, date_joined=plan.joined,
             last_login=plan.last_login, last_activity=plan.last_activity, online_seconds=plan.online_seconds,
         )
         member.set_name_keys()  # bulk_create skips save(), which sets them
@@ -433,6 +435,12 @@ def _create_members(plans: dict[str, _MemberPlan]) -> dict[str, Member]:
         rows.append((name, member))
     Member.objects.bulk_create([m for _, m in rows])
     saved = {m.username: m for m in Member.objects.filter(username__in=[m.username for _, m in rows])}
+    for name, member in rows:  # 签名: cooked and checked as a member's own would be
+        if plans[name].spec.signature:
+            try:
+                member_signature_set(member=saved[member.username], signature=plans[name].spec.signature)
+            except ValidationError:
+                pass  # a group without signatures
     return {name: saved[member.username] for name, member in rows}
 
 
