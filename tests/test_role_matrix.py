@@ -5,8 +5,9 @@ count them as a friend; each gets the answer meant for them (404 naming nothing,
 way to the login page), sees nothing of the thing, and changes nothing. The owner (and the other participant,
 and a friend) can.
 
-Paid parts (出售 [sell], paid attachments) come from another helper: their rows go in RESOURCES, marked where
-the row says, with the same roles."""
+Paid things ([sell=N] parts of a floor, paid attachments) sit on pages every reader may open: there the
+matrix asks who gets the paid text or file (its author and its buyer), and that nobody else gets it, a
+moderator's free look aside."""
 
 import pytest
 from django.test import Client
@@ -60,9 +61,6 @@ RESOURCES = {
     "friends-only blog post": ("get", "/blog/{friends}/", FRIENDS,
                                {"owner": 200, "participant": 200, "barred": 403}),
     "comment on the private post": ("post", "/blog/{private}/comment/", PRIVATE, {"owner": 302, "barred": 403}),
-    # Paid parts ([sell=N], a thread price, paid attachments): the paid-content helper adds its rows here, e.g.
-    # "sold part": ("get", "/thread/{sold}/", SOLD_TEXT, {"owner": 200, "buyer": 200, "barred": 403}), with the
-    # thing made in `world` above.
 }
 ROLES = ["owner", "participant", "stranger", "guest", "blocked", "banned", "barred"]
 # What a guest gets on the members' own lists: the way to the login page.
@@ -111,3 +109,64 @@ def test_the_owner_sees_it_listed(world, member):
     assert TITLE in client.get("/messages/").content.decode()
     page = client.get(f"/blog/u/{member.pk}/").content.decode()
     assert PRIVATE in page and FRIENDS in page
+
+
+# --- Paid things -----------------------------------------------------------------------------------------------
+
+SOLD = "付了钱才能看的攻略"
+FILE = b"PK\x03\x04" + "付费附件的内容".encode() + bytes(200)
+
+
+@pytest.fixture
+def shop(world, member, other_member, thread):
+    """`member` sells a part of a floor and a file; `other_member` (the participant above) bought both."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from luntan.accounts.models import Member
+    from luntan.attachments import services as attachments
+    from luntan.credits.models import CreditType, Operation
+    from luntan.credits.services import Change, credit_apply
+    from luntan.forum import services as forum
+    from luntan.hidden import services as hidden
+
+    Member.objects.filter(pk__in=[member.pk, other_member.pk]).update(date_joined=timezone.now() - timedelta(days=60))
+    member.refresh_from_db()
+    credit_apply(changes=[Change(other_member.pk, CreditType.objects.get(slot=1).pk, 100)], operation=Operation.ADJUST)
+    file = attachments.upload_create(member=member, upload=SimpleUploadedFile("攻略.zip", FILE,
+                                                                              content_type="application/zip"))
+    floor = forum.post_reply(author=member, thread=thread, fmt="bbcode",
+                             source=f"公开的开头。\n[sell=5]{SOLD}[/sell]\n[attach]{file.pk}[/attach]")
+    file.refresh_from_db()
+    attachments.attachment_update(member=member, attachment=file, price=5, min_level_id=None)
+    file.refresh_from_db()
+    hidden.part_buy(buyer=other_member, floor_id=floor.pk, number=1)
+    attachments.attachment_buy(member=other_member, attachment=file)
+    return {"page": f"/thread/{thread.pk}/", "download": f"/attachment/{file.pk}/download/"}
+
+
+# role -> (the thread page's status, whether it shows the sold part, the download's status)
+PAID = {
+    "owner": (200, True, 200),
+    "participant": (200, True, 200),  # the buyer
+    "stranger": (200, False, 403),
+    "guest": (200, False, 302),  # to the login page
+    "blocked": (200, False, 403),
+    "banned": (200, False, 403),
+    "barred": (403, False, 403),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_seller_and_the_buyer_get_a_paid_part_or_file(world, shop, role):
+    client = _client(world["readers"][role])
+    page_status, shows, download_status = PAID[role]
+    page = client.get(shop["page"])
+    assert page.status_code == page_status
+    assert (SOLD in page.content.decode()) == shows
+    download = client.get(shop["download"])
+    assert download.status_code == download_status, (role, download.status_code)
+    body = b"".join(download.streaming_content) if download.streaming else download.content
+    assert (body == FILE) == (download_status == 200)
