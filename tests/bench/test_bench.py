@@ -317,3 +317,29 @@ def test_cpu_meter_counts_only_what_other_processes_used(monkeypatch, ours, expe
     meter = machine.CpuMeter(12345)
     meter.start()
     assert meter.others() == pytest.approx(expected)
+
+
+def test_the_bench_thread_is_dressed_with_every_feature_of_a_thread_page(tiny_site, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from luntan.attachments.models import Attachment
+    from luntan.bench import dress
+    from luntan.hidden.models import FloorPart
+    from luntan.notices.models import Notice
+    from luntan.polls.models import Poll
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dress.dress_thread(tiny_site.thread_id)
+    thread = Thread.objects.get(pk=tiny_site.thread_id)
+    assert Poll.objects.filter(thread=thread).count() == 1
+    assert FloorPart.objects.filter(floor__thread=thread).count() == 3
+    assert Attachment.objects.filter(floor__thread=thread, price=3).count() == 1
+    assert Attachment.objects.filter(floor__thread=thread, kind=Attachment.Kind.IMAGE).count() == 1
+    assert Notice.objects.filter(kind="mention").count() >= 1
+    page = Client().get(f"/thread/{thread.pk}/").content.decode()
+    assert "个性签名" in page and 'class="mention"' in page and "行程表.txt" in page
+    assert "本帖隐藏的内容需要回复才可以浏览" in page and "集合地点" not in page  # a guest reads no hidden part
+    edited = Floor.objects.filter(thread=thread, edited_at__isnull=False).count()
+    dress.dress_thread(tiny_site.thread_id)  # a later run finds it dressed
+    assert Floor.objects.filter(thread=thread, edited_at__isnull=False).count() == edited
+    assert Poll.objects.filter(thread=thread).count() == 1

@@ -19,7 +19,7 @@ from luntan.forum.services import floor_edit
 from luntan.polls.models import Poll
 from luntan.polls.services import clean_poll, poll_create
 
-SIGNATURE = "[b]个性签名[/b]：在论坛潜水的第 N 年。[url=https://example.com/]我的小站[/url]"
+SIGNATURE = "[b]个性签名[/b]：在论坛潜水的第 N 年，[i]先让它跑起来，再让它跑得快[/i]。"
 DRESSED = "[hide]"  # a dressed thread has a hidden part in its floors: the mark that it was done
 
 
