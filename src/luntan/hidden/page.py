@@ -3,30 +3,70 @@ in forum.fragments) that are filled here for each reader. The kept page holds on
 text is read per request, for the readers who may see it, in one query for the thread and at most two for the
 reader, however many parts the page has."""
 
+from dataclasses import replace
+
+from django.core.cache import cache
 from django.http import HttpRequest
-from django.template.loader import render_to_string
+from django.template.backends.utils import csrf_input
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.translation import get_language
 from markupsafe import Markup
 
+from luntan.core import localcache, pagecache
 from luntan.forum import extensions
 from luntan.hidden import queries, rules
 from luntan.hidden.models import FloorPart
 
 
 def part_filler(request: HttpRequest, thread, moderator: bool):
-    found: list[tuple[dict[tuple[int, int], queries.PartRow], rules.Reader]] = []  # read at the first hole
+    state: dict = {}  # read at the first hole: the kept parts' key, the parts, the reader, the texts they open
 
     def fill(req: HttpRequest, args: list[str]) -> str:
         if len(args) != 2:
             return ""
-        if not found:
-            parts = queries.thread_parts(thread.pk)
-            found.append((parts, queries.reader_of(req.user, thread.pk, parts, moderator=moderator)))
-        parts, reader = found[0]
+        if not state:
+            state["key"], state["parts"] = kept_parts(thread.pk)
+            state["reader"] = queries.reader_of(req.user, thread.pk, state["parts"], moderator=moderator)
+        parts: dict[tuple[int, int], queries.PartRow] = state["parts"]
+        reader: rules.Reader = state["reader"]
         part = parts.get((int(args[0]), int(args[1])))
-        return "" if part is None else box(req, part, reader)
+        if part is None:
+            return ""
+        if reader.member_id is not None or reader.moderator:
+            if "text" not in state:  # the text of the parts this reader may open: never kept (one query)
+                opens = any(_opens(reader, p) for p in parts.values())
+                state["text"] = queries.parts_text(thread.pk) if opens else {}
+            return box(req, replace(part, html=state["text"].get((part.floor_id, part.number), "")), reader)
+        # Every guest sees the same box: kept under the parts' key.
+        box_key = f"{state['key']}:box:{get_language()}:{part.floor_id}:{part.number}:{req.path}"
+        html = localcache.fragments.get(box_key)
+        if html is None:
+            html = box(req, part, reader)
+            localcache.fragments.set(box_key, html, len(html) * 2)
+        return html
 
     return fill
+
+
+def _opens(reader: rules.Reader, part: queries.PartRow) -> bool:
+    return reader.may_read(kind=part.kind, amount=part.amount, floor_id=part.floor_id, number=part.number,
+                           author_id=part.author_id)
+
+
+def kept_parts(thread_id: int) -> tuple[str, dict[tuple[int, int], queries.PartRow]]:
+    """The thread's parts without their text, kept under its version (every edit bumps it) and a time bucket
+    (the buyer counts change without a write to the thread): a guest's page view reads no table for them."""
+    key = (f"cparts:{thread_id}:{pagecache.versions(f'thread:{thread_id}')}:"
+           f"{pagecache.time_bucket(f'cparts:{thread_id}')}")
+    parts = localcache.fragments.get(key)
+    if parts is None:
+        parts = cache.get(key)
+        if parts is None:
+            parts = queries.thread_parts(thread_id, text=False)
+            cache.set(key, parts, pagecache.ttl())
+        localcache.fragments.set(key, parts, 512 + 200 * len(parts))
+    return key, parts
 
 
 def box(request: HttpRequest, part: queries.PartRow, reader: rules.Reader) -> str:
@@ -41,8 +81,12 @@ def box(request: HttpRequest, part: queries.PartRow, reader: rules.Reader) -> st
         "seller_gets": kind.amount(rules.seller_gets(part.amount)) if kind else "",
         "bought": (part.floor_id, part.number) in reader.bought,
         "may_buy": kind is not None and reader.member_id is not None and not opened,
+        "path": request.path,
     }
-    return render_to_string("hidden/_part.html", context, request=request)
+    if context["may_buy"]:
+        context["csrf_input"] = csrf_input(request)
+    # Rendered without the request's context processors (a box is a small piece of a kept page).
+    return get_template("hidden/_part.html").render(context)
 
 
 def register() -> None:

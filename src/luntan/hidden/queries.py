@@ -19,10 +19,17 @@ class PartRow:
     floor_number: int
 
 
-def thread_parts(thread_id: int) -> dict[tuple[int, int], PartRow]:
+def thread_parts(thread_id: int, *, text: bool = True) -> dict[tuple[int, int], PartRow]:
+    """The thread's parts; without their `text` (html ""), what may be kept where every reader's page is."""
     rows = FloorPart.objects.filter(floor__thread_id=thread_id).values_list(
-        "floor_id", "number", "kind", "amount", "html", "buyer_count", "floor__author_id", "floor__number")
-    return {(r[0], r[1]): PartRow(*r) for r in rows}
+        "floor_id", "number", "kind", "amount", "html" if text else "buyer_count", "buyer_count", "floor__author_id",
+        "floor__number")
+    return {(r[0], r[1]): PartRow(r[0], r[1], r[2], r[3], r[4] if text else "", *r[5:]) for r in rows}
+
+
+def parts_text(thread_id: int) -> dict[tuple[int, int], str]:
+    return {(f, n): html for f, n, html in
+            FloorPart.objects.filter(floor__thread_id=thread_id).values_list("floor_id", "number", "html")}
 
 
 def reader_of(member, thread_id: int, parts: dict[tuple[int, int], PartRow], *, moderator: bool) -> Reader:
