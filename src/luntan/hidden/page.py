@@ -27,16 +27,16 @@ def part_filler(request: HttpRequest, thread, moderator: bool):
             return ""
         if not state:
             state["key"], state["parts"] = kept_parts(thread.pk)
-            state["reader"] = queries.reader_of(req.user, thread.pk, state["parts"], moderator=moderator)
+            if req.user.is_authenticated:
+                state["reader"], state["text"] = queries.member_reading(req.user, thread.pk, moderator=moderator)
+            else:
+                state["reader"] = queries.reader_of(req.user, thread.pk, state["parts"], moderator=moderator)
         parts: dict[tuple[int, int], queries.PartRow] = state["parts"]
         reader: rules.Reader = state["reader"]
         part = parts.get((int(args[0]), int(args[1])))
         if part is None:
             return ""
         if reader.member_id is not None or reader.moderator:
-            if "text" not in state:  # the text of the parts this reader may open: never kept (one query)
-                opens = any(_opens(reader, p) for p in parts.values())
-                state["text"] = queries.parts_text(thread.pk) if opens else {}
             return box(req, replace(part, html=state["text"].get((part.floor_id, part.number), "")), reader)
         # Every guest sees the same box: kept under the parts' key.
         box_key = f"{state['key']}:box:{get_language()}:{part.floor_id}:{part.number}:{req.path}"
@@ -49,16 +49,10 @@ def part_filler(request: HttpRequest, thread, moderator: bool):
     return fill
 
 
-def _opens(reader: rules.Reader, part: queries.PartRow) -> bool:
-    return reader.may_read(kind=part.kind, amount=part.amount, floor_id=part.floor_id, number=part.number,
-                           author_id=part.author_id)
-
-
 def kept_parts(thread_id: int) -> tuple[str, dict[tuple[int, int], queries.PartRow]]:
-    """The thread's parts without their text, kept under its version (every edit bumps it) and a time bucket
-    (the buyer counts change without a write to the thread): a guest's page view reads no table for them."""
-    key = (f"cparts:{thread_id}:{pagecache.versions(f'thread:{thread_id}')}:"
-           f"{pagecache.time_bucket(f'cparts:{thread_id}')}")
+    """The thread's parts without their text, kept under the thread's version (every edit bumps it) and the
+    parts' own (a purchase bumps it): a guest's page view reads no table for them."""
+    key = f"cparts:{thread_id}:{pagecache.versions(f'thread:{thread_id}', rules.parts_scope(thread_id))}"
     parts = localcache.fragments.get(key)
     if parts is None:
         parts = cache.get(key)
@@ -76,8 +70,7 @@ def box(request: HttpRequest, part: queries.PartRow, reader: rules.Reader) -> st
     context = {
         "part": part, "opened": opened, "reader": reader, "html": Markup(part.html),  # noqa: S704 - cooked
         "price": kind.amount(part.amount) if kind else str(part.amount),
-        "buy_url": reverse("hidden:buy", args=[part.floor_id, part.number]),
-        "buyers_url": reverse("hidden:buyers", args=[part.floor_id, part.number]),
+        "buyers_url": reverse("hidden:buyers", args=[part.floor_id, part.number]) if kind else "",
         "seller_gets": kind.amount(rules.seller_gets(part.amount)) if kind else "",
         "bought": (part.floor_id, part.number) in reader.bought,
         "may_buy": kind is not None and reader.member_id is not None and not opened,
@@ -85,6 +78,7 @@ def box(request: HttpRequest, part: queries.PartRow, reader: rules.Reader) -> st
     }
     if context["may_buy"]:
         context["csrf_input"] = csrf_input(request)
+        context["buy_url"] = reverse("hidden:buy", args=[part.floor_id, part.number])
     # Rendered without the request's context processors (a box is a small piece of a kept page).
     return get_template("hidden/_part.html").render(context)
 

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db import connection
+
 from luntan.forum.models import Floor
 from luntan.hidden.models import FloorPart, Purchase
 from luntan.hidden.rules import Reader
@@ -27,11 +29,6 @@ def thread_parts(thread_id: int, *, text: bool = True) -> dict[tuple[int, int], 
     return {(r[0], r[1]): PartRow(r[0], r[1], r[2], r[3], r[4] if text else "", *r[5:]) for r in rows}
 
 
-def parts_text(thread_id: int) -> dict[tuple[int, int], str]:
-    return {(f, n): html for f, n, html in
-            FloorPart.objects.filter(floor__thread_id=thread_id).values_list("floor_id", "number", "html")}
-
-
 def reader_of(member, thread_id: int, parts: dict[tuple[int, int], PartRow], *, moderator: bool) -> Reader:
     """What this reader may open among `parts`; asks the database only what the parts need."""
     if not getattr(member, "is_authenticated", False):
@@ -45,6 +42,26 @@ def reader_of(member, thread_id: int, parts: dict[tuple[int, int], PartRow], *, 
                            .values_list("floor_id", "number"))
     return Reader(member_id=member.pk, moderator=moderator, replied=replied,
                   credit_total=getattr(member, "credit_total", 0) or 0, bought=bought)
+
+
+def member_reading(member, thread_id: int, *, moderator: bool) -> tuple[Reader, dict[tuple[int, int], str]]:
+    """A signed-in reader of a thread with parts, and the parts' text, in one query: the text is for the
+    boxes they may open (the page decides; nothing of it is kept)."""
+    part, floor, purchase = FloorPart._meta.db_table, Floor._meta.db_table, Purchase._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.floor_id, p.number, p.html, "  # noqa: S608 - table names from the models, values bound
+            f"EXISTS (SELECT 1 FROM {purchase} b WHERE b.floor_id = p.floor_id AND b.number = p.number "
+            f"AND b.buyer_id = %s), "
+            f"EXISTS (SELECT 1 FROM {floor} r WHERE r.thread_id = %s AND r.author_id = %s AND NOT r.is_deleted "
+            f"AND NOT r.is_waiting) "
+            f"FROM {part} p INNER JOIN {floor} f ON f.id = p.floor_id WHERE f.thread_id = %s",
+            [member.pk, thread_id, member.pk, thread_id])
+        rows = cursor.fetchall()
+    reader = Reader(member_id=member.pk, moderator=moderator, replied=any(r[4] for r in rows),
+                    credit_total=getattr(member, "credit_total", 0) or 0,
+                    bought=frozenset((r[0], r[1]) for r in rows if r[3]))
+    return reader, {(r[0], r[1]): r[2] for r in rows}
 
 
 def buyers(floor_id: int, number: int, *, limit: int = 200) -> list[Purchase]:

@@ -17,6 +17,12 @@ def trade_type() -> TypeInfo | None:
     return kind if kind is not None and kind.enabled else None
 
 
+def parts_scope(thread_id: int) -> str:
+    """A page cache scope that moves when a thread's parts change without an edit (a purchase changes a
+    buyer count)."""
+    return f"cparts:{thread_id}"
+
+
 def max_price() -> int:
     return settings.LUNTAN["SELL_MAX_PRICE"]
 

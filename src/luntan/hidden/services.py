@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luntan.core import pagecache
 from luntan.credits import config
 from luntan.credits.models import Operation
 from luntan.credits.services import Change, credit_apply, lock_members, transfer_tax
@@ -100,6 +101,7 @@ def part_buy(*, buyer, floor_id: int, number: int, now=None) -> tuple[Purchase, 
             purchase = Purchase.objects.create(floor_id=floor_id, number=number, buyer_id=buyer.pk,
                                                credit_type_id=kind.id, price=price, tax=tax, created_at=now)
             FloorPart.objects.filter(pk=part.pk).update(buyer_count=F("buyer_count") + 1)
+            pagecache.bump(rules.parts_scope(part.floor.thread_id))  # the kept parts' buyer counts, not the page
     except IntegrityError:  # the same purchase, committed a moment ago by the other request
         existing = Purchase.objects.filter(floor_id=floor_id, number=number, buyer_id=buyer.pk).first()
         if existing is None:
