@@ -233,3 +233,20 @@ def test_hostile_text_in_a_part_is_sanitized_on_the_page(board, member, moderato
     text = page(signed_in(moderator), floor)
     assert "<script>alert" not in text and 'href="javascript:' not in text
     assert "&lt;script&gt;" in text
+
+
+def test_a_kept_closed_box_carries_each_members_own_form_token(hidden_thread):
+    """Closed boxes are kept and shared: the buy form's token is put in per reader, never one reader's for all."""
+    import re
+
+    floor = hidden_thread("sell=20")
+    tokens = []
+    for reader in MemberFactory.create_batch(2):
+        client = signed_in(reader)
+        text = page(client, floor)
+        form = re.search(r'<form method="post" action="[^"]+" class="cpart-buy">(.*?)</form>', text, re.S)
+        assert form is not None and "cpart-token" not in text
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(1)).group(1)
+        tokens.append(token)
+        assert client.cookies.get(settings.CSRF_COOKIE_NAME) is not None
+    assert tokens[0] != tokens[1]

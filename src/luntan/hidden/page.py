@@ -20,7 +20,7 @@ from luntan.hidden.models import FloorPart
 
 
 def part_filler(request: HttpRequest, thread, moderator: bool):
-    state: dict = {}  # read at the first hole: the kept parts' key, the parts, the reader, the texts they open
+    state: dict = {}  # read at the first hole: the kept parts' key, the parts, the reader (and their texts)
 
     def fill(req: HttpRequest, args: list[str]) -> str:
         if len(args) != 2:
@@ -36,15 +36,19 @@ def part_filler(request: HttpRequest, thread, moderator: bool):
         part = parts.get((int(args[0]), int(args[1])))
         if part is None:
             return ""
-        if reader.member_id is not None or reader.moderator:
+        if reader.may_read(kind=part.kind, amount=part.amount, floor_id=part.floor_id, number=part.number,
+                           author_id=part.author_id):
+            # The text, for this reader only: never kept.
             return box(req, replace(part, html=state["text"].get((part.floor_id, part.number), "")), reader)
-        # Every guest sees the same box: kept under the parts' key.
-        box_key = f"{state['key']}:box:{get_language()}:{part.floor_id}:{part.number}:{req.path}"
+        # A closed box holds no text and is the same for every reader in the same case: kept under the parts'
+        # key, the form's token put in per reader.
+        case = "guest" if reader.member_id is None else f"member:{reader.credit_total}"
+        box_key = f"{state['key']}:box:{get_language()}:{part.floor_id}:{part.number}:{case}:{req.path}"
         html = localcache.fragments.get(box_key)
         if html is None:
-            html = box(req, part, reader)
+            html = box(req, part, reader, token=Markup(CSRF_SPOT))  # noqa: S704 - our own marker
             localcache.fragments.set(box_key, html, len(html) * 2)
-        return html
+        return html.replace(CSRF_SPOT, csrf_input(req)) if CSRF_SPOT in html else html
 
     return fill
 
@@ -63,7 +67,10 @@ def kept_parts(thread_id: int) -> tuple[str, dict[tuple[int, int], queries.PartR
     return key, parts
 
 
-def box(request: HttpRequest, part: queries.PartRow, reader: rules.Reader) -> str:
+CSRF_SPOT = "<!--cpart-token-->"
+
+
+def box(request: HttpRequest, part: queries.PartRow, reader: rules.Reader, *, token: str | None = None) -> str:
     kind = rules.trade_type() if part.kind == FloorPart.Kind.SELL else None
     opened = reader.may_read(kind=part.kind, amount=part.amount, floor_id=part.floor_id, number=part.number,
                              author_id=part.author_id)
@@ -77,7 +84,7 @@ def box(request: HttpRequest, part: queries.PartRow, reader: rules.Reader) -> st
         "path": request.path,
     }
     if context["may_buy"]:
-        context["csrf_input"] = csrf_input(request)
+        context["csrf_input"] = token if token is not None else csrf_input(request)
         context["buy_url"] = reverse("hidden:buy", args=[part.floor_id, part.number])
     # Rendered without the request's context processors (a box is a small piece of a kept page).
     return get_template("hidden/_part.html").render(context)
