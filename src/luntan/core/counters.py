@@ -1,5 +1,5 @@
-"""View counts, buffered in the cache and added to the database in batches, so that reading a thread
-never takes a row lock."""
+"""Counts buffered in the shared cache and added to the database in batches (thread views here, attachment
+downloads in luntan.attachments), so that reading a thread or fetching a file never takes a row lock."""
 
 import threading
 import time
