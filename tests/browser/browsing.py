@@ -8,6 +8,18 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}  # a common phone's CSS width
 
 
+def sign_in(context, member, base_url: str) -> None:
+    """The member's session cookie, made server-side, in the browser context: logging in through the form
+    is another test's job."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(member)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
+
+
 def new_context(browser, base_url: str, *, viewport: dict = DESKTOP):
     """A browser context as a reader in China has it: Chinese first, Beijing time."""
     return browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport=viewport)

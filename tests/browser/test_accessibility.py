@@ -9,10 +9,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from browsing import ARTIFACTS, DESKTOP, PHONE, axe_problems, new_context, preload_axe, watch_errors
-from django.conf import settings
+from browsing import ARTIFACTS, DESKTOP, PHONE, axe_problems, new_context, preload_axe, sign_in, watch_errors
 from django.contrib.auth.tokens import default_token_generator
-from django.test import Client
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -580,21 +578,13 @@ STRUCTURE = """() => {
 }"""
 
 
-def _sign_in(context, member, base_url: str) -> None:
-    """The member's session cookie, made server-side: logging in through the form is another test's job."""
-    client = Client()
-    client.force_login(member)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
-
-
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 @pytest.mark.parametrize("reader", ["guest", "member", "moderator"])
 def test_every_page_passes_axe(browser, live_server, forum, reader, width):
     context = new_context(browser, live_server.url, viewport=DESKTOP if width == "desktop" else PHONE)
     preload_axe(context)
     if reader != "guest":
-        _sign_in(context, forum.opener if reader == "member" else forum.moderator, live_server.url)
+        sign_in(context, forum.opener if reader == "member" else forum.moderator, live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors = watch_errors(page)
@@ -651,7 +641,7 @@ def test_keyboard_reaches_every_action_with_a_visible_focus_ring(browser, live_s
     name, path, then, readers, _heading = next(p for p in PAGES if p[0] == where)
     context = new_context(browser, live_server.url)
     if "guest" not in readers:
-        _sign_in(context, forum.opener, live_server.url)
+        sign_in(context, forum.opener, live_server.url)
     page = context.new_page()
     try:
         page.goto(path(forum))

@@ -4,7 +4,7 @@ the full editor, where the BBCode-only buttons are off. axe finds nothing seriou
 phone width the toolbar wraps with buttons a finger can hit."""
 
 import pytest
-from browsing import PHONE
+from browsing import PHONE, sign_in
 from factories import MemberFactory
 from playwright.sync_api import expect
 
@@ -24,15 +24,9 @@ def thread(transactional_db):
 
 
 def _sign_in(page, live_server) -> None:
-    from django.conf import settings
-    from django.test import Client
-
     from luntan.accounts.models import Member
 
-    client = Client()
-    client.force_login(Member.objects.get(username="开帖人"))
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    sign_in(page.context, Member.objects.get(username="开帖人"), live_server.url)
 
 
 def _select_last(page, box, count: int) -> None:

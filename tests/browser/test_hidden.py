@@ -3,9 +3,7 @@ and a [sell] part; a guest sees the notices and a sign-in link; a member replies
 the paid one with one click (a second click is not offered) and sees it; the buyers page lists them."""
 
 import pytest
-from browsing import ARTIFACTS
-from django.conf import settings
-from django.test import Client
+from browsing import ARTIFACTS, sign_in
 from factories import MemberFactory
 from playwright.sync_api import expect
 
@@ -17,18 +15,13 @@ from luntan.hidden.models import Purchase
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _sign_in(context, member, live_server) -> None:
-    client = Client()
-    client.force_login(member)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def test_a_reader_replies_and_buys_to_read(browser_page, page_errors, assert_accessible, live_server):
     page = browser_page
     board = Board.objects.create(category=Category.objects.create(name="生活"), name="灌水闲聊")
     author = MemberFactory(username="楼主老王")
-    _sign_in(page.context, author, live_server)
+    sign_in(page.context, author, live_server.url)
     page.goto(f"/thread/new/?board={board.pk}")
     page.get_by_label("标题").fill("分享两个小窍门")
     page.get_by_label("内容").fill("先说公开的。\n[hide]回复才能看的窍门[/hide]\n[sell=8]付费才能看的窍门[/sell]")
@@ -50,7 +43,7 @@ def test_a_reader_replies_and_buys_to_read(browser_page, page_errors, assert_acc
 
     reader = MemberFactory(username="路人小张")
     credit_apply(changes=[Change(reader.pk, CreditType.objects.get(slot=1).pk, 100)], operation=Operation.ADJUST)
-    _sign_in(page.context, reader, live_server)
+    sign_in(page.context, reader, live_server.url)
     page.goto(thread_url)
     expect(content).not_to_contain_text("回复才能看的窍门")
     page.locator("#qr-source").fill("谢谢楼主，学到了")

@@ -2,8 +2,7 @@
 and the conversation marked unread in the inbox, opens it, and it is read; B replies and A sees it."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
+from browsing import sign_in
 from factories import MemberFactory
 from playwright.sync_api import expect
 
@@ -13,11 +12,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _sign_in(page, member, live_server) -> None:
-    client = Client()
-    client.force_login(member)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.clear_cookies()
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    sign_in(page.context, member, live_server.url)
 
 
 def test_a_writes_to_b_who_sees_it_unread_then_read(browser_page, page_errors, assert_accessible, live_server):

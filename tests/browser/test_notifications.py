@@ -3,9 +3,7 @@ B's page, already open, shows the unread count rise without a reload (htmx polls
 opens the notice and lands on A's floor."""
 
 import pytest
-from browsing import new_context, watch_errors
-from django.conf import settings
-from django.test import Client
+from browsing import new_context, sign_in, watch_errors
 from factories import MemberFactory
 from playwright.sync_api import expect
 
@@ -14,12 +12,6 @@ from luntan.notices.models import Notice
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-def _sign_in(page, member, live_server) -> None:
-    client = Client()
-    client.force_login(member)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def test_a_mention_raises_the_open_pages_count_and_the_notice_opens_the_floor(
@@ -32,7 +24,7 @@ def test_a_mention_raises_the_open_pages_count_and_the_notice_opens_the_floor(
 
     # B has the home page open, no notices yet: the count is there but hidden.
     page_b = browser_page
-    _sign_in(page_b, b, live_server)
+    sign_in(page_b.context, b, live_server.url)
     page_b.goto("/")
     badge = page_b.locator("#notice-count")
     expect(badge).to_be_hidden()
@@ -42,7 +34,7 @@ def test_a_mention_raises_the_open_pages_count_and_the_notice_opens_the_floor(
     try:
         page_a = context_a.new_page()
         errors_a = watch_errors(page_a)
-        _sign_in(page_a, a, live_server)
+        sign_in(page_a.context, a, live_server.url)
         page_a.goto(f"/thread/{thread.pk}/")
         page_a.locator("textarea[name=source]").fill("@被提到的小李 你上次说的那条路线叫什么？")
         page_a.get_by_role("button", name="回复", exact=True).click()

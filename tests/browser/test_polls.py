@@ -3,8 +3,7 @@ new-thread form (after a refused first try that keeps what they typed), another 
 options and sees the bars and their choices; a guest sees the results and a sign-in link."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
+from browsing import sign_in
 from factories import MemberFactory
 from playwright.sync_api import expect
 
@@ -14,18 +13,13 @@ from luntan.polls.models import Poll, PollBallot
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _sign_in(context, member, live_server) -> None:
-    client = Client()
-    client.force_login(member)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def test_a_member_opens_a_poll_and_another_votes(browser_page, page_errors, assert_accessible, live_server):
     page = browser_page
     board = Board.objects.create(category=Category.objects.create(name="生活"), name="灌水闲聊")
     author = MemberFactory(username="发起人小李")
-    _sign_in(page.context, author, live_server)
+    sign_in(page.context, author, live_server.url)
     page.goto(f"/thread/new/?board={board.pk}")
     page.get_by_label("标题").fill("周末大家想去哪儿?")
     page.get_by_label("内容").fill("投个票，人多的话一起约。")
@@ -50,7 +44,7 @@ def test_a_member_opens_a_poll_and_another_votes(browser_page, page_errors, asse
 
     page.context.clear_cookies()
     voter = MemberFactory(username="路过的小张")
-    _sign_in(page.context, voter, live_server)
+    sign_in(page.context, voter, live_server.url)
     page.goto(thread_url)
     poll.get_by_label("爬山").check()
     poll.get_by_label("在家睡觉").check()

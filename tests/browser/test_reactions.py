@@ -3,9 +3,7 @@ is brought back to the thread's moods, where the bars and 共有 1 人参与 sho
 works without JavaScript, and at phone width."""
 
 import pytest
-from browsing import PHONE
-from django.conf import settings
-from django.test import Client
+from browsing import PHONE, sign_in
 from factories import MemberFactory
 from playwright.sync_api import expect
 
@@ -16,11 +14,6 @@ from luntan.reactions.models import FloorLike, MoodVote
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _sign_in(context, member, live_server) -> None:
-    client = Client()
-    client.force_login(member)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 @pytest.fixture
@@ -42,7 +35,7 @@ def test_member_votes_and_sees_the_bars_then_likes_a_floor(browser_page, page_er
                                                            live_server):
     page = browser_page
     reader = MemberFactory(username="路过的小张")
-    _sign_in(page.context, reader, live_server)
+    sign_in(page.context, reader, live_server.url)
     page.goto(f"/thread/{story.pk}/")
     moods = page.locator("#moods")
     expect(moods).to_contain_text("评价一下你浏览此帖子的感受")
@@ -67,7 +60,7 @@ def test_member_votes_and_sees_the_bars_then_likes_a_floor(browser_page, page_er
 def test_voting_works_without_javascript_at_phone_width(browser, story, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=PHONE, java_script_enabled=False)
     try:
-        _sign_in(context, MemberFactory(), live_server)
+        sign_in(context, MemberFactory(), live_server.url)
         page = context.new_page()
         page.goto(f"/thread/{story.pk}/")
         page.locator("#moods").get_by_role("button", name="搞笑").click()

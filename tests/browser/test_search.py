@@ -3,9 +3,7 @@ Enter, and reads the hits with the matched words highlighted; narrows them with 
 and finds a member by pinyin initials. At desktop and phone width."""
 
 import pytest
-from browsing import PHONE, new_context, watch_errors
-from django.conf import settings
-from django.test import Client
+from browsing import PHONE, new_context, sign_in, watch_errors
 from factories import MemberFactory
 from playwright.sync_api import expect
 
@@ -30,17 +28,12 @@ def forum(transactional_db):
     return {"board": board, "hiker": hiker, "chatter": chatter}
 
 
-def _sign_in(context, member, base_url: str) -> None:
-    client = Client()
-    client.force_login(member)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
 
 
 def test_member_searches_from_the_header_and_sees_highlighted_hits(browser_page, page_errors, assert_accessible,
                                                                     forum, live_server):
     page = browser_page
-    _sign_in(page.context, forum["chatter"], live_server.url)
+    sign_in(page.context, forum["chatter"], live_server.url)
     page.goto(f"/board/{forum['board'].pk}/")
     box = page.get_by_role("search", name="全站搜索").get_by_label("搜索帖子")
     box.fill("香山")

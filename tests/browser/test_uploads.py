@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from browsing import sign_in
 from django.utils import timezone
 from factories import MemberFactory
 from playwright.sync_api import expect
@@ -39,15 +40,9 @@ def thread(transactional_db):
 
 
 def _sign_in(page, live_server) -> None:
-    from django.conf import settings
-    from django.test import Client
-
     from luntan.accounts.models import Member
 
-    client = Client()
-    client.force_login(Member.objects.get(username="晒图人"))
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    sign_in(page.context, Member.objects.get(username="晒图人"), live_server.url)
 
 
 def test_a_pasted_picture_shows_inline_in_the_posted_floor(browser_page, page_errors, assert_accessible, thread,

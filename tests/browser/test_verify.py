@@ -6,8 +6,7 @@ import re
 import time
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
+from browsing import sign_in
 from factories import MemberFactory
 from playwright.sync_api import expect
 from protection.verifying import configure, only_question
@@ -24,12 +23,6 @@ def checks_on(settings, transactional_db):
     only_question()
     configure(min_seconds=0)  # the browser types faster than a person; the minimum time is tested elsewhere
 
-
-def sign_in(page, member, live_server) -> None:
-    client = Client()
-    client.force_login(member)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def fill_register(page) -> None:
@@ -65,7 +58,7 @@ def test_registering_with_a_question(browser_page, page_errors, assert_accessibl
 def test_a_new_members_quick_reply_with_the_question(browser_page, page_errors, assert_accessible, live_server,
                                                     thread):
     newcomer = MemberFactory(username="刚注册的")
-    sign_in(browser_page, newcomer, live_server)
+    sign_in(browser_page.context, newcomer, live_server.url)
     page = browser_page
     page.goto(f"/thread/{thread.pk}/")
     box = page.locator("section.quick-reply")

@@ -2,9 +2,7 @@
 text in the test box; a member then replies with that word, spaced out, and sees *** in the thread."""
 
 import pytest
-from browsing import new_context
-from django.conf import settings
-from django.test import Client
+from browsing import new_context, sign_in
 from factories import MemberFactory
 from playwright.sync_api import expect
 
@@ -14,12 +12,6 @@ from luntan.protection.models import WatchedWord
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-def _sign_in(page, member, base_url: str) -> None:
-    client = Client()
-    client.force_login(member)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
 
 
 def test_admin_sets_a_word_to_replace_and_a_member_sees_stars(browser, browser_page, page_errors, assert_accessible,
@@ -31,7 +23,7 @@ def test_admin_sets_a_word_to_replace_and_a_member_sees_stars(browser, browser_p
                                  fmt="bbcode").thread
 
     page = browser_page
-    _sign_in(page, admin, live_server.url)
+    sign_in(page.context, admin, live_server.url)
     page.goto("/admin/protection/watchedword/")
     page.get_by_role("link", name="批量导入与测试").click()
     expect(page.get_by_role("heading", name="敏感词过滤", level=1)).to_be_visible()
@@ -49,7 +41,7 @@ def test_admin_sets_a_word_to_replace_and_a_member_sees_stars(browser, browser_p
     assert_accessible(page)
 
     member_page = new_context(browser, live_server.url).new_page()
-    _sign_in(member_page, member, live_server.url)
+    sign_in(member_page.context, member, live_server.url)
     member_page.goto(f"/thread/{thread.pk}/reply/")
     member_page.get_by_label("内容").fill("楼上是个大坏.蛋，哈哈")
     member_page.get_by_role("button", name="回复", exact=True).click()
