@@ -170,6 +170,18 @@ def _forget(member_id: int, what: str) -> None:
     cache.delete(key)
 
 
+def _follow_row(model, follow: bool, **row) -> bool:
+    """Adds (or removes) one follow row; whether anything changed. A second add (two tabs) changes nothing."""
+    if not follow:
+        return model.objects.filter(**row).delete()[0] > 0
+    try:
+        with transaction.atomic():
+            model.objects.create(**row)
+    except IntegrityError:
+        return False
+    return True
+
+
 def thread_follow(*, member: Member, thread_id: int, follow: bool = True) -> bool:
     """Follows (or stops following) a thread the member may read; returns whether anything changed. A
     thread the member may not read is a 404, as for a missing one."""
@@ -177,15 +189,7 @@ def thread_follow(*, member: Member, thread_id: int, follow: bool = True) -> boo
 
     thread = access_thread(member, thread_id)
     with transaction.atomic():
-        if follow:
-            try:
-                with transaction.atomic():
-                    ThreadFollow.objects.create(member=member, thread=thread)
-            except IntegrityError:
-                return False
-            changed = True
-        else:
-            changed = ThreadFollow.objects.filter(member=member, thread=thread).delete()[0] > 0
+        changed = _follow_row(ThreadFollow, follow, member=member, thread=thread)
         if changed:
             Member.objects.filter(pk=member.pk).update(
                 thread_follows=ThreadFollow.objects.filter(member=member).count())
@@ -201,15 +205,7 @@ def member_follow(*, member: Member, followed_id: int, follow: bool = True) -> b
     if followed.pk == member.pk:
         raise ValidationError(_("You cannot follow yourself."), code="follow_self")
     with transaction.atomic():
-        if follow:
-            try:
-                with transaction.atomic():
-                    MemberFollow.objects.create(member=member, followed=followed)
-            except IntegrityError:
-                return False
-            changed = True
-        else:
-            changed = MemberFollow.objects.filter(member=member, followed=followed).delete()[0] > 0
+        changed = _follow_row(MemberFollow, follow, member=member, followed=followed)
         _forget(member.pk, "member")
     return changed
 
