@@ -54,6 +54,11 @@ def csrf_field(request: HttpRequest, args: list[str]) -> str:
     if found is None or found[0] != secret or secret is None:
         field = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
         found = request._csrf_field = (request.META.get("CSRF_COOKIE"), field)  # type: ignore[attr-defined]
+        if request.COOKIES.get(settings.CSRF_COOKIE_NAME) == found[0]:
+            # The browser sent this very cookie: Django would send it back on every page only to renew its
+            # expiry (a year, CSRF_COOKIE_AGE); a header less on each page a member reads. A cookie that
+            # runs out is made afresh by the next page.
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
     return found[1]
 
 
@@ -166,6 +171,20 @@ def add_splice(response: HttpResponse, splice: Splice, *, kept: KeptSplice | Non
     return response
 
 
+def same_for_every_guest(response: HttpResponse) -> HttpResponse:
+    """Says that this page's fillers give every guest the same thing (a guest's thread page: the user box
+    for its address, the hidden parts' notices): a guest who sends no cookie then gets the holes of a kept
+    page as the previous such guest got them, filled once per kept page and generation (see _guest_fill)."""
+    _same_for_guests[response] = True
+    return response
+
+
+_same_for_guests: WeakKeyDictionary[HttpResponse, bool] = WeakKeyDictionary()
+# id(kept parts) -> (the kept parts, the generation they were filled under, [the filled page]); a few pages.
+_guest_filled: dict[int, tuple[list[bytes], object, list[bytes]]] = {}
+GUEST_FILLED_PAGES = 16
+
+
 def _fill_blocks(request: HttpRequest, content: bytes, fillers: dict[str, BlockFiller]) -> bytes:
     def fill(match: re.Match) -> bytes:
         filler = fillers.get(match.group(1).decode())
@@ -192,6 +211,8 @@ class HoleMiddleware:
         splices = _splices.pop(response, None)
         blocks = _block_fillers.pop(response, None)
         parts = _kept_parts.pop(response, None)
+        if parts is not None and not blocks and _same_for_guests.pop(response, False) and not request.COOKIES:
+            parts = self._guest_fill(request, response, parts)
         if blocks:  # a block without a filler keeps its content (and its markers, which are comments)
             response.content = _fill_blocks(request, response.content, blocks)
             parts = None  # the content changed: the kept page's parts no longer describe it
@@ -206,6 +227,28 @@ class HoleMiddleware:
                 content = splice(content)
             response.content = content
         return response
+
+    def _guest_fill(self, request: HttpRequest, response: HttpResponse, parts: list[bytes]) -> list[bytes]:
+        """The kept page's parts with its holes filled, as one part: the same for every guest without a
+        cookie while the page is kept and nothing was written (the generation, luntan.core.pagecache). The
+        splices (a protected page's noise and mark) still differ per view. A page whose filling asked for a
+        form token (which sets the visitor's cookie) is filled per request."""
+        from luntan.core import pagecache  # it imports this module
+
+        generation = pagecache.current_generation()
+        entry = _guest_filled.get(id(parts))
+        if entry is not None and entry[0] is parts and entry[1] == generation:
+            _page_fillers.pop(response, None)
+            return entry[2]
+        had_token = "CSRF_COOKIE" in request.META
+        self._fill(request, response, parts)
+        filled = [response.content]
+        if "CSRF_COOKIE" in request.META and not had_token:
+            return filled  # a new visitor's token: never given to the next guest
+        while len(_guest_filled) >= GUEST_FILLED_PAGES:
+            _guest_filled.pop(next(iter(_guest_filled)), None)
+        _guest_filled[id(parts)] = (parts, generation, filled)
+        return filled
 
     def _fill(self, request: HttpRequest, response: HttpResponse, parts: list[bytes] | None) -> HttpResponse:
         if parts is None:

@@ -20,10 +20,15 @@ _url_patterns: dict[tuple[str, str, int], str] = {}
 
 def url(name: str, *args, **kwargs) -> str:
     """reverse() for templates. A page links to hundreds of floors and profiles, so a URL whose arguments
-    are all whole numbers is reversed once per name with a placeholder and then filled in."""
-    if kwargs or not args or not all(type(a) is int for a in args):
+    are all whole numbers (or that has none) is reversed once per name with a placeholder and then filled in."""
+    if kwargs or not all(type(a) is int for a in args):
         return reverse(name, args=args or None, kwargs=kwargs or None)
     key = (name, get_script_prefix(), len(args))
+    if not args:  # an address without arguments is the same on every call
+        found = _url_patterns.get(key)
+        if found is None:
+            found = _url_patterns[key] = reverse(name)
+        return found
     pattern = _url_patterns.get(key)
     if pattern is None:
         reversed_url = reverse(name, args=[_SENTINEL] * len(args))

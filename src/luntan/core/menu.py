@@ -5,7 +5,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import reverse
 from django.utils.functional import Promise
 
 
@@ -25,7 +24,9 @@ def register_menu(*, order: int, url_name: str, label: str | Promise) -> None:
 
 def site_menu() -> list[tuple[str, str]]:
     """[(address, label)] in menu order, the labels in the current language."""
-    return [(reverse(item.url_name), str(item.label)) for item in sorted(_items.values(), key=lambda i: i.order)]
+    from luntan.core.jinja import url  # reversed once per name (core.jinja imports this module)
+
+    return [(url(item.url_name), str(item.label)) for item in sorted(_items.values(), key=lambda i: i.order)]
 
 
 _member_items: dict[str, MenuItem] = {}
@@ -48,12 +49,14 @@ def register_member_menu(*, order: int, url_name: str, label: str | Promise,
 
 def member_menu(member=None) -> list[tuple[str, str, int]]:
     """[(address, label, count)] of the links this member sees, in order; count 0 shows no number."""
+    from luntan.core.jinja import url  # reversed once per name (core.jinja imports this module)
+
     found = []
     for item in sorted(_member_items.values(), key=lambda i: i.order):
         counter = _member_counts.get(item.url_name)
         count = counter(member) if counter is not None and member is not None else 0
         if count is not None:
-            found.append((reverse(item.url_name), str(item.label), count))
+            found.append((url(item.url_name), str(item.label), count))
     return found
 
 

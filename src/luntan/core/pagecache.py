@@ -145,6 +145,9 @@ _table_scopes: set[str] = set()  # every small table's scope this process has re
 _generation: list[object] = [None]  # the generation `_table_versions` were read under
 _checked: list[float] = []  # when this request (or thread) last read the generation
 _scope_versions: dict[str, str] = {}  # versions() as read under `_generation`: threads', boards' ...
+# The small tables this request (or thread, for a second) has read: a page asks for the groups dozens of
+# times; emptied whenever the generation is read again, so never older than the versions above.
+_tables_now: dict[tuple[str, str], object] = {}
 MAX_REMEMBERED_SCOPES = 50_000
 TABLE_VERSION_SECONDS = 1.0
 
@@ -166,6 +169,13 @@ def _check_generation() -> None:
         _scope_versions.clear()
         _generation[0] = found
     _checked[:] = [now]
+    _tables_now.clear()
+
+
+def current_generation() -> object:
+    """The generation as this request read it (every bump anywhere moves it)."""
+    _check_generation()
+    return _generation[0]
 
 
 def _table_version(scope: str) -> str:
@@ -189,6 +199,10 @@ def kept_table(scope: str, read, *, size: int = 4096, name: str = ""):
     """A small table (the groups, the credit types ...) read once per change of `scope` and kept in the
     cache and in each process's memory. Writers bump `scope` after commit; the next request names a new key,
     so no process keeps a stale copy past its next request. `name` tells apart tables under one scope."""
+    _check_generation()
+    found = _tables_now.get((scope, name))
+    if found is not None:
+        return found
     key = f"table:{scope}:{name}:{_table_version(scope)}"
     found = localcache.fragments.get(key)
     if found is None:
@@ -197,4 +211,5 @@ def kept_table(scope: str, read, *, size: int = 4096, name: str = ""):
             found = read()
             cache.set(key, found, KEPT_SECONDS)
         localcache.fragments.set(key, found, size)
+    _tables_now[(scope, name)] = found
     return found

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from luntan.accounts.signatures import signatures_html
 from luntan.core import counters, pagecache, presence
-from luntan.core.holes import add_block_fillers, add_fillers, add_splice, kept_form
+from luntan.core.holes import add_block_fillers, add_fillers, add_splice, kept_form, same_for_every_guest
 from luntan.core.jinja import id_url, url
 from luntan.core.views import error_page, form_status, login_first
 from luntan.forum import extensions, permissions, queries, services
@@ -135,6 +135,7 @@ def thread(request: HttpRequest, thread_id: str) -> HttpResponse:
         # Guests' holes too: a hidden part's notice (luntan.hidden) differs from what its readers see.
         add_fillers(response, **{name: filler for name, provider in extensions.THREAD_FILLERS.items()
                                  if (filler := provider(request, found, False)) is not None})
+        same_for_every_guest(response)
     else:
         moderator = permissions.is_moderator(request.user, found.board)
         can_reply = permissions.can(permissions.check_reply, request.user, found)

@@ -7,13 +7,13 @@ from dataclasses import replace
 
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.template.backends.utils import csrf_input
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import get_language
 from markupsafe import Markup
 
 from luntan.core import localcache, pagecache
+from luntan.core.holes import csrf_field
 from luntan.forum import extensions
 from luntan.hidden import queries, rules
 from luntan.hidden.models import FloorPart
@@ -48,7 +48,7 @@ def part_filler(request: HttpRequest, thread, moderator: bool):
         if html is None:
             html = box(req, part, reader, token=Markup(CSRF_SPOT))  # noqa: S704 - our own marker
             localcache.fragments.set(box_key, html, len(html) * 2)
-        return html.replace(CSRF_SPOT, csrf_input(req)) if CSRF_SPOT in html else html
+        return html.replace(CSRF_SPOT, csrf_field(req, [])) if CSRF_SPOT in html else html
 
     return fill
 
@@ -84,7 +84,7 @@ def box(request: HttpRequest, part: queries.PartRow, reader: rules.Reader, *, to
         "path": request.path,
     }
     if context["may_buy"]:
-        context["csrf_input"] = token if token is not None else csrf_input(request)
+        context["csrf_input"] = token if token is not None else Markup(csrf_field(request, []))  # noqa: S704
         context["buy_url"] = reverse("hidden:buy", args=[part.floor_id, part.number])
     # Rendered without the request's context processors (a box is a small piece of a kept page).
     return get_template("hidden/_part.html").render(context)

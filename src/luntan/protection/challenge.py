@@ -18,7 +18,7 @@ import random
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache as once
 from typing import cast
 
@@ -31,9 +31,11 @@ from django.template import engines
 from django.template.backends.jinja2 import Jinja2
 from django.templatetags.static import static
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from markupsafe import Markup
 
+from luntan.core import localcache
 from luntan.protection.models import VerifySettings
 from luntan.protection.questions import Question, VerifyConfig, config, fold_answer, question_pool
 
@@ -285,6 +287,10 @@ def plain_fields(started: str | None = None) -> str:
             f'<input type="hidden" name="{STARTED}" value="{escape(started or started_value())}">')
 
 
+# Stand-ins in a kept guard's fields, replaced per form (none can occur in the rendered template otherwise).
+_ID_SPOT, _SALT_SPOT, _STARTED_SPOT = "@@guard-id@@", "@@guard-salt@@", "@@guard-started@@"
+
+
 class Guard:
     """The check of one form for one request. `verify`: whether a question or proof of work is asked (see
     needs_check); the honeypot and the time are always checked (`min_time=False` leaves the time out)."""
@@ -359,17 +365,31 @@ class Guard:
         challenge = self._challenge()
         if challenge is None:
             return Markup(plain_fields(started))  # noqa: S704 - escaped above
+        if self.posted is None:
+            # A fresh form (a new member's quick reply, made for every thread page they read): the fields
+            # are kept per question and only the signed id, the salt and the time are put in per form.
+            key = (f"guard:{get_language()}:{self.prefix}:{challenge.kind}:{challenge.bits}:{challenge.shown}:"
+                   f"{challenge.text}")
+            found = localcache.fragments.get(key)
+            if found is None:
+                found = self._render(replace(challenge, id=_ID_SPOT, salt=_SALT_SPOT), _STARTED_SPOT, "")
+                localcache.fragments.set(key, found, len(found) * 2)
+            # The signed values are made of [A-Za-z0-9_.:+-]: nothing in them to escape.
+            return Markup(found.replace(_ID_SPOT, challenge.id).replace(_SALT_SPOT, challenge.salt)  # noqa: S704
+                          .replace(_STARTED_SPOT, started_value()))
         kept_answer = ""
-        if self.posted is not None and self.outcome == NOT_RUN and challenge.kind == QUESTION:
+        if self.outcome == NOT_RUN and challenge.kind == QUESTION:
             kept_answer = self.posted.get(ANSWER_FIELD, "")[:100]
-        # The environment's template, not render_to_string: the fields need no request, and a new member's
-        # quick reply is made for every thread page they read.
+        return Markup(self._render(challenge, started, kept_answer))  # noqa: S704 - a template's output
+
+    def _render(self, challenge: Challenge, started: str | None, answer: str) -> str:
+        # The environment's template, not render_to_string: the fields need no request.
         template = cast(Jinja2, engines["jinja2"]).env.get_template("protection/_guard.html")
-        return Markup(template.render({  # noqa: S704 - a template's output
+        return template.render({
             "plain": Markup(plain_fields(started)), "challenge": challenge, "message": self.message,  # noqa: S704
-            "answer": kept_answer, "prefix": self.prefix, "pow_js": _pow_script(),
+            "answer": answer, "prefix": self.prefix, "pow_js": _pow_script(),
             "id_field": ID_FIELD, "answer_field": ANSWER_FIELD,
-        }))
+        })
 
     def __html__(self) -> str:
         return str(self.fields())
