@@ -50,7 +50,8 @@ class PostForm(forms.Form):
     uploads = FilesField(label=_("Pictures and files"), required=False)
 
     def __init__(self, *args, files_offered: bool = False, **kwargs):
-        """`files_offered`: the form has the plain file field (the member may attach files)."""
+        """`files_offered`: the form takes the files of the plain file field (an app stores uploads). Files
+        sent by a member who may not attach any are taken too, to be refused with a message."""
         super().__init__(*args, **kwargs)
         _offer_files(self, files_offered)
 
