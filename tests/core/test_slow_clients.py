@@ -67,6 +67,16 @@ def test_a_request_larger_than_the_limit_is_refused_before_its_body(site):
     assert _send(site, head).startswith(b"HTTP/1.1 413")
 
 
+def test_a_refused_request_over_the_limit_gets_a_page_saying_why_in_chinese():
+    with pytest.raises(RequestError) as refused:
+        request_size(b"POST /thread/1/reply/ HTTP/1.1\r\nContent-Length: %d\r\n\r\n"
+                     % (buffering_worker.MAX_REQUEST_BYTES + 1))
+    head, _, page = refused.value.reply.partition(b"\r\n\r\n")
+    assert b"Content-Type: text/html; charset=utf-8" in head and b"Content-Length: %d" % len(page) in head
+    text = page.decode()
+    assert "发送的内容太大" in text and "3 MB" in text and "后退" in text and "<script" not in text
+
+
 def test_static_files_are_served_whole(site):
     status, html = site.get("/")
     stylesheet = html.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]

@@ -184,7 +184,9 @@ def test_a_body_over_the_limit_is_refused_by_nginx(deployed):
     conn = http.client.HTTPSConnection("localhost", deployed["https"], context=deployed["tls"], timeout=10)
     conn.request("POST", "/login/", body=b"x" * (buffering_worker.MAX_REQUEST_BYTES + 1))
 
-    assert conn.getresponse().status == 413
+    response = conn.getresponse()
+    assert response.status == 413
+    assert "发送的内容太大" in response.read().decode()  # the site's page, not nginx's own
 
 
 def test_slow_clients_do_not_delay_others(deployed):

@@ -1,8 +1,10 @@
 """Where attachments meet the thread page: the list under each floor (kept with the floor; its stamp is the
 newest change of the thread's attachments, read with the kept thread), the binding of uploads to the floor
-that uses them, the picture addresses pages may fetch, and the download counts' flusher."""
+that uses them, the files sent with the post forms (without JavaScript), the picture addresses pages may
+fetch, and the download counts' flusher."""
 
-from typing import cast
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.db.models import OuterRef, Subquery
 from django.template import engines
@@ -31,6 +33,17 @@ def floor_lists(thread, floors) -> dict[int, str]:
             for floor_id, items in found.items()}
 
 
+class PostForms:
+    """The post forms' plain file field (luntan.forum.extensions.PostUploads)."""
+
+    def offer(self, member) -> str:
+        return services.post_files_hint(member)
+
+    def post(self, *, member, uploads: list, source: str, fmt: str, ip: str | None, write: Callable[[str], Any]):
+        return services.floor_uploads_post(member=member, uploads=uploads, source=source, fmt=fmt, ip=ip,
+                                           write=write)
+
+
 def register() -> None:
     # The newest change of the thread's attachments (None for a thread with none: no query for its floors).
     extensions.register_thread_annotation(STAMP, Subquery(
@@ -38,6 +51,7 @@ def register() -> None:
         .order_by("-changed_at").values("changed_at")[:1]))
     extensions.register_floor_addition(STAMP, floor_lists)
     extensions.register_floor_written(services.floor_attachments_bind)
+    extensions.register_post_uploads(PostForms())
     for prefix in IMAGE_PATHS:
         register_file_path(prefix)
     buffers.register_flusher("attachment_downloads", services.downloads_flush)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,10 +23,12 @@ from luntan.accounts.models import MemberGroup
 from luntan.attachments import counters, files, permissions
 from luntan.attachments.models import Attachment, Purchase
 from luntan.core import pagecache
+from luntan.core.buffering_worker import MAX_REQUEST_BYTES
 from luntan.credits import config
 from luntan.credits.models import Operation
 from luntan.credits.services import Change, credit_apply, lock_members, transfer_tax
 from luntan.forum import extensions
+from luntan.forum.models import Floor
 from luntan.markup.links import ATTACHMENT_PATH, IMAGE_PATHS
 from luntan.protection import limits
 
@@ -58,10 +62,10 @@ def _storage_name(folder: str, key: str, extension: str, now: datetime, suffix: 
     return f"{folder}/{now:%Y/%m}/{key}{suffix}.{extension or 'bin'}"
 
 
-def upload_create(*, member, upload, ip: str | None = None, now: datetime | None = None) -> Attachment:
-    """Stores an upload of `member` (a Django UploadedFile): checked (size, type, content, the day's
-    uploads), pictures re-encoded with a thumbnail. Belongs to no floor until one of the member's posts
-    refers to it."""
+def upload_check(*, member, upload, ip: str | None = None) -> files.Checked:
+    """An upload of `member` (a Django UploadedFile) as it would be stored: checked (the member's right, size,
+    the day's uploads, type, content), a picture re-encoded with a thumbnail. Raises PermissionDenied or
+    ValidationError saying why not; stores nothing."""
     _check_member(member)
     if upload is None or not getattr(upload, "size", 0):
         raise ValidationError(_("Please choose a file to upload."), code="missing")
@@ -74,29 +78,169 @@ def upload_create(*, member, upload, ip: str | None = None, now: datetime | None
     if len(data) > limit * 1024:
         raise too_big(len(data), limit)
     rules = groups.rules_for(member)
-    checked = files.check_file(name=upload.name or "", claimed_type=getattr(upload, "content_type", "") or "",
-                               data=data, allowed=rules.attachment_types, images_allowed=rules.allow_images)
-    now = now or timezone.now()
+    return files.check_file(name=upload.name or "", claimed_type=getattr(upload, "content_type", "") or "",
+                            data=data, allowed=rules.attachment_types, images_allowed=rules.allow_images)
+
+
+def _store(member, checked: files.Checked, *, now: datetime, stored: list[str]) -> Attachment:
+    """Saves a checked upload's files and makes its row; each name saved goes into `stored`, for the caller
+    to remove if anything fails."""
     key = secrets.token_hex(16)
     folder = "images" if checked.kind == Attachment.Kind.IMAGE else "attachments"
+    name = default_storage.save(_storage_name(folder, key, checked.extension, now), ContentFile(checked.data))
+    stored.append(name)
+    thumb = ""
+    if checked.thumbnail:
+        thumb = default_storage.save(_storage_name(folder, key, checked.extension, now, ".thumb"),
+                                     ContentFile(checked.thumbnail))
+        stored.append(thumb)
+    return Attachment.objects.create(
+        owner_id=member.pk, kind=checked.kind, key=key, name=checked.name, size=len(checked.data),
+        content_type=checked.content_type, file=name, thumbnail=thumb, width=checked.width,
+        height=checked.height, created_at=now, changed_at=now)
+
+
+def _remove(stored: list[str]) -> None:
+    for name in stored:  # nothing is kept of a refused or failed upload
+        default_storage.delete(name)
+
+
+def upload_create(*, member, upload, ip: str | None = None, now: datetime | None = None) -> Attachment:
+    """Stores an upload of `member` (the editor's: one file), checked by upload_check. Belongs to no floor
+    until one of the member's posts refers to it."""
+    checked = upload_check(member=member, upload=upload, ip=ip)
     stored: list[str] = []
     try:
-        name = default_storage.save(_storage_name(folder, key, checked.extension, now), ContentFile(checked.data))
-        stored.append(name)
-        thumb = ""
-        if checked.thumbnail:
-            thumb = default_storage.save(_storage_name(folder, key, checked.extension, now, ".thumb"),
-                                         ContentFile(checked.thumbnail))
-            stored.append(thumb)
         with transaction.atomic():
-            return Attachment.objects.create(
-                owner_id=member.pk, kind=checked.kind, key=key, name=checked.name, size=len(checked.data),
-                content_type=checked.content_type, file=name, thumbnail=thumb, width=checked.width,
-                height=checked.height, created_at=now, changed_at=now)
+            return _store(member, checked, now=now or timezone.now(), stored=stored)
     except BaseException:
-        for name in stored:  # nothing is kept of a refused or failed upload
-            default_storage.delete(name)
+        _remove(stored)
         raise
+
+
+# --- Files sent with a post (the post forms' plain file field, without JavaScript) -------------------------------
+
+MAX_FILES_PER_POST = 10
+
+
+def post_files_max_bytes() -> int:
+    """What the files sent with one post may weigh in all: the request limit of the site's worker and of
+    deploy/nginx.conf (3 MiB), less room for the form's text. A bigger request never reaches the site."""
+    return MAX_REQUEST_BYTES - 128 * 1024
+
+
+def image_url(attachment: Attachment, *, thumb: bool = False) -> str:
+    name = attachment.thumbnail if thumb and attachment.thumbnail else attachment.file
+    ext = name.rsplit(".", 1)[-1]
+    return reverse("attachments:thumb" if thumb else "attachments:image",
+                   args=[attachment.pk, f"{attachment.key}.{ext}"])
+
+
+def _alt(name: str) -> str:
+    return re.sub(r"[\[\]()\\*_`!<>]", "", name.rpartition(".")[0] or name)[:60].strip()
+
+
+def post_reference(attachment: Attachment, fmt: str) -> str:
+    """What puts an upload in a post's text, in its format: a picture as its thumbnail linking to the full
+    size, any other file as [attach]ID[/attach] (listed under the floor). The editor inserts the same."""
+    if not attachment.is_image:
+        return f"[attach]{attachment.pk}[/attach]"
+    full, thumb = image_url(attachment), image_url(attachment, thumb=True)
+    if fmt == "markdown":
+        return f"[![{_alt(attachment.name) or 'image'}]({thumb})]({full})"
+    return f"[url={full}][img]{thumb}[/img][/url]"
+
+
+def _with_references(source: str, made: list[Attachment], fmt: str) -> str:
+    """The text with the uploads after it, one a line, in the order chosen. In Markdown each is a paragraph
+    of its own (a single line break would put a picture beside the last words)."""
+    gap = "\n\n" if fmt == "markdown" else "\n"
+    text = source.rstrip()
+    return gap.join(([text] if text else []) + [post_reference(a, fmt) for a in made])
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}"
+
+
+def upload_refused(name: str, reason: str) -> ValidationError:
+    return ValidationError(
+        _("“%(name)s” was not attached: %(reason)s Nothing was posted; your text is kept. Please choose the "
+          "files again.") % {"name": name, "reason": reason}, code="upload")
+
+
+def post_files_hint(member) -> str:
+    """What the post forms say by their file field, or "" when this member may not attach files (then the
+    forms have none)."""
+    try:
+        _check_member(member)
+    except PermissionDenied:
+        return ""
+    rules = groups.rules_for(member)
+    kinds = sorted(rules.attachment_types & files.FILE_TYPES.keys())
+    if rules.allow_images:
+        kinds = ["jpg", "png", "gif", "webp", *kinds]
+    return _("Pictures show in the floor, other files are listed under it, in the order chosen. At most "
+             "%(count)s files, each up to %(size)s KB and %(total)s MB in all; types: %(kinds)s.") % {
+        "count": MAX_FILES_PER_POST, "size": limit_kb(member), "total": _mb(post_files_max_bytes()),
+        "kinds": ", ".join(kinds)}
+
+
+class _Replayed(Exception):  # noqa: N818 - not an error: the post was made by an earlier request
+    def __init__(self, floor) -> None:
+        super().__init__()
+        self.floor = floor
+
+
+def floor_uploads_post(*, member, uploads: list, source: str, fmt: str, write: Callable[[str], Floor],
+                       ip: str | None = None) -> Floor:
+    """A post sent with files (the post forms' plain file field: no JavaScript needed). Every file is
+    checked as the editor's upload is (upload_check), all of them before anything is stored; then in one
+    transaction they are stored, put at the end of the text in the order chosen (post_reference) and
+    `write(text)` posts the floor (thread_create, post_reply or floor_edit), which makes them its own
+    (floor_attachments_bind). Any refusal is a ValidationError (code "upload" for the files) and leaves
+    nothing: no floor, no upload, no file in the storage."""
+    if len(uploads) > MAX_FILES_PER_POST:
+        raise ValidationError(_("At most %(most)s files can be sent with one post; you chose %(count)s. Nothing "
+                                "was posted; your text is kept.") % {"most": MAX_FILES_PER_POST,
+                                                                     "count": len(uploads)}, code="upload")
+    try:
+        _check_member(member)
+    except PermissionDenied as error:  # said on the form, the text kept
+        raise ValidationError(_("%(reason)s Nothing was posted; your text is kept.") % {"reason": error},
+                              code="upload") from None
+    total = sum(getattr(upload, "size", 0) or 0 for upload in uploads)
+    if total > post_files_max_bytes():
+        raise ValidationError(
+            _("The files chosen weigh %(size)s MB in all; at most %(most)s MB can be sent with one post. Nothing "
+              "was posted; your text is kept.") % {"size": _mb(total), "most": _mb(post_files_max_bytes())},
+            code="upload")
+    checked: list[files.Checked] = []
+    for upload in uploads:
+        try:
+            checked.append(upload_check(member=member, upload=upload, ip=ip))
+        except ValidationError as error:
+            raise upload_refused(files.clean_name(getattr(upload, "name", "") or ""), error.messages[0]) from None
+        except PermissionDenied as error:
+            raise upload_refused(files.clean_name(getattr(upload, "name", "") or ""), str(error)) from None
+    now = timezone.now()
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            made = [_store(member, one, now=now, stored=stored) for one in checked]
+            floor = write(_with_references(source, made, fmt))
+            bound = Attachment.objects.filter(pk__in=[a.pk for a in made], floor=floor).count()
+            if bound != len(made):
+                if floor.author_id != member.pk:
+                    raise ValidationError(_("Files can be attached to your own posts only."), code="upload")
+                raise _Replayed(floor)  # a double click: the first request's floor, with its own files
+    except _Replayed as replayed:
+        _remove(stored)
+        return replayed.floor
+    except BaseException:
+        _remove(stored)
+        raise
+    return floor
 
 
 # --- Binding to floors ----------------------------------------------------------------------------------------

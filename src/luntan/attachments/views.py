@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from luntan.attachments import counters, files, permissions, queries, services
 from luntan.attachments.forms import SettingsForm
 from luntan.attachments.models import Attachment
+from luntan.attachments.services import image_url
 from luntan.core.presence import client_address
 from luntan.core.views import error_page, login_first
 
@@ -27,28 +28,12 @@ def _json_error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def image_url(attachment: Attachment, *, thumb: bool = False) -> str:
-    name = attachment.thumbnail if thumb and attachment.thumbnail else attachment.file
-    ext = name.rsplit(".", 1)[-1]
-    return reverse("attachments:thumb" if thumb else "attachments:image",
-                   args=[attachment.pk, f"{attachment.key}.{ext}"])
-
-
-def _alt(name: str) -> str:
-    return re.sub(r"[\[\]()\\*_`!<>]", "", name.rpartition(".")[0] or name)[:60].strip()
-
-
 def described(attachment: Attachment) -> dict:
     """What the editor puts in the post box, in either format."""
-    page = reverse("attachments:page", args=[attachment.pk])
-    if attachment.is_image:
-        full, thumb = image_url(attachment), image_url(attachment, thumb=True)
-        bbcode = f"[url={full}][img]{thumb}[/img][/url]"
-        markdown = f"[![{_alt(attachment.name) or 'image'}]({thumb})]({full})"
-    else:
-        bbcode = markdown = f"[attach]{attachment.pk}[/attach]"
     return {"id": attachment.pk, "kind": attachment.kind, "name": attachment.name, "size": attachment.size,
-            "page": page, "bbcode": bbcode, "markdown": markdown}
+            "page": reverse("attachments:page", args=[attachment.pk]),
+            "bbcode": services.post_reference(attachment, "bbcode"),
+            "markdown": services.post_reference(attachment, "markdown")}
 
 
 @require_POST

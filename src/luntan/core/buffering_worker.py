@@ -21,6 +21,7 @@ import selectors
 import socket
 import time
 from collections import deque
+from pathlib import Path
 
 from gunicorn import http
 from gunicorn.workers.sync import SyncWorker
@@ -45,12 +46,22 @@ def _reply_line(status: str) -> bytes:
            f"Connection: close\r\n\r\n{status}".encode("latin-1")
 
 
+# A request over the limit is most often a post form sent with files (without JavaScript): its member reads
+# a page saying why, in Chinese and English (nginx's error_page shows the same file, deploy/nginx.conf).
+TOO_LARGE_PAGE = (Path(__file__).resolve().parent / "static" / "core" / "too-large.html").read_bytes()
+
+
+def _reply_page(status: str, page: bytes) -> bytes:
+    return f"HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(page)}\r\n" \
+           f"Connection: close\r\n\r\n".encode("latin-1") + page
+
+
 class RequestError(Exception):
     """The request can never be served: answered with `status` and the connection closed."""
 
     def __init__(self, status: str):
         super().__init__(status)
-        self.reply = _reply_line(status)
+        self.reply = _reply_page(status, TOO_LARGE_PAGE) if status.startswith("413") else _reply_line(status)
 
 
 def request_size(data: bytes | bytearray) -> tuple[int | None, bool]:

@@ -6,7 +6,7 @@ A part that differs per reader leaves a hole (luntan.core.holes.hole) and regist
 kept page is shared, the filler runs for each request."""
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.http import HttpRequest
 from markupsafe import Markup
@@ -147,3 +147,23 @@ FLOOR_PARTS_SAVERS: list[Callable[..., None]] = []
 def register_floor_parts_saver(saver: Callable[..., None]) -> None:
     if saver not in FLOOR_PARTS_SAVERS:
         FLOOR_PARTS_SAVERS.append(saver)
+
+
+# The post forms' plain file field (new thread, reply page, editing one's own floor), for members without
+# JavaScript; with it, the editor uploads each file on its own (luntan.attachments). offer(member) -> what the
+# forms say by the field, or "" when this member may not attach files (then the forms have no file field).
+# post(*, member, uploads, source, fmt, ip, write) -> floor: checks every file, then in one transaction stores
+# them, puts them in the text and calls write(text), which posts the floor; a refusal is a ValidationError
+# (code "upload" for a file) and leaves nothing stored.
+class PostUploads(Protocol):
+    def offer(self, member) -> str: ...
+
+    def post(self, *, member, uploads: list, source: str, fmt: str, ip: str | None,
+             write: Callable[[str], Any]) -> Any: ...
+
+
+POST_UPLOADS: list[PostUploads] = []
+
+
+def register_post_uploads(handler: PostUploads) -> None:
+    POST_UPLOADS[:] = [handler]  # one app stores uploads

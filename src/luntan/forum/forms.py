@@ -16,19 +16,53 @@ def new_submission_key() -> str:
     return secrets.token_hex(16)
 
 
+class _FilesInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.Field):
+    """The files of the plain file field (<input type=file multiple>), in the order chosen; each is checked by
+    the app that stores uploads (extensions.POST_UPLOADS), which names the file it refuses."""
+
+    widget = _FilesInput
+
+    def clean(self, value) -> list:
+        return [f for f in (value or []) if f is not None]
+
+
+def _offer_files(form: forms.Form, offered: bool) -> None:
+    if not offered:
+        del form.fields["uploads"]
+
+
+def _source_or_files(form: forms.Form) -> str:
+    """With files chosen, the text may be empty: the files are the post."""
+    raw = form.cleaned_data.get("source", "")
+    if not (raw or "").strip() and "uploads" in form.fields and form.files.getlist(form.add_prefix("uploads")):
+        return ""
+    return services.clean_source(raw)
+
+
 class PostForm(forms.Form):
     source = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea)
     format = forms.ChoiceField(label=_("Format"), choices=Floor.Format.choices, initial=Floor.Format.BBCODE)
     submission_key = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+    uploads = FilesField(label=_("Pictures and files"), required=False)
+
+    def __init__(self, *args, files_offered: bool = False, **kwargs):
+        """`files_offered`: the form takes the files of the plain file field (an app stores uploads). Files
+        sent by a member who may not attach any are taken too, to be refused with a message."""
+        super().__init__(*args, **kwargs)
+        _offer_files(self, files_offered)
 
     def clean_source(self) -> str:
-        return services.clean_source(self.cleaned_data.get("source", ""))
+        return _source_or_files(self)
 
 
 class ThreadForm(PostForm):
     title = forms.CharField(label=_("Title"), required=False)
     thread_type = forms.TypedChoiceField(label=_("Thread type"), required=False, coerce=int, empty_value=None)
-    field_order = ["thread_type", "title", "source", "format", "submission_key"]
+    field_order = ["thread_type", "title", "source", "format", "submission_key", "uploads"]
 
     def __init__(self, *args, types=(), types_required: bool = False, **kwargs):
         """`types`: the board's thread types (分类), offered when it has some; `types_required`: one must be
@@ -60,9 +94,11 @@ class EditForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=Floor.Format.choices)
 
     reason = forms.CharField(label=_("Reason (recorded in the moderation log)"), required=False, max_length=200)
+    uploads = FilesField(label=_("Pictures and files"), required=False)
 
-    def __init__(self, *args, with_title: bool, with_reason: bool = False, **kwargs):
+    def __init__(self, *args, with_title: bool, with_reason: bool = False, files_offered: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        _offer_files(self, files_offered)
         self.with_title = with_title
         if not with_title:
             del self.fields["title"]
@@ -73,13 +109,13 @@ class EditForm(forms.Form):
         return services.clean_title(self.cleaned_data.get("title", ""))
 
     def clean_source(self) -> str:
-        return services.clean_source(self.cleaned_data.get("source", ""))
+        return _source_or_files(self)
 
 
 def apply_service_error(form: forms.Form, error: ValidationError) -> None:
     """A rule broken inside the service (a race, a limit) shown on the form like any other error."""
     field = {"title_empty": "title", "title_long": "title", "body_empty": "source", "body_long": "source",
              "body_links": "source", "format": "format", "type_required": "thread_type", "thread_type": "thread_type",
-             "mentions_many": "source",
+             "mentions_many": "source", "upload": "uploads",
              }.get(getattr(error, "code", None) or "")
     form.add_error(field if field in form.fields else None, error)

@@ -252,6 +252,29 @@ def thread_previous(request: HttpRequest, thread_id: str) -> HttpResponse:
     return _neighbour(request, thread_id, newer=False)
 
 
+def _files(request: HttpRequest) -> tuple[extensions.PostUploads | None, str]:
+    """The app that takes files sent with a post, and what the form says by its file field for this member
+    ("": no field shown, they may not attach files)."""
+    handler = extensions.POST_UPLOADS[0] if extensions.POST_UPLOADS else None
+    return handler, handler.offer(request.user) if handler else ""
+
+
+def _posted(request: HttpRequest, form, handler: extensions.PostUploads | None, write) -> Floor:
+    """write(text) with the form's text, and with the files of its plain file field when some were chosen:
+    they are checked, stored and put in the text by `handler` (extensions.POST_UPLOADS), in one transaction
+    with the post."""
+    uploads = form.cleaned_data.get("uploads") or []
+    if not uploads or handler is None:
+        return write(form.cleaned_data["source"])
+    return handler.post(member=request.user, uploads=uploads, source=form.cleaned_data["source"],
+                        fmt=form.cleaned_data["format"], ip=_ip(request), write=write)
+
+
+def _files_context(request: HttpRequest, hint: str) -> dict:
+    # A browser never keeps the files of a form it shows again: the member is asked to choose them again.
+    return {"files_hint": hint, "files_again": request.method == "POST" and bool(request.FILES)}
+
+
 @require_http_methods(["GET", "POST"])
 def thread_new(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
@@ -263,19 +286,21 @@ def thread_new(request: HttpRequest) -> HttpResponse:
         return _board_missing(request)
     except PermissionDenied as error:
         return _refused(request, error)
-    form = ThreadForm(request.POST or None, initial={"submission_key": new_submission_key()},
-                      types=list(target.thread_types.all()), types_required=target.types_required)
+    handler, files_hint = _files(request)
+    form = ThreadForm(request.POST or None, request.FILES or None, initial={"submission_key": new_submission_key()},
+                      types=list(target.thread_types.all()), types_required=target.types_required,
+                      files_offered=handler is not None)
     guard = Guard(request, purpose="thread", verify=needs_check(request.user, "thread"))
     parts = [part for factory in extensions.NEW_THREAD_PARTS if (part := factory(request, target)) is not None]
     parts_valid = all([part.is_valid() for part in parts])  # a list: every part shows its errors
     if request.method == "POST" and form.is_valid() and parts_valid and guard.passed(form):
         try:
-            floor = services.thread_create(
+            floor = _posted(request, form, handler, lambda source: services.thread_create(
                 extras=[part.create for part in parts],
                 author=request.user, board=target, title=form.cleaned_data["title"],
-                source=form.cleaned_data["source"], fmt=form.cleaned_data["format"], ip=_ip(request),
+                source=source, fmt=form.cleaned_data["format"], ip=_ip(request),
                 submission_key=form.cleaned_data["submission_key"], thread_type=form.cleaned_data.get("thread_type"),
-            )
+            ))
         except PermissionDenied as error:
             return _refused(request, error)
         except ValidationError as error:
@@ -288,7 +313,7 @@ def thread_new(request: HttpRequest) -> HttpResponse:
             return redirect("forum:thread", floor.thread_id)
     return render(request, "forum/post_form.html", {
         "form": form, "guard": guard, "board": target, "mode": "thread", "parts": parts,
-        "action": f"{reverse('forum:thread_new')}?board={target.pk}",
+        "action": f"{reverse('forum:thread_new')}?board={target.pk}", **_files_context(request, files_hint),
     }, status=form_status(form))
 
 
@@ -316,15 +341,16 @@ def reply(request: HttpRequest, thread_id: str) -> HttpResponse:
         quoted = queries.access_floor(request.user, quote_id)
         if quoted.thread_id == found.pk and not quoted.is_deleted:
             initial["source"] = _quote(quoted, Floor.Format.BBCODE)
-    form = PostForm(request.POST or None, initial=initial)
+    handler, files_hint = _files(request)
+    form = PostForm(request.POST or None, request.FILES or None, initial=initial, files_offered=handler is not None)
     guard = Guard(request, purpose="reply", verify=needs_check(request.user, "reply"))
     if request.method == "POST" and form.is_valid() and guard.passed(form):
         try:
-            floor = services.post_reply(
-                author=request.user, thread=found, source=form.cleaned_data["source"],
+            floor = _posted(request, form, handler, lambda source: services.post_reply(
+                author=request.user, thread=found, source=source,
                 fmt=form.cleaned_data["format"], ip=_ip(request),
                 submission_key=form.cleaned_data["submission_key"],
-            )
+            ))
         except PermissionDenied as error:
             return _refused(request, error)
         except ValidationError as error:
@@ -337,7 +363,7 @@ def reply(request: HttpRequest, thread_id: str) -> HttpResponse:
             return redirect(floor_url(found.pk, floor.number, last_floor=found.last_floor))
     return render(request, "forum/post_form.html", {
         "form": form, "guard": guard, "thread": found, "board": found.board, "mode": "reply",
-        "action": reverse("forum:reply", args=[found.pk]),
+        "action": reverse("forum:reply", args=[found.pk]), **_files_context(request, files_hint),
     }, status=form_status(form))
 
 
@@ -352,13 +378,15 @@ def floor_edit(request: HttpRequest, floor_id: str) -> HttpResponse:
         return _refused(request, error)
     with_title = floor.number == 1
     initial = {"source": floor.source, "format": floor.format, "title": floor.thread.title}
-    form = EditForm(request.POST or None, initial=initial, with_title=with_title,
-                    with_reason=floor.author_id != request.user.pk)
+    # Files go to one's own floors only: an upload belongs to the floor's author.
+    handler, files_hint = _files(request) if floor.author_id == request.user.pk else (None, "")
+    form = EditForm(request.POST or None, request.FILES or None, initial=initial, with_title=with_title,
+                    with_reason=floor.author_id != request.user.pk, files_offered=handler is not None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.floor_edit(editor=request.user, floor=floor, source=form.cleaned_data["source"],
-                                fmt=form.cleaned_data["format"], title=form.cleaned_data.get("title"),
-                                reason=form.cleaned_data.get("reason", ""), ip=_ip(request))
+            _posted(request, form, handler, lambda source: services.floor_edit(
+                editor=request.user, floor=floor, source=source, fmt=form.cleaned_data["format"],
+                title=form.cleaned_data.get("title"), reason=form.cleaned_data.get("reason", ""), ip=_ip(request)))
         except PermissionDenied as error:
             return _refused(request, error)
         except ValidationError as error:
@@ -367,7 +395,7 @@ def floor_edit(request: HttpRequest, floor_id: str) -> HttpResponse:
             return redirect(floor_url(floor.thread_id, floor.number, last_floor=floor.thread.last_floor))
     return render(request, "forum/post_form.html", {
         "form": form, "thread": floor.thread, "board": floor.thread.board, "mode": "edit", "floor": floor,
-        "action": reverse("forum:floor_edit", args=[floor.pk]),
+        "action": reverse("forum:floor_edit", args=[floor.pk]), **_files_context(request, files_hint),
     }, status=form_status(form))
 
 

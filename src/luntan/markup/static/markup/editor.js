@@ -175,7 +175,23 @@
       if (field && field.addEventListener) field.addEventListener("change", function () { refresh(bar); closeMenus(null); });
       refresh(bar);
       bar.hidden = false;
+      takeOverPlainFiles(bar);
     });
+  }
+
+  // The post form's plain file field (forum/post_form.html) is for browsers without this script: here the
+  // editor uploads each file itself, so the field is emptied, left out of the form (a file is never sent
+  // twice) and hidden. Files chosen before the script ran go up now, like files from the 上传 button.
+  function takeOverPlainFiles(bar) {
+    var ta = textareaOf(bar);
+    var box = ta && ta.form && bar.dataset.upload ? ta.form.querySelector("[data-plain-files]") : null;
+    var input = box ? box.querySelector("input[type=file]") : null;
+    if (!input) return;
+    var chosen = input.files ? Array.prototype.slice.call(input.files) : [];
+    input.value = "";
+    input.disabled = true;
+    box.hidden = !box.querySelector("[role=alert]");  // a refusal shown with the form stays in sight
+    if (chosen.length) uploadAll(bar, chosen);
   }
 
   document.addEventListener("click", function (event) {
