@@ -21,6 +21,7 @@ from luntan.credits.services import Change, credit_apply, lock_members, rule_rew
 from luntan.forum import permissions
 from luntan.forum.models import Floor, Thread
 from luntan.notices import events as notices
+from luntan.notices.services import NAMES_KEPT  # the names a grouped notice shows
 from luntan.reactions import config
 from luntan.reactions.models import FloorLike, Mood, MoodTally, MoodVote
 
@@ -123,6 +124,7 @@ def mood_vote(*, member, thread_id: int, mood_id: int, now: datetime | None = No
             _take_back(member.pk, vote.voter_reward, operation=Operation.MOOD_GIVEN, thread_id=thread.pk,
                        locked=locked, now=now, note=note)
             MoodTally.objects.filter(thread=thread, mood_id=vote.mood_id).update(count=F("count") - 1)
+            _mood_withdrawn(thread, vote.mood_id, exclude_member=member.pk)
         else:
             vote = MoodVote(thread=thread, member_id=member.pk)
         vote.author_reward = vote.voter_reward = []
@@ -147,6 +149,16 @@ def mood_vote(*, member, thread_id: int, mood_id: int, now: datetime | None = No
                             .values_list("count", flat=True).first() or 1)
         pagecache.bump(f"thread:{thread.pk}")
     return VoteResult(vote=vote, changed=True, previous=previous)
+
+
+def _mood_withdrawn(thread: Thread, mood_id: int, *, exclude_member: int) -> None:
+    """The thread's notice of this mood loses the member who changed theirs (the vote is still theirs, of the
+    old mood, until saved)."""
+    voters = MoodVote.objects.filter(thread=thread, mood_id=mood_id).exclude(member_id=exclude_member)
+    latest = list(voters.order_by("-voted_at", "-id").values_list("member__username", flat=True)[:NAMES_KEPT])
+    info = config.all_moods().get(mood_id)
+    notices.thread_mood_withdrawn(thread=thread, mood_name=info.name if info else "", mood_id=mood_id,
+                                  count=voters.count(), names=latest)
 
 
 # --- Likes -------------------------------------------------------------------------------------------------
@@ -194,6 +206,10 @@ def floor_like(*, member, floor_id: int, like: bool = True, now: datetime | None
         Thread.objects.filter(pk=thread.pk).update(like_count=F("like_count") + step)
         if like:
             notices.floor_liked(floor=floor, thread=thread, member=member, count=floor.like_count + 1)
+        else:
+            latest = list(FloorLike.objects.filter(floor_id=floor.pk).order_by("-created_at", "-id")
+                          .values_list("member__username", flat=True)[:NAMES_KEPT])
+            notices.floor_unliked(floor=floor, thread=thread, count=floor.like_count - 1, names=latest)
         pagecache.bump(f"thread:{thread.pk}")
     return LikeResult(floor=floor, liked=like, changed=True, count=floor.like_count + step)
 
