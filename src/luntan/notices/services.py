@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,6 +133,26 @@ def notices_recount(*, member_id: int) -> int:
     return unread
 
 
+def notices_recount_all() -> int:
+    """Rebuilds every member's unread notice count and count of followed threads from the rows (`luntan
+    recount`); returns how many members were wrong. Those found wrong are recounted with their row locked."""
+    unread = (Notice.shown.filter(member=OuterRef("pk"), read_at__isnull=True).order_by()
+              .values("member").annotate(n=Count("pk")).values("n"))
+    follows = (ThreadFollow.objects.filter(member=OuterRef("pk")).order_by()
+               .values("member").annotate(n=Count("pk")).values("n"))
+    wrong = list(Member.objects.annotate(true_unread=Coalesce(Subquery(unread), 0),
+                                         true_follows=Coalesce(Subquery(follows), 0))
+                 .exclude(unread_notices=F("true_unread"), thread_follows=F("true_follows"))
+                 .order_by("pk").values_list("pk", flat=True))
+    for member_id in wrong:
+        with transaction.atomic():
+            Member.objects.select_for_update().filter(pk=member_id).values_list("pk", flat=True).first()
+            notices_recount(member_id=member_id)
+            Member.objects.filter(pk=member_id).update(
+                thread_follows=ThreadFollow.objects.filter(member_id=member_id).count())
+    return len(wrong)
+
+
 def notices_mark_read(*, member: Member, notice_ids: list[int] | None = None) -> int:
     """Marks the member's own notices read (those named, or all of them); others' ids are ignored.
     Returns how many were unread. Repeating it changes nothing."""
@@ -235,5 +256,6 @@ def member_follow(*, member: Member, followed_id: int, follow: bool = True) -> b
     return changed
 
 
-__all__ = ["Kind", "notify", "notify_each", "notify_grouped", "notice_withdraw", "notices_mark_read", "notices_recount",
-           "notice_settings_save", "thread_follow", "member_follow", "followed_ids", "kinds_off"]
+__all__ = ["Kind", "notify", "notify_each", "notify_grouped", "notice_withdraw", "notices_mark_read",
+           "notices_recount", "notices_recount_all", "notice_settings_save", "thread_follow", "member_follow",
+           "followed_ids", "kinds_off"]

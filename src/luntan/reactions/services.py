@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -230,6 +230,31 @@ def reactions_recount(*, thread_id: int) -> None:
             Floor.objects.filter(pk=floor_id).update(like_count=n)
         Thread.objects.filter(pk=thread.pk).update(mood_count=sum(tallies.values()), like_count=sum(likes.values()))
         pagecache.bump(f"thread:{thread.pk}")
+
+
+def reactions_recount_all() -> int:
+    """Rebuilds the mood and like counts of every thread where they differ from the votes and likes (`luntan
+    recount`); returns how many threads were wrong."""
+    likes = dict(FloorLike.objects.order_by().values_list("floor_id").annotate(n=Count("id")))
+    tallies = {(t, m): n for t, m, n in MoodVote.objects.order_by().values_list("thread_id", "mood_id")
+               .annotate(n=Count("id"))}
+    wrong = {t for pk, t, held in Floor.objects.filter(like_count__gt=0).values_list("pk", "thread_id", "like_count")
+             if held != likes.get(pk, 0)}
+    wrong |= set(FloorLike.objects.filter(floor__like_count=0).values_list("thread_id", flat=True))
+    held_tallies = {(t, m): n for t, m, n in MoodTally.objects.values_list("thread_id", "mood_id", "count")}
+    wrong |= {key[0] for key in held_tallies.keys() | tallies.keys()
+              if held_tallies.get(key, 0) != tallies.get(key, 0)}
+    moods_of: dict[int, int] = {}
+    for (t, _m), n in tallies.items():
+        moods_of[t] = moods_of.get(t, 0) + n
+    likes_of = dict(FloorLike.objects.order_by().values_list("thread_id").annotate(n=Count("id")))
+    held = {pk: (moods, liked) for pk, moods, liked in Thread.objects.filter(Q(mood_count__gt=0) | Q(like_count__gt=0))
+            .values_list("pk", "mood_count", "like_count")}
+    wrong |= {t for t in held.keys() | moods_of.keys() | likes_of.keys()
+              if held.get(t, (0, 0)) != (moods_of.get(t, 0), likes_of.get(t, 0))}
+    for thread_id in sorted(wrong):
+        reactions_recount(thread_id=thread_id)
+    return len(wrong)
 
 
 # --- Administration ------------------------------------------------------------------------------------------
