@@ -96,3 +96,71 @@ def test_queries_do_not_grow_with_the_number_of_rows(make_thread, board):
     for _ in range(20):
         make_thread(replies=2, by=MemberFactory(), on=board)
     assert _recount_queries() == few
+
+
+# --- The other apps' counters ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def other_apps(make_thread, member, other_member, board):
+    """One of each other app's counted things, all counted right: a public blog post, a reply notice, a short
+    message, a poll with a vote, a paid part, a like and a mood, a followed thread."""
+    from luntan.blog.services import blog_post_create
+    from luntan.letters.services import conversation_start
+    from luntan.notices.services import thread_follow
+    from luntan.polls import services as polls
+    from luntan.reactions import services as reactions
+    from luntan.reactions.models import Mood
+
+    blog_post_create(author=member, title="我的日志", source="今天去爬山", fmt="bbcode", visibility="public")
+    thread = make_thread(title="投票主题")
+    spec = polls.clean_poll(options=["好", "不好"], multiple=False, max_choices=None, ends_at=None,
+                            results_after_vote=False, public_voters=False)
+    poll = polls.poll_create(floor=thread.floors.get(number=1), spec=spec)
+    polls.poll_vote(member=other_member, poll_id=poll.pk, option_ids=[poll.options.order_by("position")[0].pk])
+    services.post_reply(author=other_member, thread=thread, source="[sell=5]付费内容[/sell]", fmt="bbcode")
+    conversation_start(author=other_member, recipients=member.username, title="你好", source="在吗", fmt="bbcode")
+    reactions.floor_like(member=other_member, floor_id=thread.floors.get(number=1).pk)
+    mood = Mood.objects.filter(enabled=True).order_by("order", "id").first()
+    reactions.mood_vote(member=other_member, thread_id=thread.pk, mood_id=mood.pk)
+    thread_follow(member=other_member, thread_id=thread.pk)
+    return thread, poll
+
+
+def _counts(member, thread, poll):
+    from luntan.hidden.models import FloorPart
+
+    member.refresh_from_db()
+    thread.refresh_from_db()
+    poll.refresh_from_db()
+    return {
+        "blog": member.blog_public_count, "notices": member.unread_notices, "letters": member.unread_messages,
+        "follows": type(member).objects.get(pk=poll.thread.floors.get(number=2).author_id).thread_follows,
+        "voters": poll.voter_count, "votes": sorted(poll.options.values_list("vote_count", flat=True)),
+        "buyers": list(FloorPart.objects.values_list("buyer_count", flat=True)),
+        "likes": (thread.like_count, thread.floors.get(number=1).like_count), "moods": thread.mood_count,
+    }
+
+
+def test_the_other_apps_counters_are_rebuilt_too(other_apps, member):
+    from luntan.hidden.models import FloorPart
+    from luntan.polls.models import PollOption
+    from luntan.reactions.models import MoodTally
+
+    thread, poll = other_apps
+    right = _counts(member, thread, poll)
+    assert right == {"blog": 1, "notices": 4, "letters": 1, "follows": 1, "voters": 1, "votes": [0, 1],
+                     "buyers": [0], "likes": (1, 1), "moods": 1}
+    assert _recount().strip() == "所有计数都正确，没有改动。"
+    members = type(member).objects
+    members.filter(pk=member.pk).update(blog_public_count=7, unread_notices=0, unread_messages=5)
+    members.filter(thread_follows=1).update(thread_follows=9)
+    type(poll).objects.filter(pk=poll.pk).update(voter_count=4)
+    PollOption.objects.filter(poll=poll).update(vote_count=3)
+    FloorPart.objects.update(buyer_count=2)
+    Thread.objects.filter(pk=thread.pk).update(like_count=6, mood_count=0)
+    MoodTally.objects.update(count=8)
+    said = _recount()
+    assert _counts(member, thread, poll) == right
+    for line in ("日志", "提醒", "短消息", "投票", "购买", "表态"):
+        assert line in said, said
+    assert _recount().strip() == "所有计数都正确，没有改动。"

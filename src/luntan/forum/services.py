@@ -460,7 +460,8 @@ def approve_waiting(*, member: Member, floor: Floor) -> Floor:
         current = Floor.objects.select_for_update(of=("self",)).get(pk=floor.pk)
         if current.number != 1 and current.is_waiting and thread.is_waiting:
             raise ValidationError(_("Approve the thread first."), code="thread_waiting")
-        if (thread.is_waiting if current.number == 1 else current.is_waiting):
+        # A deleted (or rejected) post stays out of every count and tells nobody.
+        if not current.is_deleted and (thread.is_waiting if current.number == 1 else current.is_waiting):
             post_count_in(floor=current, thread=thread)
     current.refresh_from_db()
     return current
@@ -541,6 +542,19 @@ def _today_tally(now) -> dict:
     }
 
 
+def _tell_approved(floor: Floor, thread: Thread) -> None:
+    """What post_reply or thread_create tells when a post is shown at once, told when a waiting one is
+    approved. The @names are read again from its text (cooked as when it was written)."""
+    if floor.is_deleted or thread.is_deleted:
+        return
+    author = floor.author
+    mentioned = cook_post(floor.source, fmt=floor.format)[1]
+    mentioned.pop(author.pk, None)
+    audience = notices.post_audience(thread=thread, author=author, source=floor.source, mentioned=mentioned,
+                                     first=floor.number == 1)
+    notices.post_created(floor=floor, thread=thread, author=author, audience=audience)
+
+
 def post_count_in(*, floor: Floor, thread: Thread, now=None) -> None:
     """Counts in a post that waited for approval, as thread_create and post_reply count a post at once.
 
@@ -549,12 +563,18 @@ def post_count_in(*, floor: Floor, thread: Thread, now=None) -> None:
     replies (and, when its thread is counted, the board's and its author's counts) and gets the reply reward.
     The post becomes the last reply if it is the highest floor not waiting; it keeps its own time. The caller runs
     this in its transaction, holding the thread row's lock (a thread row before member rows), after making
-    sure the floor is still waiting: a second call would count it twice."""
+    sure the floor is still waiting: a second call would count it twice.
+
+    The notices the post would have sent had it not waited (its thread's author, a quoted member, @names,
+    followers) go out now, to those who may read it now; a post is told of once (its notices share a key)."""
     now = now or timezone.now()
     Floor.objects.filter(pk=floor.pk).update(is_waiting=False)
+    floor.is_waiting = False
     if floor.number == 1:
         Thread.objects.filter(pk=thread.pk).update(is_waiting=False)
         thread.is_waiting = False
+    _tell_approved(floor, thread)  # the audience's rows and the author's locked before the counts lock the author's
+    if floor.number == 1:
         if not thread.is_deleted:
             per_author = Counter(thread.floors.filter(is_deleted=False, is_waiting=False)
                                  .values_list("author_id", flat=True))

@@ -19,7 +19,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -326,3 +327,15 @@ def letters_recount(*, member_id: int) -> int:
                                             conversation__last_number__gt=F("read_number")).count()
         Member.objects.filter(pk=member_id).update(unread_messages=unread)
     return unread
+
+
+def letters_recount_all() -> int:
+    """Rebuilds every member's count of unread conversations (`luntan recount`); returns how many were wrong."""
+    unread = (Participant.objects.filter(member=OuterRef("pk"), left_at__isnull=True,
+                                         conversation__last_number__gt=F("read_number"))
+              .order_by().values("member").annotate(n=Count("pk")).values("n"))
+    wrong = list(Member.objects.annotate(truth=Coalesce(Subquery(unread), 0)).exclude(unread_messages=F("truth"))
+                 .order_by("pk").values_list("pk", flat=True))
+    for member_id in wrong:
+        letters_recount(member_id=member_id)
+    return len(wrong)

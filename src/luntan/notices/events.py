@@ -12,7 +12,7 @@ from luntan.accounts.models import Member
 from luntan.accounts.names import name_key
 from luntan.credits.services import lock_members
 from luntan.notices.models import Kind, MemberFollow, Notice, ThreadFollow
-from luntan.notices.services import notices_mark_read, notify_each, notify_grouped
+from luntan.notices.services import notice_withdraw, notices_mark_read, notify_each, notify_grouped
 
 # The quote the reply form writes (forum.views._quote): "[quote=name]" or "> **name** (floor)".
 _QUOTE_RE = re.compile(r"\[quote=([^\]\n]{1,64})\]|^> \*\*([^*\n]{1,64})\*\* \(\d+\)", re.IGNORECASE | re.MULTILINE)
@@ -97,9 +97,7 @@ def post_edited(*, floor, thread, author, mentioned: dict[int, str]) -> list[int
     return post_created(floor=floor, thread=thread, author=author, audience=audience)
 
 
-def floor_liked(*, floor, thread, member, count: int) -> None:
-    """A like of the floor; `count` is how many it has now. One notice per floor, updated in place."""
-
+def _like_text(thread):
     def text(names: list[str], n: int) -> str:
         if n <= 1:
             return _("%(names)s liked your post in “%(title)s”.") % {"names": names[0], "title": thread.title}
@@ -107,14 +105,25 @@ def floor_liked(*, floor, thread, member, count: int) -> None:
                         "%(names)s and others, %(count)s people in all, liked your post in “%(title)s”.", n) % {
             "names": _(", ").join(names), "count": n, "title": thread.title}
 
+    return text
+
+
+def floor_liked(*, floor, thread, member, count: int) -> None:
+    """A like of the floor; `count` is how many it has now. One notice per floor, updated in place; a like
+    taken back and given again is no news (notify_grouped's once_per_actor)."""
     notify_grouped(member_id=floor.author_id, kind=Kind.LIKE, actor_id=member.pk, actor_name=member.username,
-                   group_key=f"like:{floor.pk}", count=count, text=text,
-                   url=reverse("forum:floor", args=[thread.pk, floor.number]))
+                   group_key=f"like:{floor.pk}", count=count, text=_like_text(thread),
+                   url=reverse("forum:floor", args=[thread.pk, floor.number]), once_per_actor=True)
 
 
-def thread_mood(*, thread, member, mood_name: str, mood_id: int, count: int) -> None:
-    """A mood given to the thread (表态); `count` is how many gave it this mood now."""
+def floor_unliked(*, floor, thread, count: int, names: list[str]) -> None:
+    """A like of the floor taken back: `count` likes are left, the latest by `names`. The floor's notice
+    shows them; with none left it goes."""
+    notice_withdraw(member_id=floor.author_id, group_key=f"like:{floor.pk}", count=count, names=names,
+                    text=_like_text(thread))
 
+
+def _mood_text(thread, mood_name: str):
     def text(names: list[str], n: int) -> str:
         if n <= 1:
             return _("%(names)s gave your thread “%(title)s” the mood %(mood)s.") % {
@@ -125,8 +134,20 @@ def thread_mood(*, thread, member, mood_name: str, mood_id: int, count: int) -> 
                         "%(mood)s.", n) % {
             "names": _(", ").join(names), "count": n, "title": thread.title, "mood": mood_name}
 
+    return text
+
+
+def thread_mood(*, thread, member, mood_name: str, mood_id: int, count: int) -> None:
+    """A mood given to the thread (表态); `count` is how many gave it this mood now."""
     notify_grouped(member_id=thread.author_id, kind=Kind.MOOD, actor_id=member.pk, actor_name=member.username,
-                   group_key=f"mood:{thread.pk}:{mood_id}", count=count, text=text, url=thread.get_absolute_url())
+                   group_key=f"mood:{thread.pk}:{mood_id}", count=count, text=_mood_text(thread, mood_name),
+                   url=thread.get_absolute_url(), once_per_actor=True)
+
+
+def thread_mood_withdrawn(*, thread, mood_name: str, mood_id: int, count: int, names: list[str]) -> None:
+    """A member changed their mood away from this one: `count` gave it now, the latest `names`."""
+    notice_withdraw(member_id=thread.author_id, group_key=f"mood:{thread.pk}:{mood_id}", count=count, names=names,
+                    text=_mood_text(thread, mood_name))
 
 
 def letter_sent(*, letter, conversation, author, recipient_ids, count_of: dict[int, int] | None = None) -> None:

@@ -29,6 +29,11 @@ ALWAYS_ON = frozenset({Kind.MODERATION, Kind.WARNING, Kind.BAN})
 SWITCHABLE = [k for k in Kind if k not in ALWAYS_ON]
 
 
+class ShownNotices(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().exclude(count=0)
+
+
 class Notice(models.Model):
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices",
                                verbose_name=_("member"))
@@ -46,8 +51,15 @@ class Notice(models.Model):
     # Grouped notices: how many people, and the names of the latest few.
     count = models.PositiveIntegerField(default=1, editable=False)
     names = models.JSONField(default=list, blank=True, editable=False)
+    # Grouped notices: who it has told of (the latest few hundred member ids), so that one who takes a like
+    # back and gives it again is no news. A grouped notice whose people all took theirs back has count 0:
+    # out of sight (Notice.shown) and of the unread count, kept for what it remembers.
+    told = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = models.Manager()
+    shown = ShownNotices()  # what the member sees: not a grouped notice with nobody left
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -18,7 +18,7 @@ class NoticePage:
 
 def notice_page(member, *, page_raw: str | None) -> NoticePage:
     """Two queries whatever the page holds."""
-    mine = Notice.objects.filter(member=member)
+    mine = Notice.shown.filter(member=member)
     total = mine.count()
     pages = Pages(number=page_number(page_raw, last=page_count(total, PER_PAGE)), count=page_count(total, PER_PAGE))
     start = (pages.number - 1) * PER_PAGE
@@ -26,7 +26,7 @@ def notice_page(member, *, page_raw: str | None) -> NoticePage:
 
 
 def own_notice(member, notice_id: int) -> Notice | None:
-    return Notice.objects.filter(member=member, pk=notice_id).first()
+    return Notice.shown.filter(member=member, pk=notice_id).first()
 
 
 @dataclass

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from luntan.letters.models import Block
 from luntan.notices.models import ALWAYS_ON, SWITCHABLE, Kind, KindOff, MemberFollow, Notice, ThreadFollow
 
 NAMES_KEPT = 3  # the latest names a grouped notice shows
+TOLD_KEPT = 200  # the latest actors a grouped notice remembers having told of
 
 
 def _wanted(kinds: dict[int, str], actor_id: int | None) -> list[int]:
@@ -73,9 +75,13 @@ def notify_each(*, kinds: dict[int, str], texts: Callable[[str], str], url: str,
 
 
 def notify_grouped(*, member_id: int, kind: str, actor_id: int, actor_name: str, group_key: str, count: int,
-                   text: Callable[[list[str], int], str], url: str) -> Notice | None:
+                   text: Callable[[list[str], int], str], url: str, once_per_actor: bool = False) -> Notice | None:
     """One notice per member and key, updated in place as more people act (likes of a floor, a mood on a
     thread): it shows the latest names and how many people, and is unread and on top again.
+
+    With `once_per_actor` (what can be taken back: a like, a mood), one who was told of already and gives it
+    again after taking it back updates the notice in place but is no news: it is neither unread again nor on
+    top, so taking back and giving again cannot flood a member.
 
     The callers hold the lock of what is acted on (the thread's row), so two updates of one notice run one
     after the other."""
@@ -87,24 +93,64 @@ def notify_grouped(*, member_id: int, kind: str, actor_id: int, actor_name: str,
         names = [actor_name]
         notice = Notice.objects.create(member_id=member_id, kind=kind, actor_id=actor_id, group_key=group_key,
                                        names=names, count=count, text=text(names, count).strip()[:500],
-                                       url=url[:200], created_at=now)
+                                       url=url[:200], created_at=now, told=[actor_id])
         _count_unread([member_id])
         return notice
     names = [actor_name, *(n for n in notice.names if n != actor_name)][:NAMES_KEPT]
-    was_read = notice.read_at is not None
-    Notice.objects.filter(pk=notice.pk).update(names=names, count=count, text=text(names, count).strip()[:500],
-                                               actor_id=actor_id, created_at=now, read_at=None)
-    if was_read:
+    counted = notice.read_at is None and notice.count > 0  # in the member's unread count now
+    fields: dict = {"names": names, "count": count, "text": text(names, count).strip()[:500]}
+    if not (once_per_actor and actor_id in notice.told):
+        fields |= {"actor_id": actor_id, "created_at": now, "read_at": None,
+                   "told": [*(m for m in notice.told if m != actor_id), actor_id][-TOLD_KEPT:]}
+    Notice.objects.filter(pk=notice.pk).update(**fields)
+    if not counted and fields.get("read_at", notice.read_at) is None:
         _count_unread([member_id])
     return notice
+
+
+def notice_withdraw(*, member_id: int, group_key: str, count: int, names: list[str],
+                    text: Callable[[list[str], int], str]) -> None:
+    """Someone took back what a grouped notice tells (a like, a mood): the notice shows `count` people now,
+    the latest of them `names`; neither unread again nor on top. With nobody left it is out of sight (count
+    0, kept so that who it told of stays known) and out of the unread count. The caller holds the lock of
+    what is acted on, as for notify_grouped."""
+    notice = Notice.objects.select_for_update().filter(member_id=member_id, group_key=group_key).first()
+    if notice is None or notice.count == 0:
+        return
+    count = max(count, 0) if names else 0  # nobody named is nobody left, whatever a stale counter says
+    names = names[:NAMES_KEPT] if count else []
+    Notice.objects.filter(pk=notice.pk).update(
+        count=count, names=names, text=text(names, count).strip()[:500] if count else notice.text)
+    if not count and notice.read_at is None:
+        _count_unread([member_id], -1)
 
 
 def notices_recount(*, member_id: int) -> int:
     """Sets the member's unread count from the notices themselves; returns it."""
     with transaction.atomic():
-        unread = Notice.objects.filter(member_id=member_id, read_at__isnull=True).count()
+        unread = Notice.shown.filter(member_id=member_id, read_at__isnull=True).count()
         Member.objects.filter(pk=member_id).update(unread_notices=unread)
     return unread
+
+
+def notices_recount_all() -> int:
+    """Rebuilds every member's unread notice count and count of followed threads from the rows (`luntan
+    recount`); returns how many members were wrong. Those found wrong are recounted with their row locked."""
+    unread = (Notice.shown.filter(member=OuterRef("pk"), read_at__isnull=True).order_by()
+              .values("member").annotate(n=Count("pk")).values("n"))
+    follows = (ThreadFollow.objects.filter(member=OuterRef("pk")).order_by()
+               .values("member").annotate(n=Count("pk")).values("n"))
+    wrong = list(Member.objects.annotate(true_unread=Coalesce(Subquery(unread), 0),
+                                         true_follows=Coalesce(Subquery(follows), 0))
+                 .exclude(unread_notices=F("true_unread"), thread_follows=F("true_follows"))
+                 .order_by("pk").values_list("pk", flat=True))
+    for member_id in wrong:
+        with transaction.atomic():
+            Member.objects.select_for_update().filter(pk=member_id).values_list("pk", flat=True).first()
+            notices_recount(member_id=member_id)
+            Member.objects.filter(pk=member_id).update(
+                thread_follows=ThreadFollow.objects.filter(member_id=member_id).count())
+    return len(wrong)
 
 
 def notices_mark_read(*, member: Member, notice_ids: list[int] | None = None) -> int:
@@ -113,12 +159,12 @@ def notices_mark_read(*, member: Member, notice_ids: list[int] | None = None) ->
     with transaction.atomic():
         # The member's row first: two tabs marking at once then count one after the other.
         Member.objects.select_for_update().filter(pk=member.pk).values_list("pk", flat=True).first()
-        unread = Notice.objects.filter(member=member, read_at__isnull=True)
+        unread = Notice.shown.filter(member=member, read_at__isnull=True)
         if notice_ids is not None:
             unread = unread.filter(pk__in=notice_ids)
         marked = unread.update(read_at=timezone.now())
         if marked:
-            left = Notice.objects.filter(member=member, read_at__isnull=True).count()
+            left = Notice.shown.filter(member=member, read_at__isnull=True).count()
             Member.objects.filter(pk=member.pk).update(unread_notices=left)
             member.unread_notices = left
     return marked
@@ -210,5 +256,6 @@ def member_follow(*, member: Member, followed_id: int, follow: bool = True) -> b
     return changed
 
 
-__all__ = ["Kind", "notify", "notify_each", "notify_grouped", "notices_mark_read", "notices_recount",
-           "notice_settings_save", "thread_follow", "member_follow", "followed_ids", "kinds_off"]
+__all__ = ["Kind", "notify", "notify_each", "notify_grouped", "notice_withdraw", "notices_mark_read",
+           "notices_recount", "notices_recount_all", "notice_settings_save", "thread_follow", "member_follow",
+           "followed_ids", "kinds_off"]

@@ -168,6 +168,19 @@ def poll_vote(*, member, poll_id: int, option_ids: list[int]) -> Poll:
     return poll
 
 
+def polls_recount() -> int:
+    """Rebuilds the counts of every poll whose voters or votes differ from its ballots (`luntan recount`);
+    returns how many polls were wrong."""
+    voters = dict(PollBallot.objects.order_by().values_list("poll_id").annotate(n=Count("id")))
+    votes = dict(PollChoice.objects.order_by().values_list("option_id").annotate(n=Count("id")))
+    wrong = {pk for pk, held in Poll.objects.values_list("pk", "voter_count") if held != voters.get(pk, 0)}
+    wrong |= {poll_id for pk, poll_id, held in PollOption.objects.values_list("pk", "poll_id", "vote_count")
+              if held != votes.get(pk, 0)}
+    for poll_id in sorted(wrong):
+        poll_recount(poll_id=poll_id)
+    return len(wrong)
+
+
 def poll_recount(*, poll_id: int) -> Poll:
     """Rebuilds the poll's voter count and each option's votes from the ballots."""
     with transaction.atomic():

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from luntan.credits.services import Change, credit_apply, lock_members, rule_rew
 from luntan.forum import permissions
 from luntan.forum.models import Floor, Thread
 from luntan.notices import events as notices
+from luntan.notices.services import NAMES_KEPT  # the names a grouped notice shows
 from luntan.reactions import config
 from luntan.reactions.models import FloorLike, Mood, MoodTally, MoodVote
 
@@ -123,6 +124,7 @@ def mood_vote(*, member, thread_id: int, mood_id: int, now: datetime | None = No
             _take_back(member.pk, vote.voter_reward, operation=Operation.MOOD_GIVEN, thread_id=thread.pk,
                        locked=locked, now=now, note=note)
             MoodTally.objects.filter(thread=thread, mood_id=vote.mood_id).update(count=F("count") - 1)
+            _mood_withdrawn(thread, vote.mood_id, exclude_member=member.pk)
         else:
             vote = MoodVote(thread=thread, member_id=member.pk)
         vote.author_reward = vote.voter_reward = []
@@ -147,6 +149,16 @@ def mood_vote(*, member, thread_id: int, mood_id: int, now: datetime | None = No
                             .values_list("count", flat=True).first() or 1)
         pagecache.bump(f"thread:{thread.pk}")
     return VoteResult(vote=vote, changed=True, previous=previous)
+
+
+def _mood_withdrawn(thread: Thread, mood_id: int, *, exclude_member: int) -> None:
+    """The thread's notice of this mood loses the member who changed theirs (the vote is still theirs, of the
+    old mood, until saved)."""
+    voters = MoodVote.objects.filter(thread=thread, mood_id=mood_id).exclude(member_id=exclude_member)
+    latest = list(voters.order_by("-voted_at", "-id").values_list("member__username", flat=True)[:NAMES_KEPT])
+    info = config.all_moods().get(mood_id)
+    notices.thread_mood_withdrawn(thread=thread, mood_name=info.name if info else "", mood_id=mood_id,
+                                  count=voters.count(), names=latest)
 
 
 # --- Likes -------------------------------------------------------------------------------------------------
@@ -194,6 +206,10 @@ def floor_like(*, member, floor_id: int, like: bool = True, now: datetime | None
         Thread.objects.filter(pk=thread.pk).update(like_count=F("like_count") + step)
         if like:
             notices.floor_liked(floor=floor, thread=thread, member=member, count=floor.like_count + 1)
+        else:
+            latest = list(FloorLike.objects.filter(floor_id=floor.pk).order_by("-created_at", "-id")
+                          .values_list("member__username", flat=True)[:NAMES_KEPT])
+            notices.floor_unliked(floor=floor, thread=thread, count=floor.like_count - 1, names=latest)
         pagecache.bump(f"thread:{thread.pk}")
     return LikeResult(floor=floor, liked=like, changed=True, count=floor.like_count + step)
 
@@ -214,6 +230,31 @@ def reactions_recount(*, thread_id: int) -> None:
             Floor.objects.filter(pk=floor_id).update(like_count=n)
         Thread.objects.filter(pk=thread.pk).update(mood_count=sum(tallies.values()), like_count=sum(likes.values()))
         pagecache.bump(f"thread:{thread.pk}")
+
+
+def reactions_recount_all() -> int:
+    """Rebuilds the mood and like counts of every thread where they differ from the votes and likes (`luntan
+    recount`); returns how many threads were wrong."""
+    likes = dict(FloorLike.objects.order_by().values_list("floor_id").annotate(n=Count("id")))
+    tallies = {(t, m): n for t, m, n in MoodVote.objects.order_by().values_list("thread_id", "mood_id")
+               .annotate(n=Count("id"))}
+    wrong = {t for pk, t, held in Floor.objects.filter(like_count__gt=0).values_list("pk", "thread_id", "like_count")
+             if held != likes.get(pk, 0)}
+    wrong |= set(FloorLike.objects.filter(floor__like_count=0).values_list("thread_id", flat=True))
+    held_tallies = {(t, m): n for t, m, n in MoodTally.objects.values_list("thread_id", "mood_id", "count")}
+    wrong |= {key[0] for key in held_tallies.keys() | tallies.keys()
+              if held_tallies.get(key, 0) != tallies.get(key, 0)}
+    moods_of: dict[int, int] = {}
+    for (t, _m), n in tallies.items():
+        moods_of[t] = moods_of.get(t, 0) + n
+    likes_of = dict(FloorLike.objects.order_by().values_list("thread_id").annotate(n=Count("id")))
+    held = {pk: (moods, liked) for pk, moods, liked in Thread.objects.filter(Q(mood_count__gt=0) | Q(like_count__gt=0))
+            .values_list("pk", "mood_count", "like_count")}
+    wrong |= {t for t in held.keys() | moods_of.keys() | likes_of.keys()
+              if held.get(t, (0, 0)) != (moods_of.get(t, 0), likes_of.get(t, 0))}
+    for thread_id in sorted(wrong):
+        reactions_recount(thread_id=thread_id)
+    return len(wrong)
 
 
 # --- Administration ------------------------------------------------------------------------------------------

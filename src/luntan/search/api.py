@@ -82,11 +82,15 @@ BY_VENDOR = {"sqlite": "fts5", "postgresql": "postgres"}
 
 
 def backend_named(name: str | None) -> Backend:
-    """The backend called `name`; None: the one of the database in use (LIKE on a database with no index)."""
+    """The backend called `name`; None: the one the settings name (LUNTAN["SEARCH_BACKEND"]), or else the
+    database's own (LIKE on a database with no index)."""
     from importlib import import_module
 
+    from django.conf import settings
     from django.db import connection
 
+    if name not in BACKENDS:
+        name = settings.LUNTAN.get("SEARCH_BACKEND") or ""
     if name not in BACKENDS:
         name = BY_VENDOR.get(connection.vendor, "like")
     module, cls = BACKENDS[name]
@@ -109,7 +113,8 @@ def search(member, text: str, filters: Filters | None = None, *, sort: str = "re
     if len(text) > MAX_QUERY_CHARS:
         return Results(message=_("The search is too long: at most %(n)s characters.") % {"n": MAX_QUERY_CHARS})
     query = None
-    if backend != "like":
+    engine = backend_named(backend)
+    if engine.name != "like":
         from luntan.search.index import dictionary_fresh
         from luntan.search.query import parse
 
@@ -124,7 +129,6 @@ def search(member, text: str, filters: Filters | None = None, *, sort: str = "re
     boards = allowed if filters.board_ids is None else allowed & filters.board_ids
     sort = sort if sort in SORTS else "relevance"
     page = max(page, 1)
-    engine = backend_named(backend)
     hits, total = engine.search(text, Scope(filters, boards), sort=sort, offset=(page - 1) * per_page,
                                 limit=per_page, query=query)
     pages = (total + per_page - 1) // per_page

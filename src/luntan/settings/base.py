@@ -302,6 +302,7 @@ class LuntanSettings(TypedDict):
     SELL_CREDIT_SLOT: int
     SELL_MAX_PRICE: int
     NOTICE_POLL_SECONDS: int
+    SEARCH_BACKEND: str
     LIMITS: dict[str, Any]
 
 
@@ -348,6 +349,9 @@ LUNTAN: LuntanSettings = {
     # How often an open page asks for the member's unread notices (the header's number; docs/benchmarks.md
     # "Unread count poll" has what 1,000 open pages cost at this interval).
     "NOTICE_POLL_SECONDS": int(os.environ.get("LUNTAN_NOTICE_POLL_SECONDS", "30")),
+    # The search backend (luntan.search.api.BACKENDS): empty, the database's own (FTS5 on SQLite, full text
+    # on PostgreSQL, plain LIKE on any other); "like" forces the LIKE search, as Discuz! does it.
+    "SEARCH_BACKEND": os.environ.get("LUNTAN_SEARCH_BACKEND", ""),
     # How often a visitor may try things (luntan.protection.throttle); (tries, seconds) is at most that
     # many tries per period of that length.
     "LIMITS": {

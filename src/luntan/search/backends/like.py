@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from luntan.forum.models import Floor
 from luntan.markup.conditions import strip_parts  # a snippet never shows a hidden part
+from luntan.search import text as searchtext
 from luntan.search.api import Hit, Scope
 
 SNIPPET_CHARS = 120
+CANDIDATES = 1000  # the newest matches looked at, as the index backends rank theirs (Results.more)
 
 
 def _marked(text: str, words: list[str]) -> tuple[tuple[str, bool], ...]:
@@ -39,8 +41,18 @@ def snippet(text: str, words: list[str], chars: int = SNIPPET_CHARS) -> tuple[tu
     return _marked(("…" if start else "") + part + ("…" if start + chars < len(text) else ""), words)
 
 
+def _shown_has(words: list[str], number: int, title: str, html: str) -> bool:
+    """Whether each word is in what every reader is shown of the floor: its thread's title (floor 1) or its
+    public text. The [hide]/[sell] parts are cut out of a floor's HTML, so a word only they hold never makes a
+    hit, whoever searches (as the index backends, which index the public text only)."""
+    shown = searchtext.plain_text(html).casefold()
+    title = title.casefold() if number == 1 else ""
+    return all(w.casefold() in shown or w.casefold() in title for w in words)
+
+
 class LikeBackend:
     name = "like"
+    candidates = CANDIDATES
 
     def search(self, text: str, scope: Scope, *, sort: str, offset: int, limit: int,
                query: object = None) -> tuple[list[Hit], int]:
@@ -61,12 +73,19 @@ class LikeBackend:
             found = found.filter(created_at__gte=datetime.combine(f.since, time.min, zone))
         if f.until:
             found = found.filter(created_at__lte=datetime.combine(f.until, time.max, zone))
-        total = found.count()
-        rows = (found.order_by("-created_at", "-pk")
-                .values_list("pk", "thread_id", "number", "thread__title", "thread__board_id", "thread__board__name",
-                             "author_id", "author__username", "created_at", "thread__digest", "source")
-                [offset:offset + limit])
-        return [Hit(floor_id=pk, thread_id=tid, number=n, title=_marked(title, words), board_id=bid,
-                    board_name=bname, author_id=aid, author_name=aname, created_at=at, digest=digest,
-                    snippet=snippet(strip_parts(source), words))
-                for pk, tid, n, title, bid, bname, aid, aname, at, digest, source in rows], total
+        # The source holds the hidden and paid parts too: the newest floors whose source or title has the words
+        # are the candidates, and those whose shown text has them too are the hits (two queries in all).
+        newest = found.order_by("-created_at", "-pk").values_list("pk", "number", "thread__title", "html")
+        matched = [pk for pk, number, title, html in newest[:self.candidates]
+                   if f.title_only or _shown_has(words, number, title, html)]
+        page = matched[offset:offset + limit]
+        rows = {row[0]: row for row in Floor.objects.filter(pk__in=page).values_list(
+            "pk", "thread_id", "number", "thread__title", "thread__board_id", "thread__board__name", "author_id",
+            "author__username", "created_at", "thread__digest", "source")} if page else {}
+        hits = []
+        for floor_id in page:
+            pk, tid, n, title, bid, bname, aid, aname, at, digest, source = rows[floor_id]
+            hits.append(Hit(floor_id=pk, thread_id=tid, number=n, title=_marked(title, words), board_id=bid,
+                            board_name=bname, author_id=aid, author_name=aname, created_at=at, digest=digest,
+                            snippet=snippet(strip_parts(source), words)))
+        return hits, len(matched)
