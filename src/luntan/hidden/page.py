@@ -17,6 +17,7 @@ from luntan.core import localcache, pagecache
 from luntan.forum import extensions
 from luntan.hidden import queries, rules
 from luntan.hidden.models import FloorPart
+from luntan.markup.conditions import WHOLE
 
 
 def part_filler(request: HttpRequest, thread, moderator: bool):
@@ -82,8 +83,12 @@ def box(request: HttpRequest, part: queries.PartRow, reader: rules.Reader, *, to
         "bought": (part.floor_id, part.number) in reader.bought,
         "may_buy": kind is not None and reader.member_id is not None and not opened,
         "path": request.path,
+        # A thread price (主题售价): the whole opening post, bought on a page that confirms the price first.
+        "whole": part.number == WHOLE,
     }
-    if context["may_buy"]:
+    if context["whole"]:
+        context["buy_url"] = reverse("hidden:thread_buy", args=[part.floor_id])
+    elif context["may_buy"]:
         context["csrf_input"] = token if token is not None else csrf_input(request)
         context["buy_url"] = reverse("hidden:buy", args=[part.floor_id, part.number])
     # Rendered without the request's context processors (a box is a small piece of a kept page).

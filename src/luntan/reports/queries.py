@@ -56,7 +56,7 @@ class FloorReports:
 
     @property
     def excerpt(self) -> str:
-        text = " ".join(strip_parts(self.floor.source).split())  # the hidden parts stay in the floor
+        text = " ".join(strip_parts(self.floor.source, html=self.floor.html).split())  # the hidden parts stay in the floor
         return text if len(text) <= 300 else text[:300] + "…"
 
 
