@@ -28,7 +28,7 @@ class PostForm(forms.Form):
 class ThreadForm(PostForm):
     title = forms.CharField(label=_("Title"), required=False)
     thread_type = forms.TypedChoiceField(label=_("Thread type"), required=False, coerce=int, empty_value=None)
-    price = forms.CharField(label=_("Price"), required=False)
+    price = forms.CharField(label=_("Selling price"), required=False)
     field_order = ["thread_type", "title", "source", "format", "price", "submission_key"]
 
     def __init__(self, *args, types=(), types_required: bool = False, max_price: int = 0, **kwargs):
@@ -65,7 +65,7 @@ class EditForm(forms.Form):
     title = forms.CharField(label=_("Title"), required=False)
     source = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea)
     format = forms.ChoiceField(label=_("Format"), choices=Floor.Format.choices)
-    price = forms.CharField(label=_("Price"), required=False)
+    price = forms.CharField(label=_("Selling price"), required=False)
 
     reason = forms.CharField(label=_("Reason (recorded in the moderation log)"), required=False, max_length=200)
 
