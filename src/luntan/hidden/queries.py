@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.db import connection
 
 from luntan.forum.models import Floor
-from luntan.hidden.models import FloorPart, Purchase
 from luntan.hidden import rules
+from luntan.hidden.models import FloorPart, Purchase
 from luntan.hidden.rules import Reader
 
 

@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luntan.accounts.groups import rules_for
 from luntan.core import pagecache
 from luntan.credits import config
 from luntan.credits.models import Operation
@@ -14,7 +15,6 @@ from luntan.forum import permissions
 from luntan.forum.models import Floor
 from luntan.hidden import rules
 from luntan.hidden.models import FloorPart, Purchase
-from luntan.accounts.groups import rules_for
 from luntan.markup.conditions import SELL, WHOLE, Part
 
 
@@ -87,7 +87,8 @@ def check_buy(*, buyer, part: FloorPart) -> None:
         raise ValidationError(_("This floor has been deleted."), code="deleted")
 
 
-def part_buy(*, buyer, floor_id: int, number: int, now=None, expected_price: int | None = None) -> tuple[Purchase, bool]:
+def part_buy(*, buyer, floor_id: int, number: int, now=None,
+             expected_price: int | None = None) -> tuple[Purchase, bool]:
     """购买: the buyer pays the part's price in the trade currency, the author gets it less the site's tax.
     Returns (the purchase, whether it was made just now). Buying again returns the first purchase and charges
     nothing: the buyer's row is locked before the check, and the unique constraint is the last guard.
