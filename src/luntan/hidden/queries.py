@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from luntan.credits.services import balances_of
+from luntan.forum import permissions
 from luntan.forum.models import Floor
 from luntan.hidden import rules
 from luntan.hidden.models import FloorPart, Purchase
@@ -87,9 +89,7 @@ class Sale:
 
 
 def thread_sale(member, part: FloorPart) -> Sale:
-    from luntan.credits.services import balances_of
-    from luntan.forum import permissions
-
+    """The price, what the author gets and this member's balance before and after buying (two queries)."""
     floor = part.floor
     kind = rules.trade_type()
     bought = Purchase.objects.filter(floor_id=part.floor_id, number=part.number, buyer_id=member.pk).exists()

@@ -76,9 +76,10 @@ def thread_buy(request: HttpRequest, floor_id: str) -> HttpResponse:
     problem = ""
     if request.method == "POST":
         raw = request.POST.get("price", "")
+        seen = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else -1  # the price confirmed
         try:
             purchase, made = services.part_buy(buyer=request.user, floor_id=part.floor_id, number=WHOLE,
-                                               expected_price=int(raw) if raw.isascii() and raw.isdigit() else -1)
+                                               expected_price=seen)
         except PermissionDenied as error:
             return error_page(request, status=403, title=_("Not bought"), message=str(error),
                               back=(_back(part), _("Back to the thread")))
