@@ -332,6 +332,16 @@ def test_a_price_changed_meanwhile_is_shown_again_not_charged(priced, member, re
     assert balance(other_member) == before and not Purchase.objects.exists()
 
 
+@pytest.mark.parametrize("sent", ["", "abc", "-20", "2０", "9" * 5000])
+def test_a_missing_or_garbled_price_buys_nothing(priced, readers, other_member, give, balance, sent):
+    floor = priced(20)
+    give(other_member, 100)
+    before = balance(other_member)
+    response = readers["stranger"].post(buy_url(floor), {"price": sent})
+    assert response.status_code == 400 and "请重新确认" in response.content.decode()
+    assert balance(other_member) == before and not Purchase.objects.exists()
+
+
 def test_a_guest_is_sent_to_log_in_and_the_author_need_not_buy(priced, readers, balance, member):
     floor = priced(20)
     response = readers["guest"].post(buy_url(floor), {"price": "20"})

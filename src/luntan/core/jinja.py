@@ -79,13 +79,6 @@ def limit(name: Limit) -> int:
     return settings.LUNTAN[name]
 
 
-def price_text(amount: int) -> str:
-    """A price in the site's trade currency ("5 金币"): the tag of a priced thread in the lists."""
-    from luntan.credits.config import price_text as text  # the economy is read when a page shows a price
-
-    return text(amount)
-
-
 def environment(**options) -> Environment:
     options.setdefault("extensions", [])
     options["extensions"] = [*options["extensions"], "jinja2.ext.i18n"]
@@ -99,7 +92,7 @@ def environment(**options) -> Environment:
         url=url, static=static, hole=hole, hole_block=hole_block, end_block=END_BLOCK,
         get_language=translation.get_language, limit=limit,
         page_language=page_language, site_menu=site_menu, member_menu=member_menu, profile_links=profile_links,
-        site_name=settings.LUNTAN["SITE_NAME"], price_text=price_text,
+        site_name=settings.LUNTAN["SITE_NAME"],
     )
     env.filters.update(
         floor_label=display.floor_label,

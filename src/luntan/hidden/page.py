@@ -4,9 +4,12 @@ text is read per request, for the readers who may see it, in one query for the t
 reader, however many parts the page has."""
 
 from dataclasses import replace
+from typing import cast
 
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.template import engines
+from django.template.backends.jinja2 import Jinja2
 from django.template.backends.utils import csrf_input
 from django.template.loader import get_template
 from django.urls import reverse
@@ -14,6 +17,7 @@ from django.utils.translation import get_language
 from markupsafe import Markup
 
 from luntan.core import localcache, pagecache
+from luntan.credits import config
 from luntan.forum import extensions
 from luntan.hidden import queries, rules
 from luntan.hidden.models import FloorPart
@@ -100,3 +104,6 @@ def register() -> None:
 
     extensions.register_thread_filler("cpart", part_filler)
     extensions.register_floor_parts_saver(services.parts_save)
+    # A priced thread's tag in the lists and on its page ("售价 5 金币"), in the trade currency.
+    env = cast(Jinja2, engines["jinja2"]).env
+    env.globals["price_text"] = config.price_text
