@@ -5,9 +5,9 @@ count them as a friend; each gets the answer meant for them (404 naming nothing,
 way to the login page), sees nothing of the thing, and changes nothing. The owner (and the other participant,
 and a friend) can.
 
-Paid things ([sell=N] parts of a floor, paid attachments) sit on pages every reader may open: there the
-matrix asks who gets the paid text or file (its author and its buyer), and that nobody else gets it, a
-moderator's free look aside."""
+Paid things ([sell=N] parts of a floor, a priced thread's opening post, paid attachments) sit on pages every
+reader may open: there the matrix asks who gets the paid text or file (its author and its buyer), and that
+nobody else gets it, a moderator's free look aside."""
 
 import pytest
 from django.test import Client
@@ -114,19 +114,22 @@ def test_the_owner_sees_it_listed(world, member):
 # --- Paid things -----------------------------------------------------------------------------------------------
 
 SOLD = "付了钱才能看的攻略"
+SOLD_THREAD = "整个主题都要付费才能看的正文"
 FILE = b"PK\x03\x04" + "付费附件的内容".encode() + bytes(200)
 
 
 @pytest.fixture
 def shop(world, member, other_member, thread):
-    """`member` sells a part of a floor and a file; `other_member` (the participant above) bought both."""
+    """`member` sells a part of a floor, a file and a thread (a price on its opening post); `other_member` (the
+    participant above) bought all three."""
     from datetime import timedelta
 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from luntan.accounts.models import Member
+    from luntan.accounts.models import Member, MemberGroup
     from luntan.attachments import services as attachments
+    from luntan.core.pagecache import bump_now
     from luntan.credits.models import CreditType, Operation
     from luntan.credits.services import Change, credit_apply
     from luntan.forum import services as forum
@@ -142,9 +145,15 @@ def shop(world, member, other_member, thread):
     file.refresh_from_db()
     attachments.attachment_update(member=member, attachment=file, price=5, min_level_id=None)
     file.refresh_from_db()
+    MemberGroup.objects.filter(pk=member.group_id).update(max_thread_price=10)
+    bump_now("groups")
+    sold = forum.thread_create(author=member, board=thread.board, title="付费主题", source=SOLD_THREAD, fmt="bbcode",
+                               price=5)
     hidden.part_buy(buyer=other_member, floor_id=floor.pk, number=1)
+    hidden.part_buy(buyer=other_member, floor_id=sold.pk, number=0)
     attachments.attachment_buy(member=other_member, attachment=file)
-    return {"page": f"/thread/{thread.pk}/", "download": f"/attachment/{file.pk}/download/"}
+    return {"page": f"/thread/{thread.pk}/", "download": f"/attachment/{file.pk}/download/",
+            "thread": f"/thread/{sold.thread_id}/", "quote": f"/thread/{sold.thread_id}/reply/?quote={sold.pk}"}
 
 
 # role -> (the thread page's status, whether it shows the sold part, the download's status)
@@ -170,3 +179,7 @@ def test_only_the_seller_and_the_buyer_get_a_paid_part_or_file(world, shop, role
     assert download.status_code == download_status, (role, download.status_code)
     body = b"".join(download.streaming_content) if download.streaming else download.content
     assert (body == FILE) == (download_status == 200)
+    priced = client.get(shop["thread"])
+    assert priced.status_code == page_status
+    assert (SOLD_THREAD in priced.content.decode()) == shows
+    assert SOLD_THREAD not in client.get(shop["quote"]).content.decode()  # not even the buyer's quote carries it

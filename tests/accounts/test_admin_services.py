@@ -117,7 +117,7 @@ def test_a_group_edited_in_the_admin_is_saved(admin_client):
     response = admin_client.post(f"/admin/accounts/membergroup/{group.pk}/change/", {
         "name": "新名字", "kind": group.kind, "color": "#ff0000", "order": 6, "stars": 0, "can_post": "on",
         "daily_mood_votes": 20, "max_signature_chars": 200, "max_attachment_kb": 2048, "wheel_spins_per_day": 3,
-        "max_mentions": 10})
+        "max_mentions": 10, "max_thread_price": 0})
     assert response.status_code == 302
     group.refresh_from_db()
     assert (group.name, group.color, group.order) == ("新名字", "#ff0000", 6)

@@ -31,7 +31,8 @@ def test_a_superuser_joins_the_admin_group_after_it_was_renamed_in_the_admin():
     response = client.post(f"/admin/accounts/membergroup/{admins.pk}/change/",
                            {"name": "站务组", "kind": "system", "color": "#d0021b", "order": "1", "stars": 0,
                             "can_post": "on", "daily_mood_votes": 20, "max_signature_chars": 200,
-                            "max_attachment_kb": 2048, "wheel_spins_per_day": 3, "max_mentions": 10})
+                            "max_attachment_kb": 2048, "wheel_spins_per_day": 3, "max_mentions": 10,
+                            "max_thread_price": 0})
     assert response.status_code == 302
     admins.refresh_from_db()
     assert (admins.name, admins.role) == ("站务组", "admin")

@@ -219,3 +219,15 @@ def test_luntan_recount_finds_nothing_to_correct(demo):
     out = StringIO()
     call_command("recount", stdout=out)
     assert out.getvalue().strip() == "所有计数都正确，没有改动。"
+
+
+def test_the_demo_sells_one_thread_whole(demo):
+    """A thread price (luntan.hidden's demo): its opening post is one paid part, which some members bought."""
+    from luntan.hidden.models import FloorPart, Purchase
+    from luntan.markup.conditions import WHOLE, WHOLE_MARKER
+
+    thread = Thread.objects.get(price__gt=0)
+    opening = thread.floors.get(number=1)
+    assert opening.html == WHOLE_MARKER
+    assert FloorPart.objects.get(floor=opening, number=WHOLE).amount == thread.price
+    assert Purchase.objects.filter(floor=opening, number=WHOLE).exists()

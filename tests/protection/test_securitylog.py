@@ -121,7 +121,7 @@ def test_every_admin_change_is_logged(admin):
     group = MemberGroup.objects.create(name="测试组", kind=MemberGroup.Kind.SPECIAL)
     data = {"name": "改了名的组", "kind": "special", "color": "", "order": 3, "credits_from": 0, "stars": 0,
             "daily_mood_votes": 0, "max_signature_chars": 0, "max_attachment_kb": 0, "wheel_spins_per_day": 0,
-            "max_mentions": 0}
+            "max_mentions": 0, "max_thread_price": 0}
     response = client.post(f"/admin/accounts/membergroup/{group.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     event = SecurityEvent.objects.get(member=admin)

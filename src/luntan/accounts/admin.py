@@ -80,7 +80,8 @@ class MemberGroupAdmin(ThroughServices, admin.ModelAdmin):
                                        "run `luntan credits resettle`.")}),
         (_("Permissions and limits"), {"fields": [
             "can_post", "daily_mood_votes", "max_signature_chars", "max_attachment_kb", "attachment_types",
-            "allow_links", "allow_images", "allow_transfer", "wheel_spins_per_day", "max_mentions"]}),
+            "allow_links", "allow_images", "allow_transfer", "wheel_spins_per_day", "max_mentions",
+            "max_thread_price"]}),
     ]
     list_filter = ["kind"]
     search_fields = ["name"]

@@ -31,6 +31,7 @@ class GroupRules:
     allow_transfer: bool
     wheel_spins_per_day: int
     max_mentions: int
+    max_thread_price: int
 
 
 # A guest (or a member whose group was removed) may read, nothing more.
@@ -38,7 +39,7 @@ NOBODY = GroupRules(group_id=None, name="", is_default=False, kind=MemberGroup.K
                     role=MemberGroup.Role.GUEST, stars=0, credits_from=None, can_post=False, daily_mood_votes=0,
                     max_signature_chars=0,
                     max_attachment_kb=0, attachment_types=frozenset(), allow_links=False, allow_images=False,
-                    allow_transfer=False, wheel_spins_per_day=0, max_mentions=0)
+                    allow_transfer=False, wheel_spins_per_day=0, max_mentions=0, max_thread_price=0)
 
 
 def _read() -> dict[int, GroupRules]:
@@ -49,7 +50,7 @@ def _read() -> dict[int, GroupRules]:
         max_attachment_kb=g.max_attachment_kb, attachment_types=extensions(g.attachment_types),
         allow_links=g.allow_links, allow_images=g.allow_images,
         allow_transfer=g.allow_transfer, wheel_spins_per_day=g.wheel_spins_per_day,
-        max_mentions=g.max_mentions,
+        max_mentions=g.max_mentions, max_thread_price=g.max_thread_price,
     ) for g in MemberGroup.objects.all()}
 
 
@@ -65,7 +66,7 @@ def _defaults() -> GroupRules:
                       **{name: fields[name] for name in (
                           "can_post", "daily_mood_votes", "max_signature_chars", "max_attachment_kb",
                           "allow_links", "allow_images", "allow_transfer", "wheel_spins_per_day",
-                          "max_mentions")},
+                          "max_mentions", "max_thread_price")},
                       attachment_types=extensions(fields["attachment_types"]))
 
 

@@ -75,6 +75,9 @@ class MemberGroup(models.Model):
     wheel_spins_per_day = models.PositiveSmallIntegerField(_("lucky wheel spins a day"), default=3)
     # @name mentions one post may hold (luntan.notices): more is refused with a message.
     max_mentions = models.PositiveSmallIntegerField(_("mentions a post"), default=10)
+    # 主题最高售价: the highest price (in the trade currency) a member may set on a thread; 0: may not sell.
+    max_thread_price = models.PositiveIntegerField(_("highest thread price"), default=0,
+                                                   help_text=_("0: members of this group may not sell threads."))
 
     class Meta:
         ordering = ["order", "id"]

@@ -100,3 +100,18 @@ def economy() -> Economy:
 def changed() -> None:
     """Call inside the transaction that changed a type, a rule or the settings."""
     pagecache.bump(SCOPE)
+
+
+def trade_type() -> TypeInfo | None:
+    """The credit type paid content is priced in (settings LUNTAN["SELL_CREDIT_SLOT"]), or None when the site
+    has no such type enabled: then nothing can be bought."""
+    from django.conf import settings
+
+    kind = economy().by_slot(settings.LUNTAN["SELL_CREDIT_SLOT"])
+    return kind if kind is not None and kind.enabled else None
+
+
+def price_text(amount: int) -> str:
+    """A price in the trade currency, "5 金币" (the bare number on a site without one)."""
+    kind = trade_type()
+    return kind.amount(amount) if kind is not None else str(amount)

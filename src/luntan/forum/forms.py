@@ -62,12 +62,16 @@ class PostForm(forms.Form):
 class ThreadForm(PostForm):
     title = forms.CharField(label=_("Title"), required=False)
     thread_type = forms.TypedChoiceField(label=_("Thread type"), required=False, coerce=int, empty_value=None)
-    field_order = ["thread_type", "title", "source", "format", "submission_key", "uploads"]
+    price = forms.CharField(label=_("Selling price"), required=False)
+    field_order = ["thread_type", "title", "source", "format", "price", "submission_key", "uploads"]
 
-    def __init__(self, *args, types=(), types_required: bool = False, **kwargs):
+    def __init__(self, *args, types=(), types_required: bool = False, max_price: int = 0, **kwargs):
         """`types`: the board's thread types (分类), offered when it has some; `types_required`: one must be
-        chosen."""
+        chosen. `max_price`: the author's group's highest thread price (主题最高售价); 0 offers no price."""
         super().__init__(*args, **kwargs)
+        self.max_price = max_price
+        if max_price <= 0:
+            del self.fields["price"]
         self.types = {t.pk: t for t in types}
         if not self.types:
             del self.fields["thread_type"]
@@ -87,23 +91,36 @@ class ThreadForm(PostForm):
     def clean_title(self) -> str:
         return services.clean_title(self.cleaned_data.get("title", ""))
 
+    def clean_price(self) -> int:
+        return services.clean_price(self.cleaned_data.get("price", ""))
+
 
 class EditForm(forms.Form):
     title = forms.CharField(label=_("Title"), required=False)
     source = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea)
     format = forms.ChoiceField(label=_("Format"), choices=Floor.Format.choices)
+    price = forms.CharField(label=_("Selling price"), required=False)
 
     reason = forms.CharField(label=_("Reason (recorded in the moderation log)"), required=False, max_length=200)
     uploads = FilesField(label=_("Pictures and files"), required=False)
 
-    def __init__(self, *args, with_title: bool, with_reason: bool = False, files_offered: bool = False, **kwargs):
+    def __init__(self, *args, with_title: bool, with_reason: bool = False, files_offered: bool = False,
+                 max_price: int | None = None, **kwargs):
+        """`max_price`: offered on floor 1 when the thread has a price or its author may set one (the highest
+        they may), else None."""
         super().__init__(*args, **kwargs)
         _offer_files(self, files_offered)
         self.with_title = with_title
+        self.max_price = max_price
         if not with_title:
             del self.fields["title"]
+        if max_price is None:
+            del self.fields["price"]
         if not with_reason:
             del self.fields["reason"]
+
+    def clean_price(self) -> int:
+        return services.clean_price(self.cleaned_data.get("price", ""))
 
     def clean_title(self) -> str:
         return services.clean_title(self.cleaned_data.get("title", ""))
@@ -117,5 +134,7 @@ def apply_service_error(form: forms.Form, error: ValidationError) -> None:
     field = {"title_empty": "title", "title_long": "title", "body_empty": "source", "body_long": "source",
              "body_links": "source", "format": "format", "type_required": "thread_type", "thread_type": "thread_type",
              "mentions_many": "source", "upload": "uploads",
+             "price_parts": "source", "price_invalid": "price", "price_high": "price",
+             "price_not_allowed": "price", "sell_off": "price",
              }.get(getattr(error, "code", None) or "")
     form.add_error(field if field in form.fields else None, error)

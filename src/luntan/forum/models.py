@@ -177,6 +177,9 @@ class Thread(models.Model):
     # Denormalized reactions, written in the transaction of the vote or like itself.
     mood_count = models.PositiveIntegerField(_("mood votes"), default=0)
     like_count = models.PositiveIntegerField(_("likes"), default=0)
+    # 主题售价: what reading the opening post costs in the trade currency (0: free). The post is then sold whole
+    # (luntan.hidden keeps it as one paid part); set by its author when posting or editing floor 1.
+    price = models.PositiveIntegerField(_("price"), default=0)
 
     class Meta:
         verbose_name = _("thread")

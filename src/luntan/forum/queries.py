@@ -138,7 +138,7 @@ def board_children(member, board: Board) -> list[Board]:
 THREAD_ROW_FIELDS = ("id", "title", "board_id", "author__id", "author__username", "created_at", "last_reply_at",
                      "last_replier_name", "reply_count", "view_count", "sticky", "sticky_until", "digest",
                      "is_locked", "is_closed", "highlight", "highlight_bold", "last_floor", "moved_to_id",
-                     "thread_type__id", "thread_type__name", "is_waiting")
+                     "thread_type__id", "thread_type__name", "is_waiting", "price")
 
 
 def sticking(now) -> Q:

@@ -23,7 +23,7 @@ from luntan.credits.models import CreditEntry, Operation
 from luntan.forum import moderators, permissions, signals
 from luntan.forum.extensions import FLOOR_PARTS_SAVERS, FLOOR_WRITTEN, POST_GUARDS
 from luntan.forum.models import Board, BoardAccess, Category, Floor, FloorRevision, Submission, Thread
-from luntan.markup.conditions import Part
+from luntan.markup.conditions import MAX_AMOUNT, Part, sell_whole, sold_whole
 from luntan.medals import services as medals  # medals earned by posting or digests
 from luntan.moderation import log as modlog
 from luntan.moderation.models import ModerationLog
@@ -56,6 +56,20 @@ def clean_source(raw: str) -> str:
             % {"length": len(source), "max": most}, code="body_long",
         )
     return source
+
+
+def clean_price(raw) -> int:
+    """A thread price as typed (empty: free). Whether the author may ask it is the paid content's own check
+    (luntan.hidden), made when it is saved."""
+    if raw in (None, ""):
+        return 0
+    try:
+        price = int(raw)
+    except (TypeError, ValueError):
+        price = -1
+    if not 0 <= price <= MAX_AMOUNT:
+        raise ValidationError(_("Please enter the price as a whole number, 0 for free."), code="price_invalid")
+    return price
 
 
 def clean_format(raw: str) -> str:
@@ -148,14 +162,15 @@ def _count_reply_in(thread: Thread, floor: Floor, *, author_name: str, now) -> N
 @_idempotent
 def thread_create(*, author: Member, board: Board, title: str, source: str, fmt: str,
                   ip: str | None = None, submission_key: str | None = None, thread_type=None,
-                  extras: Sequence[Callable[[Floor], None]] = ()) -> Floor:
+                  extras: Sequence[Callable[[Floor], None]] = (), price: int = 0) -> Floor:
     """Opens a thread with its first floor (楼主); returns that floor. `extras` (a poll: extensions'
-    new-thread parts) are made in the same transaction, with floor 1. `thread_type` must be one of the
+    new-thread parts) are made in the same transaction, with floor 1. With a `price` (主题售价) floor 1 is sold
+    whole: none of its text is public, and it mentions nobody. `thread_type` must be one of the
     board's types (分类), and is needed when the board requires one. On a board whose new posts wait for
     approval (for this member's group), the thread and its floor 1 wait: shown to the board's moderators
     only, and in no count until approved."""
     permissions.check_new_thread(author, board)
-    title, source, fmt = clean_title(title), clean_source(source), clean_format(fmt)
+    title, source, fmt, price = clean_title(title), clean_source(source), clean_format(fmt), clean_price(price)
     verdict = words.check_post(title=title, source=source, fmt=fmt)  # refused, starred, held or flagged
     title, source = clean_title(verdict.title or ""), clean_source(verdict.source)  # the stars' length too
     if thread_type is not None and thread_type.board_id != board.pk:
@@ -163,6 +178,8 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
     if thread_type is None and board.types_required and board.thread_types.exists():
         raise ValidationError(_("Please choose a thread type: this board requires one."), code="type_required")
     cooked, mentioned = cook_post(source, fmt=fmt, author=author)  # [hide]/[sell] parts apart; @names linked
+    if price:
+        cooked, mentioned = sell_whole(cooked, price), {}  # a sold text tells nobody of itself
     html = cooked.html
     _guarded(author, kind="thread", html=cooked.whole_html, ip=ip)
     now = timezone.now()
@@ -171,7 +188,7 @@ def thread_create(*, author: Member, board: Board, title: str, source: str, fmt:
         thread = Thread.objects.create(
             board=board, title=title, author=author, created_at=now, last_reply_at=now,
             last_replier=author, last_replier_name=author.username, last_floor=1, thread_type=thread_type,
-            is_waiting=waiting,
+            is_waiting=waiting, price=price,
         )
         audience = notices.post_audience(thread=thread, author=author, source=source, mentioned=mentioned, first=True)
         floor = Floor.objects.create(
@@ -235,16 +252,22 @@ def post_reply(*, author: Member, thread: Thread, source: str, fmt: str,
 
 
 def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: str | None = None,
-               reason: str = "", ip: str | None = None) -> Floor:
-    """Changes a floor's text (and, on floor 1, the thread's title), keeping the old text as a revision. A
+               reason: str = "", ip: str | None = None, price: int | None = None) -> Floor:
+    """Changes a floor's text (and, on floor 1, the thread's title and price: None keeps the price), keeping the
+    old text as a revision. The buyers of a priced thread keep their access whatever the new price. A
     moderator's edit of someone else's floor goes to the moderation log, with its reason."""
     source, fmt = clean_source(source), clean_format(fmt)
+    new_price = clean_price(price) if floor.number == 1 and price is not None else None
     new_title = clean_title(title) if floor.number == 1 and title is not None else None
     # 敏感词: a shown floor cannot go back to waiting, so a held word in an edit flags it for the moderators.
     verdict = words.check_post(title=new_title, source=source, fmt=fmt)
     source = clean_source(verdict.source)  # the stars' length too
     new_title = clean_title(verdict.title) if verdict.title is not None else None
     cooked, mentioned = cook_post(source, fmt=fmt, author=editor)  # [hide]/[sell] parts apart; @names linked
+    # The price floor 1 is sold at from now on (the one it had, unless a new one is given).
+    price = (new_price if new_price is not None else floor.thread.price) if floor.number == 1 else 0
+    if price:
+        cooked, mentioned = sell_whole(cooked, price), {}  # a sold text tells nobody of itself
     html = cooked.html
     _guarded(editor, kind="edit", html=cooked.whole_html, ip=ip)
     now = timezone.now()
@@ -261,6 +284,8 @@ def floor_edit(*, editor: Member, floor: Floor, source: str, fmt: str, title: st
             edited_by_name=editor.username,
         )
         _save_parts(current, cooked.parts, edited=True)
+        if current.number == 1 and price != thread.price:
+            Thread.objects.filter(pk=thread.pk).update(price=price)
         if new_title is not None and new_title != thread.title:
             Thread.objects.filter(pk=thread.pk).update(title=new_title)
             Board.objects.filter(pk=thread.board_id, last_thread=thread).update(last_thread_title=new_title)
@@ -872,14 +897,20 @@ def floors_recook(*, batch_size: int = 500) -> int:
     last_pk = 0
     while True:
         with transaction.atomic():
-            floors = list(Floor.objects.filter(pk__gt=last_pk).order_by("pk")
-                          .only("id", "thread_id", "source", "format", "html")[:batch_size])
+            floors = list(Floor.objects.filter(pk__gt=last_pk).order_by("pk").select_related("thread")
+                          .only("id", "number", "thread_id", "thread__price", "source", "format", "html")[:batch_size])
             if not floors:
                 return changed
             last_pk = floors[-1].pk
             threads = set()
             for floor in floors:
-                cooked = cook_post(floor.source, fmt=floor.format)[0]
+                price = floor.thread.price if floor.number == 1 else 0
+                if sold_whole(floor.html) and not price:
+                    continue  # a priced opening post merged into another thread: it stays sold as it is
+                try:
+                    cooked = sell_whole(cook_post(floor.source, fmt=floor.format)[0], price)
+                except ValidationError:
+                    continue  # a priced floor whose text could not be sold whole any more: left as it was
                 html = cooked.html
                 if cooked.parts or "<!--cpart:" in floor.html:
                     _save_parts(floor, cooked.parts, edited=True)  # the parts' own HTML may change too

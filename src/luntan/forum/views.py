@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from markupsafe import Markup
 
+from luntan.accounts.groups import rules_for
 from luntan.accounts.signatures import signatures_html
 from luntan.core import counters, pagecache, presence
 from luntan.core.holes import add_block_fillers, add_fillers, add_splice, kept_form, same_for_every_guest
@@ -289,7 +290,7 @@ def thread_new(request: HttpRequest) -> HttpResponse:
     handler, files_hint = _files(request)
     form = ThreadForm(request.POST or None, request.FILES or None, initial={"submission_key": new_submission_key()},
                       types=list(target.thread_types.all()), types_required=target.types_required,
-                      files_offered=handler is not None)
+                      files_offered=handler is not None, max_price=rules_for(request.user).max_thread_price)
     guard = Guard(request, purpose="thread", verify=needs_check(request.user, "thread"))
     parts = [part for factory in extensions.NEW_THREAD_PARTS if (part := factory(request, target)) is not None]
     parts_valid = all([part.is_valid() for part in parts])  # a list: every part shows its errors
@@ -300,6 +301,7 @@ def thread_new(request: HttpRequest) -> HttpResponse:
                 author=request.user, board=target, title=form.cleaned_data["title"],
                 source=source, fmt=form.cleaned_data["format"], ip=_ip(request),
                 submission_key=form.cleaned_data["submission_key"], thread_type=form.cleaned_data.get("thread_type"),
+                price=form.cleaned_data.get("price", 0),
             ))
         except PermissionDenied as error:
             return _refused(request, error)
@@ -318,7 +320,7 @@ def thread_new(request: HttpRequest) -> HttpResponse:
 
 
 def _quote(floor: Floor, fmt: str) -> str:
-    text = strip_parts(floor.source)  # a quote never carries a hidden or paid part
+    text = strip_parts(floor.source, html=floor.html)  # a quote never carries a hidden or paid part
     text = text if len(text) <= 300 else text[:300] + "..."
     if fmt == Floor.Format.MARKDOWN:
         quoted = "\n".join(f"> {line}" for line in text.splitlines())
@@ -377,16 +379,19 @@ def floor_edit(request: HttpRequest, floor_id: str) -> HttpResponse:
     except PermissionDenied as error:
         return _refused(request, error)
     with_title = floor.number == 1
-    initial = {"source": floor.source, "format": floor.format, "title": floor.thread.title}
+    initial = {"source": floor.source, "format": floor.format, "title": floor.thread.title, "price": floor.thread.price}
     # Files go to one's own floors only: an upload belongs to the floor's author.
     handler, files_hint = _files(request) if floor.author_id == request.user.pk else (None, "")
+    most = rules_for(floor.author).max_thread_price  # the author sells, whoever edits
     form = EditForm(request.POST or None, request.FILES or None, initial=initial, with_title=with_title,
-                    with_reason=floor.author_id != request.user.pk, files_offered=handler is not None)
+                    with_reason=floor.author_id != request.user.pk, files_offered=handler is not None,
+                    max_price=most if with_title and (most or floor.thread.price) else None)
     if request.method == "POST" and form.is_valid():
         try:
             _posted(request, form, handler, lambda source: services.floor_edit(
                 editor=request.user, floor=floor, source=source, fmt=form.cleaned_data["format"],
-                title=form.cleaned_data.get("title"), reason=form.cleaned_data.get("reason", ""), ip=_ip(request)))
+                title=form.cleaned_data.get("title"), reason=form.cleaned_data.get("reason", ""), ip=_ip(request),
+                price=form.cleaned_data.get("price")))
         except PermissionDenied as error:
             return _refused(request, error)
         except ValidationError as error:

@@ -1,6 +1,6 @@
 """Demo hidden and paid content: a few threads whose opening posts hide a part for repliers, for members with
-enough credits, or sell one, written through the forum's services; some members reply or buy, then everything
-is dated back into the past month."""
+enough credits, or sell one, and a thread with a price (主题售价), written through the forum's services; some
+members reply or buy, then everything is dated back into the past month."""
 
 import random
 from datetime import datetime, timedelta
@@ -8,10 +8,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from luntan.accounts.groups import rules_for
 from luntan.forum import services as forum_services
 from luntan.forum.models import Board, Floor, Thread
 from luntan.hidden import rules, services
 from luntan.hidden.models import Purchase
+from luntan.markup.conditions import WHOLE
 
 PLANS: tuple[dict[str, Any], ...] = (
     {"board": "灌水闲聊", "days_ago": 9, "title": "整理了一份本地好吃不贵的小馆子清单（回复可见）",
@@ -34,6 +36,14 @@ PLANS: tuple[dict[str, Any], ...] = (
                "[hide=50]论坛下个月会办一次线下聚会，时间地点定了会在公告区发，先给大家透个风，记得留出周末的时间。[/hide]\n"
                "新朋友也别着急，多参与讨论，积分很快就上去了。",
      "replies": ["期待聚会！", "积分还差一点，继续努力"]},
+    {"board": "数码硬件", "days_ago": 12, "title": "二手显卡验机全流程，照着做不踩坑", "price": 5,
+     "source": "收二手显卡最怕矿卡和翻新卡，这是我这几年验了三十多张卡总结的流程。\n"
+               "[b]一、看外观[/b]：金手指有没有磨损、螺丝有没有拧过的痕迹、散热片缝里的灰是不是新积的。\n"
+               "[b]二、跑分对比[/b]：同型号的正常分数先查好，低于一成以上就要小心。\n"
+               "[b]三、烤机半小时[/b]：看温度曲线和有没有花屏，风扇声音是否正常。\n"
+               "[b]四、查序列号[/b]：到官网查保修，和盒子上的号对得上才放心。",
+     "replies": ["买了，写得很细，感谢", "第三步很关键，之前就是没烤机吃了亏"],
+     "buyers": 0.3},
 )
 
 
@@ -49,12 +59,16 @@ def fill_demo(*, members: list, rng: random.Random, now: datetime) -> None:
         board = Board.objects.filter(name=plan["board"]).first() or Board.objects.order_by("pk").first()
         if board is None:
             return
-        author = rng.choice(members)
-        if "[sell=" in plan["source"] and rules.trade_type() is None:
+        price = plan.get("price", 0)
+        sellers = [m for m in members if rules_for(m).max_thread_price >= price] if price else members
+        if not sellers:
+            continue  # no member's group may sell a thread at this price
+        author = rng.choice(sellers)
+        if ("[sell=" in plan["source"] or price) and rules.trade_type() is None:
             continue
         try:
             floor = forum_services.thread_create(author=author, board=board, title=plan["title"],
-                                                 source=plan["source"], fmt="bbcode")
+                                                 source=plan["source"], fmt="bbcode", price=price)
         except (PermissionDenied, ValidationError):
             continue  # a board the author may not post in
         started = now - timedelta(days=plan["days_ago"], hours=rng.randint(1, 10))
@@ -72,10 +86,11 @@ def fill_demo(*, members: list, rng: random.Random, now: datetime) -> None:
         if last > started:
             Thread.objects.filter(pk=floor.thread_id).update(last_reply_at=min(last, now))
         share = plan.get("buyers", 0)
+        number = WHOLE if price else 1
         for buyer in rng.sample(others, k=int(len(others) * share)) if share else []:
             try:
-                services.part_buy(buyer=buyer, floor_id=floor.pk, number=1)
+                services.part_buy(buyer=buyer, floor_id=floor.pk, number=number)
             except (PermissionDenied, ValidationError):
-                continue  # not enough coins: as it would have been
+                continue  # not enough coins, or a moderator who reads it free: as it would have been
             moment = started + timedelta(seconds=rng.uniform(60, (now - started).total_seconds()))
-            Purchase.objects.filter(floor_id=floor.pk, number=1, buyer_id=buyer.pk).update(created_at=moment)
+            Purchase.objects.filter(floor_id=floor.pk, number=number, buyer_id=buyer.pk).update(created_at=moment)

@@ -4,9 +4,12 @@ text is read per request, for the readers who may see it, in one query for the t
 reader, however many parts the page has."""
 
 from dataclasses import replace
+from typing import cast
 
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.template import engines
+from django.template.backends.jinja2 import Jinja2
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -14,9 +17,11 @@ from markupsafe import Markup
 
 from luntan.core import localcache, pagecache
 from luntan.core.holes import csrf_field
+from luntan.credits import config
 from luntan.forum import extensions
 from luntan.hidden import queries, rules
 from luntan.hidden.models import FloorPart
+from luntan.markup.conditions import WHOLE
 
 
 def part_filler(request: HttpRequest, thread, moderator: bool):
@@ -82,8 +87,12 @@ def box(request: HttpRequest, part: queries.PartRow, reader: rules.Reader, *, to
         "bought": (part.floor_id, part.number) in reader.bought,
         "may_buy": kind is not None and reader.member_id is not None and not opened,
         "path": request.path,
+        # A thread price (主题售价): the whole opening post, bought on a page that confirms the price first.
+        "whole": part.number == WHOLE,
     }
-    if context["may_buy"]:
+    if context["whole"]:
+        context["buy_url"] = reverse("hidden:thread_buy", args=[part.floor_id])
+    elif context["may_buy"]:
         context["csrf_input"] = token if token is not None else Markup(csrf_field(request, []))  # noqa: S704
         context["buy_url"] = reverse("hidden:buy", args=[part.floor_id, part.number])
     # Rendered without the request's context processors (a box is a small piece of a kept page).
@@ -95,3 +104,6 @@ def register() -> None:
 
     extensions.register_thread_filler("cpart", part_filler)
     extensions.register_floor_parts_saver(services.parts_save)
+    # A priced thread's tag in the lists and on its page ("售价 5 金币"), in the trade currency.
+    env = cast(Jinja2, engines["jinja2"]).env
+    env.globals["price_text"] = config.price_text

@@ -4,7 +4,10 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from luntan.credits.services import balances_of
+from luntan.forum import permissions
 from luntan.forum.models import Floor
+from luntan.hidden import rules
 from luntan.hidden.models import FloorPart, Purchase
 from luntan.hidden.rules import Reader
 
@@ -68,3 +71,33 @@ def buyers(floor_id: int, number: int, *, limit: int = 200) -> list[Purchase]:
     return list(Purchase.objects.filter(floor_id=floor_id, number=number).select_related("buyer")
                 .only("id", "created_at", "price", "buyer__id", "buyer__username").order_by("-created_at", "-id")
                 [:limit])
+
+
+@dataclass(frozen=True)
+class Sale:
+    """A priced thread as its confirmation page shows it to one member."""
+
+    price: int
+    price_text: str
+    seller_gets: str
+    balance: int | None  # None: the site sells nothing now
+    balance_text: str
+    after_text: str
+    enough: bool
+    bought: bool
+    free: bool  # the author or a moderator: reads it without paying
+
+
+def thread_sale(member, part: FloorPart) -> Sale:
+    """The price, what the author gets and this member's balance before and after buying (two queries)."""
+    floor = part.floor
+    kind = rules.trade_type()
+    bought = Purchase.objects.filter(floor_id=part.floor_id, number=part.number, buyer_id=member.pk).exists()
+    free = floor.author_id == member.pk or permissions.is_moderator(member, floor.thread.board)
+    if kind is None:
+        return Sale(part.amount, str(part.amount), "", None, "", "", False, bought, free)
+    balance = balances_of([member.pk])[member.pk].get(kind.id, kind.initial)
+    return Sale(price=part.amount, price_text=kind.amount(part.amount),
+                seller_gets=kind.amount(rules.seller_gets(part.amount)), balance=balance,
+                balance_text=kind.amount(balance), after_text=kind.amount(balance - part.amount),
+                enough=balance - part.amount >= kind.lower_limit, bought=bought, free=free)

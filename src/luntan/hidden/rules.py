@@ -11,10 +11,8 @@ from luntan.credits.services import transfer_tax
 
 
 def trade_type() -> TypeInfo | None:
-    """The credit type paid content is priced in (settings LUNTAN["SELL_CREDIT_SLOT"]), or None when the site
-    has no such type enabled: then nothing can be bought."""
-    kind = config.economy().by_slot(settings.LUNTAN["SELL_CREDIT_SLOT"])
-    return kind if kind is not None and kind.enabled else None
+    """The credit type paid content is priced in, or None when the site has none: then nothing can be bought."""
+    return config.trade_type()
 
 
 def parts_scope(thread_id: int) -> str:

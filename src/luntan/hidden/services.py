@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luntan.accounts.groups import rules_for
 from luntan.core import pagecache
 from luntan.credits import config
 from luntan.credits.models import Operation
@@ -14,36 +15,57 @@ from luntan.forum import permissions
 from luntan.forum.models import Floor
 from luntan.hidden import rules
 from luntan.hidden.models import FloorPart, Purchase
-from luntan.markup.conditions import SELL, Part
+from luntan.markup.conditions import SELL, WHOLE, Part
 
 
-def check_parts(parts: list[Part]) -> None:
-    """Refuses a price the site does not allow (called before anything is written)."""
+def check_parts(parts: list[Part], *, seller=None) -> None:
+    """Refuses a price the site does not allow (called before anything is written). A thread price (the part
+    WHOLE) is bounded by the seller's group (主题最高售价), an inline [sell] part by the site's maximum."""
     for part in parts:
         if part.kind == SELL:
             if rules.trade_type() is None:
                 raise ValidationError(_("Paid content is not available on this site."), code="sell_off")
-            if part.amount > rules.max_price():
+            if part.number == WHOLE:
+                check_thread_price(seller=seller, price=part.amount)
+            elif part.amount > rules.max_price():
                 raise ValidationError(_("A price may be at most %(max)s.") % {"max": rules.max_price()},
                                       code="sell_price")
 
 
+def check_thread_price(*, seller, price: int) -> None:
+    """Whether this member may sell a thread at this price (the new-thread form asks it too)."""
+    if price <= 0:
+        return
+    most = rules_for(seller).max_thread_price
+    if most <= 0:
+        raise ValidationError(_("Your member group may not sell threads; please set the price to 0."),
+                              code="price_not_allowed")
+    if price > most:
+        raise ValidationError(_("A thread price may be at most %(max)s.") % {"max": config.price_text(most)},
+                              code="price_high")
+
+
 def parts_save(floor: Floor, parts: list[Part], *, edited: bool) -> None:
     """Keeps a floor's conditional parts, inside the write of the floor (forum.extensions: the forum calls this
-    in thread_create, post_reply and floor_edit). An edit keeps each number's buyers and their count."""
+    in thread_create, post_reply and floor_edit). An edit keeps each number's buyers and their count; a part
+    sold again under a number that was sold before (a thread priced again) counts its old buyers, who keep it."""
     if edited:
-        FloorPart.objects.filter(floor=floor, number__gt=len(parts)).delete()
+        FloorPart.objects.filter(floor=floor).exclude(number__in=[p.number for p in parts]).delete()
         kept = {p.number: p for p in FloorPart.objects.filter(floor=floor)}
     else:
         kept = {}
     # A price is checked when it is set: a part kept as it was stays valid after the site lowers its maximum.
-    check_parts([p for p in parts if p.number not in kept or (kept[p.number].kind, kept[p.number].amount)
-                 != (p.kind, p.amount)])
+    changed = [p for p in parts if p.number not in kept or (kept[p.number].kind, kept[p.number].amount)
+               != (p.kind, p.amount)]
+    check_parts(changed, seller=floor.author if any(p.number == WHOLE for p in changed) else None)
     new = []
     for part in parts:
         found = kept.get(part.number)
         if found is None:
-            new.append(FloorPart(floor=floor, number=part.number, kind=part.kind, amount=part.amount, html=part.html))
+            bought = (Purchase.objects.filter(floor=floor, number=part.number).count()
+                      if edited and part.kind == SELL else 0)
+            new.append(FloorPart(floor=floor, number=part.number, kind=part.kind, amount=part.amount, html=part.html,
+                                 buyer_count=bought))
         elif (found.kind, found.amount, found.html) != (part.kind, part.amount, part.html):
             FloorPart.objects.filter(pk=found.pk).update(kind=part.kind, amount=part.amount, html=part.html)
     if new:
@@ -65,10 +87,12 @@ def check_buy(*, buyer, part: FloorPart) -> None:
         raise ValidationError(_("This floor has been deleted."), code="deleted")
 
 
-def part_buy(*, buyer, floor_id: int, number: int, now=None) -> tuple[Purchase, bool]:
+def part_buy(*, buyer, floor_id: int, number: int, now=None,
+             expected_price: int | None = None) -> tuple[Purchase, bool]:
     """购买: the buyer pays the part's price in the trade currency, the author gets it less the site's tax.
     Returns (the purchase, whether it was made just now). Buying again returns the first purchase and charges
-    nothing: the buyer's row is locked before the check, and the unique constraint is the last guard."""
+    nothing: the buyer's row is locked before the check, and the unique constraint is the last guard.
+    `expected_price`: the price the buyer confirmed; if the author changed it since, nothing is bought."""
     now = now or timezone.now()
     part = (FloorPart.objects.select_related("floor__thread__board__parent")
             .filter(floor_id=floor_id, number=number).first())
@@ -90,9 +114,12 @@ def part_buy(*, buyer, floor_id: int, number: int, now=None) -> tuple[Purchase, 
             if existing is not None:
                 return existing, False
             price = FloorPart.objects.filter(pk=part.pk).values_list("amount", flat=True).first() or part.amount
+            if expected_price is not None and price != expected_price:
+                raise ValidationError(_("The price is now %(price)s; please confirm it again.")
+                                      % {"price": config.price_text(price)}, code="price_changed")
             tax = transfer_tax(price, config.economy())
-            note = _("Floor %(number)s of “%(title)s”") % {"number": part.floor.number,
-                                                             "title": part.floor.thread.title[:60]}
+            note = (_("Thread “%(title)s”") if number == WHOLE else _("Floor %(number)s of “%(title)s”")) % {
+                "number": part.floor.number, "title": part.floor.thread.title[:60]}
             credit_apply(changes=[Change(buyer.pk, kind.id, -price)], operation=Operation.CONTENT_BUY,
                          subject_kind="floor", subject_id=floor_id, note=note, now=now, locked=locked)
             if price - tax:

@@ -123,7 +123,7 @@ def _with_row(qs: QuerySet[Thread]) -> QuerySet[Thread]:
         "id", "title", "highlight", "highlight_bold", "created_at", "last_reply_at", "last_replier_name",
         "reply_count", "view_count", "digest", "sticky", "sticky_until", "is_locked", "is_closed", "is_waiting",
         "last_floor", "author__id", "author__username", "board__id", "board__name", "thread_type__id",
-        "thread_type__name")
+        "thread_type__name", "price")
 
 
 @dataclass

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,10 @@ MAX_PARTS: Final = 10
 MAX_AMOUNT: Final = 999_999_999
 
 REPLY, CREDITS, SELL = "reply", "credits", "sell"
+# The number of the one part a priced opening post is (a thread price, 主题售价): its whole text, sold at the
+# thread's price. Inline parts are numbered from 1, so it never meets one.
+WHOLE: Final = 0
+WHOLE_MARKER: Final = f"<!--cpart:{WHOLE}-->"
 
 _OPEN_RE: Final = re.compile(r"\[(hide|sell)(?:=(\d{1,9}))?\]", re.IGNORECASE)
 # Where a part stood, while the public text is cooked: private-use characters, taken out of what the member
@@ -127,8 +132,29 @@ def cook_floor(source: str, *, fmt: str, mentions: Mentions | None = None) -> Co
     return Cooked(html=html, parts=parts)
 
 
-def strip_parts(source: str) -> str:
-    """The source without its conditional parts (a quote, a search snippet, a report's excerpt)."""
+def sell_whole(cooked: Cooked, price: int) -> Cooked:
+    """A floor sold whole (a thread price): its public HTML is one marker and its whole cooked text one paid
+    part, numbered WHOLE. A price of 0 leaves it as it is. The parts the text had are refused: the price
+    already covers all of it."""
+    if price <= 0:
+        return cooked
+    if cooked.parts:
+        raise ValidationError(
+            _("A thread with a price sells its whole first post: please remove the [hide] and [sell] tags, or set "
+              "the price to 0."), code="price_parts")
+    return Cooked(html=WHOLE_MARKER, parts=[Part(number=WHOLE, kind=SELL, amount=price, source="", html=cooked.html)])
+
+
+def sold_whole(html: str) -> bool:
+    """Whether a floor's public HTML is a thread price's marker alone: nothing of its source is public."""
+    return html == WHOLE_MARKER
+
+
+def strip_parts(source: str, *, html: str = "") -> str:
+    """The source without its conditional parts (a quote, a search snippet, a report's excerpt); nothing at all
+    for a floor sold whole (pass its public `html` to tell)."""
+    if sold_whole(html):
+        return ""
     public, cut = _cut(source)
     return _SPOT_RE.sub("", public) if cut else public
 

@@ -56,7 +56,8 @@ class FloorReports:
 
     @property
     def excerpt(self) -> str:
-        text = " ".join(strip_parts(self.floor.source).split())  # the hidden parts stay in the floor
+        # The hidden parts (a priced opening post: all of it) stay in the floor.
+        text = " ".join(strip_parts(self.floor.source, html=self.floor.html).split())
         return text if len(text) <= 300 else text[:300] + "…"
 
 

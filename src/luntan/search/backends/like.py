@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from luntan.forum.models import Floor
-from luntan.markup.conditions import strip_parts  # a snippet never shows a hidden part
+from luntan.markup.conditions import WHOLE_MARKER, strip_parts  # a snippet never shows a hidden part
 from luntan.search import text as searchtext
 from luntan.search.api import Hit, Scope
 
@@ -63,7 +63,9 @@ class LikeBackend:
             thread__is_waiting=False, thread__moved_to__isnull=True, thread__board_id__in=list(scope.board_ids))
         for word in words:
             found = found.filter(Q(thread__title__contains=word, number=1) if f.title_only
-                                 else Q(source__contains=word) | Q(thread__title__contains=word, number=1))
+                                 # a floor sold whole (a thread price) is found by its title only
+                                 else (Q(source__contains=word) & ~Q(html=WHOLE_MARKER))
+                                 | Q(thread__title__contains=word, number=1))
         if f.author_id:
             found = found.filter(author_id=f.author_id)
         if f.digest_only:
@@ -81,11 +83,11 @@ class LikeBackend:
         page = matched[offset:offset + limit]
         rows = {row[0]: row for row in Floor.objects.filter(pk__in=page).values_list(
             "pk", "thread_id", "number", "thread__title", "thread__board_id", "thread__board__name", "author_id",
-            "author__username", "created_at", "thread__digest", "source")} if page else {}
+            "author__username", "created_at", "thread__digest", "source", "html")} if page else {}
         hits = []
         for floor_id in page:
-            pk, tid, n, title, bid, bname, aid, aname, at, digest, source = rows[floor_id]
+            pk, tid, n, title, bid, bname, aid, aname, at, digest, source, html = rows[floor_id]
             hits.append(Hit(floor_id=pk, thread_id=tid, number=n, title=_marked(title, words), board_id=bid,
                             board_name=bname, author_id=aid, author_name=aname, created_at=at, digest=digest,
-                            snippet=snippet(strip_parts(source), words)))
+                            snippet=snippet(strip_parts(source, html=html), words)))
         return hits, len(matched)
