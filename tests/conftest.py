@@ -29,10 +29,13 @@ def pytest_addoption(parser) -> None:
                           "runs (modules that did not run keep their figure)")
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items) -> None:
     """Under pytest-xdist, the modules that took longest last time (tests/durations.json) go out first: a worker
-    left alone with a long one at the end would keep the whole run waiting while the other has nothing to do."""
+    left alone with a long one at the end would keep the whole run waiting while the other has nothing to do.
+    Last of the hooks: pytest-django's would otherwise put every transactional test (all the browser tests) and
+    every test without the database at the end again. (A transactional test's flush is undone after it, see
+    pytest_runtest_teardown, so they may run first.)"""
     if not hasattr(config, "workerinput"):
         return
     seconds = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
