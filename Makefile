@@ -4,6 +4,7 @@
 #   make test    `make check`, then `make pytest`
 #   make check   ruff, migration and deploy checks, mypy over src/: the same on every database
 #   make pytest  the whole suite, one process per core (PYTEST_ARGS="-k flush" to narrow, WORKERS=0 for one process)
+#   make durations  the suite, recording how long each test module takes (tests/durations.json)
 #   make bench   the load benchmark (luntan bench)
 #   make bench-search   the search benchmark at 1,000,000 floors (luntan search bench; FLOORS=100000 for less)
 
@@ -33,7 +34,7 @@ define compile_messages
 	else echo "make: no translation catalog under $(LOCALE) yet, nothing to compile"; fi
 endef
 
-.PHONY: run test check pytest test-deps bench bench-search setup browser-deps proxy-deps
+.PHONY: run test check pytest durations test-deps bench bench-search setup browser-deps proxy-deps
 
 run: setup
 	$(LUNTAN) bootstrap
@@ -57,10 +58,18 @@ check: $(TEST_STAMP)
 
 # Each xdist worker has its own test database (SQLite file or PostgreSQL test_<name>_gwN) and its own cache
 # key prefix. --dist loadfile keeps a module on one worker, so a module's fixtures (the demo forum, a
-# chromium, a running site) are made once, as in a single process.
+# chromium, a running site) are made once, as in a single process. --no-loadscope-reorder hands the modules
+# out in the order tests/conftest.py gives them, longest first (tests/durations.json, which `make durations`
+# measures again), so that no worker is left alone with a long one at the end.
+XDIST := --dist loadfile --no-loadscope-reorder
 pytest: test-deps
 	$(compile_messages)
-	$(BIN)/pytest -n $(WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(WORKERS) $(XDIST) $(PYTEST_ARGS)
+
+# Measures how long each test module takes, for the order `make pytest` hands them out in.
+durations: test-deps
+	$(compile_messages)
+	$(BIN)/pytest -n $(WORKERS) $(XDIST) --write-durations $(PYTEST_ARGS)
 
 # Everything the suite needs installed: the test extras, chromium and fonts, nginx.
 test-deps: $(TEST_STAMP) browser-deps proxy-deps

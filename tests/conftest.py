@@ -1,6 +1,9 @@
 """Fixtures for every app's tests, named by the role they play: `member`, `other_member`, `moderator`,
 `admin`, their logged-in clients, a `board` and a `thread`. Every member comes from factories.MemberFactory."""
 
+import json
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -11,6 +14,54 @@ from helpers import clear_cache, economy_defaults, signed_in
 from luntan.core import counters, localcache, presence
 from luntan.forum import services
 from luntan.forum.models import Board, Category
+
+# --- Sharing the suite out among pytest-xdist's workers ------------------------------------------------------------
+# `make pytest` runs `pytest -n auto --dist loadfile --no-loadscope-reorder`: a worker takes a whole module at a
+# time (its module fixtures, a demo forum, a chromium, a live site, are made once, as in one process), and the
+# modules go out in the order the collection ends with. (--dist loadgroup would allow finer groups, but
+# pytest-xdist 3.8 cannot rename pytest 9's test ids, and every test then goes out on its own.)
+DURATIONS = Path(__file__).with_name("durations.json")
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--write-durations", action="store_true",
+                     help=f"record how long each test module took in tests/{DURATIONS.name}, for the order of later "
+                          "runs (modules that did not run keep their figure)")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under pytest-xdist, the modules that took longest last time (tests/durations.json) go out first: a worker
+    left alone with a long one at the end would keep the whole run waiting while the other has nothing to do.
+    Last of the hooks: pytest-django's would otherwise put every transactional test (all the browser tests) and
+    every test without the database at the end again. (A transactional test's flush is undone after it, see
+    pytest_runtest_teardown, so they may run first.)"""
+    if not hasattr(config, "workerinput"):
+        return
+    seconds = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
+    items.sort(key=lambda item: -seconds.get(item.nodeid.split("::")[0], 0.0))  # stable: a module's order stays
+
+
+class _Durations:
+    """--write-durations, on the controller (or the one process): setup, call and teardown added up per module.
+    A worker's first test also pays for making the test database; the figures are for ordering, not exact."""
+
+    def __init__(self) -> None:
+        self.took: dict[str, float] = {}
+
+    def pytest_runtest_logreport(self, report) -> None:
+        module = report.nodeid.split("::")[0]
+        self.took[module] = self.took.get(module, 0.0) + report.duration
+
+    def pytest_sessionfinish(self, session) -> None:
+        known = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
+        known.update({module: round(took, 1) for module, took in self.took.items()})
+        DURATIONS.write_text(json.dumps(dict(sorted(known.items())), indent=0, ensure_ascii=False) + "\n")
+
+
+def pytest_configure(config) -> None:
+    if config.getoption("write_durations") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(_Durations(), "luntan-durations")
 
 
 @pytest.fixture(autouse=True)

@@ -3,10 +3,13 @@ SQLite database, migrated), for the tests that need real sockets: slow clients, 
 
 from __future__ import annotations
 
+import fcntl
 import http.client
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -57,12 +60,38 @@ def _luntan(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def start(var: Path, **extra_env: str) -> LiveSite:
-    """Migrates a site in `var`, collects its static files and starts `luntan serve` for it; returns once
-    `/` answers."""
+def template(tmp_path_factory) -> Path:
+    """A site migrated and with its static files collected, made once for the whole test run and copied by
+    `start`: `luntan migrate` takes half a minute of CPU, and each site used to pay it. The pytest-xdist workers
+    share the one in their common temporary folder: the first to need it makes it, under a lock."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # pytest-of-<user>/pytest-<n>/, above each worker's own popen-gw<n>/
+    folder = root / "live-site-template"
+    with open(root / "live-site-template.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            env = site_env(folder)
+            _luntan(env, "migrate", "--noinput", "-v", "0")
+            _luntan(env, "collectstatic", "--noinput", "-v", "0")
+            (folder / "made").touch()
+    return folder
+
+
+def start(var: Path, *, template: Path, **extra_env: str) -> LiveSite:
+    """A site in `var` copied from `template` (its database and collected static files, not its secret key or
+    cache), served by `luntan serve`; returns once `/` answers."""
+    var.mkdir(parents=True, exist_ok=True)
+    source, copy = sqlite3.connect(template / "luntan.sqlite3"), sqlite3.connect(var / "luntan.sqlite3")
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+    shutil.copytree(template / "static", var / "static")
     env = site_env(var, **extra_env)
-    _luntan(env, "migrate", "--noinput", "-v", "0")
-    _luntan(env, "collectstatic", "--noinput", "-v", "0")
     port = free_port()
     log = var / "serve.log"
     with open(log, "wb") as out:

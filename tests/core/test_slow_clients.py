@@ -26,7 +26,7 @@ print(floor.thread.pk)
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    running = live_site.start(tmp_path_factory.mktemp("var"))
+    running = live_site.start(tmp_path_factory.mktemp("var"), template=live_site.template(tmp_path_factory))
     yield running
     live_site.stop(running)
 
@@ -109,8 +109,9 @@ def test_requests_that_can_never_be_served_are_refused_early(data, status):
     assert refused.value.reply.startswith(b"HTTP/1.1 " + status)
 
 
-def test_sigterm_stops_the_server_promptly_with_slow_clients_open_and_keeps_the_view_counts(tmp_path):
-    running = live_site.start(tmp_path / "var")
+def test_sigterm_stops_the_server_promptly_with_slow_clients_open_and_keeps_the_view_counts(tmp_path,
+                                                                                            tmp_path_factory):
+    running = live_site.start(tmp_path / "var", template=live_site.template(tmp_path_factory))
     pk = int(running.luntan("shell", "-v", "0", "-c", A_THREAD))
     before = int(running.luntan("shell", "-v", "0", "-c", VIEW_COUNT.format(pk=pk)))
     for _ in range(5):

@@ -76,8 +76,8 @@ def _wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
 def deployed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("nginx")
     https_port, http_port = live_site.free_port(), live_site.free_port()
-    site = live_site.start(folder / "var", LUNTAN_HTTPS="1", TRUSTED_PROXIES="127.0.0.1",
-                           ALLOWED_HOSTS="localhost,127.0.0.1", CSRF_TRUSTED_ORIGINS=f"https://localhost:{https_port}")
+    site = live_site.start(folder / "var", template=live_site.template(tmp_path_factory), LUNTAN_HTTPS="1",
+                           TRUSTED_PROXIES="127.0.0.1", ALLOWED_HOSTS="localhost,127.0.0.1", CSRF_TRUSTED_ORIGINS=f"https://localhost:{https_port}")
     cert, key = _certificate(folder)
     (folder / "site.conf").write_text(_site_conf(http_port=http_port, https_port=https_port, app_port=site.port,
                                                  cert=cert, key=key, static=site.var / "static",
