@@ -90,3 +90,20 @@ UNDER_POINTER = """() => {
   const slice = hit && hit.closest(".slice");
   return slice ? Number(slice.dataset.index) : null;
 }"""
+
+
+def photo_thread():
+    """A thread in a photo board whose opener has been a member for a month (old enough to post pictures):
+    what the upload journeys reply to."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from factories import MemberFactory
+
+    from luntan.forum import services
+    from luntan.forum.models import Board, Category
+
+    board = Board.objects.create(category=Category.objects.create(name="生活天地"), name="摄影旅行")
+    opener = MemberFactory(username="晒图人", date_joined=timezone.now() - timedelta(days=30))
+    return services.thread_create(author=opener, board=board, title="晒晒你拍的晚霞", source="我先来一张",
+                                  fmt="bbcode").thread

@@ -4,26 +4,18 @@ field over (hidden, out of the form) and uploads the file itself: the form's req
 site keeps one copy."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from attachments.making import png
-from browsing import sign_in
-from django.utils import timezone
-from factories import MemberFactory
+from browsing import photo_thread, sign_in
 from playwright.sync_api import expect
 
 from luntan.attachments.models import Attachment
-from luntan.forum import services
-from luntan.forum.models import Board, Category
 
 
 @pytest.fixture
 def thread(transactional_db):
-    board = Board.objects.create(category=Category.objects.create(name="生活天地"), name="摄影旅行")
-    opener = MemberFactory(username="晒图人", date_joined=timezone.now() - timedelta(days=30))
-    return services.thread_create(author=opener, board=board, title="晒晒你拍的晚霞", source="我先来一张",
-                                  fmt="bbcode").thread
+    return photo_thread()
 
 
 @pytest.fixture

@@ -4,16 +4,10 @@ the caret, and the posted floor shows it inline as a thumbnail linking to the fu
 with the 上传 button becomes an attachment listed under the next floor."""
 
 import re
-from datetime import timedelta
 
 import pytest
-from browsing import sign_in
-from django.utils import timezone
-from factories import MemberFactory
+from browsing import photo_thread, sign_in
 from playwright.sync_api import expect
-
-from luntan.forum import services
-from luntan.forum.models import Board, Category
 
 # A PNG drawn in the page itself: a canvas, red on white.
 PASTE_PNG = """async () => {
@@ -33,10 +27,7 @@ PASTE_PNG = """async () => {
 
 @pytest.fixture
 def thread(transactional_db):
-    board = Board.objects.create(category=Category.objects.create(name="生活天地"), name="摄影旅行")
-    opener = MemberFactory(username="晒图人", date_joined=timezone.now() - timedelta(days=30))
-    return services.thread_create(author=opener, board=board, title="晒晒你拍的晚霞", source="我先来一张",
-                                  fmt="bbcode").thread
+    return photo_thread()
 
 
 def _sign_in(page, live_server) -> None:

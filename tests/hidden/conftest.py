@@ -2,7 +2,10 @@
 post has a part with a condition."""
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 
+from luntan.core import localcache
 from luntan.credits.models import CreditType, Operation, Wallet
 from luntan.credits.services import Change, credit_apply
 from luntan.forum import services as forum_services
@@ -50,3 +53,23 @@ def hidden_thread(board, member):
         return forum_services.thread_create(author=by or member, board=board, title=title, source=source, fmt=fmt)
 
     return make
+
+
+def assert_kept_nowhere(secret: str) -> None:
+    """No kept page (after at least one was kept), no kept fragment and no value of the shared cache holds
+    `secret`: a dict of pickles under locmem (the SQLite run), this run's keys in Redis (the PostgreSQL run)."""
+    kept = [value for value, _size in localcache.pages._data.values()]
+    assert kept  # the page was kept
+    for content, _parts in kept:
+        assert secret.encode() not in content
+    for value, _size in localcache.fragments._data.values():  # the floors' kept text too
+        assert secret not in str(value)
+    shared = getattr(cache, "_cache", None)
+    for value in shared.values() if isinstance(shared, dict) else []:
+        assert not isinstance(value, bytes) or secret.encode() not in value
+    if shared is not None and hasattr(shared, "get_client"):
+        client = shared.get_client(write=False)
+        prefix = settings.CACHES["default"].get("KEY_PREFIX") or ""
+        for key in client.scan_iter(match=f"{prefix}:*" if prefix else "*"):
+            value = client.get(key)
+            assert not isinstance(value, bytes) or secret.encode() not in value

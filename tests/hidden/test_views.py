@@ -3,7 +3,6 @@ readers who may read it, and never a kept page, a quote, a feed, a search result
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 from factories import MemberFactory
 from helpers import clear_cache, page_queries, signed_in
@@ -12,7 +11,7 @@ from luntan.core import localcache
 from luntan.forum import services as forum_services
 from luntan.hidden.models import Purchase
 
-from .conftest import SECRET
+from .conftest import SECRET, assert_kept_nowhere
 
 pytestmark = pytest.mark.django_db
 
@@ -51,21 +50,7 @@ def test_no_kept_copy_of_the_page_holds_the_part(hidden_thread, readers, member)
     floor = hidden_thread("hide")
     for role in ("author", "moderator", "stranger", "guest", "author"):
         page(readers[role], floor)
-    kept = [value for value, _size in localcache.pages._data.values()]
-    assert kept  # the page was kept
-    for content, _parts in kept:
-        assert SECRET.encode() not in content
-    for value, _size in localcache.fragments._data.values():  # the floors' kept text too
-        assert SECRET not in str(value)
-    shared = getattr(cache, "_cache", None)  # the shared cache: a dict of pickles under locmem (the SQLite run)
-    for value in shared.values() if isinstance(shared, dict) else []:
-        assert not isinstance(value, bytes) or SECRET.encode() not in value
-    if shared is not None and hasattr(shared, "get_client"):  # Redis (the PostgreSQL run): this run's keys
-        client = shared.get_client(write=False)
-        prefix = settings.CACHES["default"].get("KEY_PREFIX") or ""
-        for key in client.scan_iter(match=f"{prefix}:*" if prefix else "*"):
-            value = client.get(key)
-            assert not isinstance(value, bytes) or SECRET.encode() not in value
+    assert_kept_nowhere(SECRET)
     assert SECRET not in page(readers["guest"], floor)
 
 
