@@ -281,6 +281,21 @@ def test_the_kept_thread_page_asks_only_the_reader_who_must_answer(thread, membe
     assert page(Client().get(f"/thread/{thread.pk}/")).count("本论坛的名字叫什么?") == 0
 
 
+def test_the_quick_reply_shows_each_question_as_its_own_escaped_text(thread, member):
+    """The quick reply's fields are kept once for every question: each page still shows its own question,
+    written as text (an admin's "<b>" is not markup), and the answer only when the admin shows answers."""
+    only_question("<b>1 & 2</b> 之后是几?", "3")
+    reader = signed_in(member)
+    first = reader.get(f"/thread/{thread.pk}/").content.decode()
+    assert "&lt;b&gt;1 &amp; 2&lt;/b&gt; 之后是几?" in first and "<b>1" not in first
+    assert "Correct answer" not in first and "正确答案" not in first
+    only_question("天空是什么颜色?", "蓝色")
+    configure(show_answer=True)
+    second = page(reader.get(f"/thread/{thread.pk}/"))
+    assert "天空是什么颜色?" in second and "之后是几" not in second
+    assert re.search(r'class="hint verify-shown">[^<]*: 蓝色<', second)
+
+
 def _queries_of(client, path, django_assert_max_num_queries) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -7,6 +7,7 @@ write: every piece of member content is sanitized (comments are dropped) or esca
 page."""
 
 import re
+import secrets
 from collections.abc import Callable
 from typing import cast
 from weakref import WeakKeyDictionary
@@ -14,7 +15,7 @@ from weakref import WeakKeyDictionary
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.template import engines
 from django.template.backends.jinja2 import Jinja2
 from django.template.loader import render_to_string
@@ -46,13 +47,34 @@ def hole_block(name: str, *args: int) -> Markup:
 END_BLOCK = Markup("<!--/block-->")  # noqa: S704 - fixed text
 
 
+_CSRF_BASE = len(CSRF_ALLOWED_CHARS)
+_CSRF_INDEX = {char: n for n, char in enumerate(CSRF_ALLOWED_CHARS)}
+
+
+def masked_token(request: HttpRequest) -> str:
+    """Django's get_token(request), the same token, with its mask drawn from one read of the system's random
+    source (256 bits, cut into 32 letters) where Django reads it once per letter and looks every letter up
+    by a search: 90 µs of each page a member reads. A visitor without a token gets Django's own."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret or len(secret) != CSRF_SECRET_LENGTH or not (secret.isascii() and secret.isalnum()):
+        return get_token(request)
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token says: the cookie is in use
+    n = int.from_bytes(secrets.token_bytes(32)) % _CSRF_BASE ** CSRF_SECRET_LENGTH  # bias below 2**-65
+    mask, cipher = [], []
+    for char in secret:
+        n, digit = divmod(n, _CSRF_BASE)
+        mask.append(CSRF_ALLOWED_CHARS[digit])
+        cipher.append(CSRF_ALLOWED_CHARS[(_CSRF_INDEX[char] + digit) % _CSRF_BASE])
+    return "".join(mask) + "".join(cipher)
+
+
 def csrf_field(request: HttpRequest, args: list[str]) -> str:
     # One masked token serves every form of a response (masking is per response, against BREACH); a page
     # with many forms would otherwise draw a new one for each.
     secret = request.META.get("CSRF_COOKIE")  # changes when signing in rotates the token
     found = getattr(request, "_csrf_field", None)
     if found is None or found[0] != secret or secret is None:
-        field = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+        field = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(masked_token(request))}">'
         found = request._csrf_field = (request.META.get("CSRF_COOKIE"), field)  # type: ignore[attr-defined]
         if request.COOKIES.get(settings.CSRF_COOKIE_NAME) == found[0]:
             # The browser sent this very cookie: Django would send it back on every page only to renew its

@@ -45,18 +45,32 @@ def register_member_menu(*, order: int, url_name: str, label: str | Promise,
         _member_counts[url_name] = count
     else:
         _member_counts.pop(url_name, None)
+    _member_links.clear()
+
+
+# (language, script prefix) -> [(address, label, counter or None)] in order: every page a member opens shows
+# the box.
+_member_links: dict[tuple[str | None, str], list[tuple[str, str, Callable[[Any], int | None] | None]]] = {}
 
 
 def member_menu(member=None) -> list[tuple[str, str, int]]:
     """[(address, label, count)] of the links this member sees, in order; count 0 shows no number."""
+    from django.urls import get_script_prefix
+    from django.utils.translation import get_language
+
     from luntan.core.jinja import url  # reversed once per name (core.jinja imports this module)
 
+    key = (get_language(), get_script_prefix())
+    links = _member_links.get(key)
+    if links is None:
+        links = _member_links[key] = [
+            (url(item.url_name), str(item.label), _member_counts.get(item.url_name))
+            for item in sorted(_member_items.values(), key=lambda i: i.order)]
     found = []
-    for item in sorted(_member_items.values(), key=lambda i: i.order):
-        counter = _member_counts.get(item.url_name)
+    for address, label, counter in links:
         count = counter(member) if counter is not None and member is not None else 0
         if count is not None:
-            found.append((url(item.url_name), str(item.label), count))
+            found.append((address, label, count))
     return found
 
 

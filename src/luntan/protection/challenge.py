@@ -14,7 +14,6 @@ answer or a proof of work is used once. Answers are compared folded (case, width
 questions.fold_answer)."""
 
 import hashlib
-import random
 import re
 import secrets
 import time
@@ -112,8 +111,19 @@ def chinese_number(n: int) -> str:
                    else chinese_number(rest))
 
 
+_sums: dict[tuple[str | None, int, int, bool], Question] = {}  # a few hundred sums per language
+
+
 def sum_question(a: int, b: int, plus: bool) -> Question:
     """The arithmetic question a + b or a - b, with its answers in digits and in Chinese numerals."""
+    key = (get_language(), a, b, plus)
+    found = _sums.get(key)
+    if found is None:
+        found = _sums[key] = _sum_question(a, b, plus)
+    return found
+
+
+def _sum_question(a: int, b: int, plus: bool) -> Question:
     if plus:
         text, result = _("What is %(a)s plus %(b)s?") % {"a": a, "b": b}, a + b
     else:
@@ -123,14 +133,18 @@ def sum_question(a: int, b: int, plus: bool) -> Question:
 
 def _draw_spec(cfg: VerifyConfig) -> str:
     """Which question a new challenge asks: "q<id>" from the admin's list or "a<a>+<b>" / "a<a>-<b>"."""
-    rng = random.SystemRandom()
     questions = question_pool()
     pool = len(questions) + (1 if cfg.arithmetic or not questions else 0)
-    pick = rng.randrange(pool)
+    # One read of the system's random source for every choice (a new member's quick reply draws one on each
+    # thread page): 128 bits cut into the pick, the two numbers and the sign, none of them measurably biased.
+    n = secrets.randbits(128)
+    n, pick = divmod(n, pool)
     if pick < len(questions):
         return f"q{questions[pick].pk}"
-    a, b = rng.randint(2, 20), rng.randint(1, 10)
-    return f"a{a}+{b}" if rng.random() < 0.5 else f"a{max(a, b)}-{b}"
+    n, a = divmod(n, 19)
+    n, b = divmod(n, 10)
+    a, b = a + 2, b + 1  # a in 2..20, b in 1..10
+    return f"a{a}+{b}" if n % 2 else f"a{max(a, b)}-{b}"
 
 
 def _question(spec: str) -> Question | None:
@@ -289,6 +303,7 @@ def plain_fields(started: str | None = None) -> str:
 
 # Stand-ins in a kept guard's fields, replaced per form (none can occur in the rendered template otherwise).
 _ID_SPOT, _SALT_SPOT, _STARTED_SPOT = "@@guard-id@@", "@@guard-salt@@", "@@guard-started@@"
+_TEXT_SPOT, _SHOWN_SPOT = "@@guard-text@@", "@@guard-shown@@"
 
 
 class Guard:
@@ -368,15 +383,17 @@ class Guard:
         if self.posted is None:
             # A fresh form (a new member's quick reply, made for every thread page they read): the fields
             # are kept per question and only the signed id, the salt and the time are put in per form.
-            key = (f"guard:{get_language()}:{self.prefix}:{challenge.kind}:{challenge.bits}:{challenge.shown}:"
-                   f"{challenge.text}")
+            # The question and the answer shown go in as escaped text, so one kept copy serves every question.
+            key = f"guard:{get_language()}:{self.prefix}:{challenge.kind}:{challenge.bits}:{int(bool(challenge.shown))}"
             found = localcache.fragments.get(key)
             if found is None:
-                found = self._render(replace(challenge, id=_ID_SPOT, salt=_SALT_SPOT), _STARTED_SPOT, "")
+                found = self._render(replace(challenge, id=_ID_SPOT, salt=_SALT_SPOT, text=_TEXT_SPOT,
+                                             shown=_SHOWN_SPOT if challenge.shown else ""), _STARTED_SPOT, "")
                 localcache.fragments.set(key, found, len(found) * 2)
             # The signed values are made of [A-Za-z0-9_.:+-]: nothing in them to escape.
             return Markup(found.replace(_ID_SPOT, challenge.id).replace(_SALT_SPOT, challenge.salt)  # noqa: S704
-                          .replace(_STARTED_SPOT, started_value()))
+                          .replace(_STARTED_SPOT, started_value()).replace(_SHOWN_SPOT, escape(challenge.shown))
+                          .replace(_TEXT_SPOT, escape(challenge.text)))
         kept_answer = ""
         if self.outcome == NOT_RUN and challenge.kind == QUESTION:
             kept_answer = self.posted.get(ANSWER_FIELD, "")[:100]

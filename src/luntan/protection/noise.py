@@ -225,14 +225,40 @@ def splicer(request: HttpRequest, thread, moderator: bool):
             refresh_pool(0)
 
     def splice(content: bytes) -> bytes:
-        parts = _MARKER.split(content)  # [text, author, kind, text, author, kind, ..., text]
-        authors, kinds = parts[1::3], parts[2::3]
-        if not authors:
-            return content
-        noises = _rng.choices(_pool, k=len(authors))
-        parts[1::3] = [b"" if author == own else mark if kind == b"m" else mark + piece
-                       for author, kind, piece in zip(authors, kinds, noises, strict=True)]
-        parts[2::3] = [b""] * len(kinds)
-        return b"".join(parts)
+        pieces = _MARKER.split(content)  # [text, author, kind, text, author, kind, ..., text]
+        return _spliced(pieces, own, mark) if len(pieces) > 1 else content
 
-    return splice, (None if own is not None else kept)
+    def member_kept(parts: list[bytes]) -> list[bytes]:
+        # The markers are in the kept page's own text (the floors' bodies), never in what its holes get: the
+        # parts are cut at them once per kept page, and a view only draws the noise and joins.
+        out = list(parts)
+        for i, pieces in _cut_parts(parts):
+            out[i] = _spliced(list(pieces), own, mark)
+        return out
+
+    return splice, (member_kept if own is not None else kept)
+
+
+def _spliced(pieces: list[bytes], own: bytes | None, mark: bytes) -> bytes:
+    """Text cut at its markers ([text, author, kind, ..., text]: changed in place) with each marker made this
+    view's mark and noise, or nothing in the reader's own posts."""
+    authors, kinds = pieces[1::3], pieces[2::3]
+    noises = _rng.choices(_pool, k=len(authors))
+    pieces[1::3] = [b"" if author == own else mark if kind == b"m" else mark + piece
+                    for author, kind, piece in zip(authors, kinds, noises, strict=True)]
+    pieces[2::3] = [b""] * len(kinds)
+    return b"".join(pieces)
+
+
+_cuts: dict[int, tuple[list[bytes], list[tuple[int, list[bytes]]]]] = {}  # id(kept parts) -> their text, cut
+
+
+def _cut_parts(parts: list[bytes]) -> list[tuple[int, list[bytes]]]:
+    """[(index, the text part cut at its markers)] of a kept page's text parts that hold markers."""
+    entry = _cuts.get(id(parts))
+    if entry is None or entry[0] is not parts:
+        entry = (parts, [(i, _MARKER.split(parts[i])) for i in range(0, len(parts), 3) if PREFIX in parts[i]])
+        while len(_cuts) >= KEPT_PAGES:
+            _cuts.pop(next(iter(_cuts)), None)
+        _cuts[id(parts)] = entry
+    return entry[1]

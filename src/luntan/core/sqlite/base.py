@@ -5,17 +5,42 @@ write lock. A writer that finds it taken is put to sleep by SQLite's busy handle
 100 ms each) and then polls again: at the midnight check-in rush, sixteen writers waiting that way spent
 most of their time asleep while the lock was free. Here each transaction first takes an exclusive flock()
 on a file beside the database; the kernel wakes the next waiter the moment the holder commits, and SQLite's
-own lock is then always free. Reads outside transactions take neither lock (WAL)."""
+own lock is then always free. Reads outside transactions take neither lock (WAL).
+
+Its cursor also remembers each statement's text as SQLite takes it: Django rewrites the placeholders (%s to ?)
+with a regular expression on every execute, 50 µs for the member's row read on every page a member opens
+(1,600 characters), where running the query itself takes 13 µs."""
 
 import fcntl
 import os
 
 from django.db.backends.sqlite3 import base
 
+# Statement as Django writes it -> as SQLite takes it. The ORM makes a bounded number of statement shapes (the
+# values are parameters); the bound keeps a stray stream of raw SQL from growing it without end.
+_converted: dict[str, str] = {}
+MAX_CONVERTED = 4096
+
+
+class SQLiteCursorWrapper(base.SQLiteCursorWrapper):
+    def convert_query(self, query, *, param_names=None):
+        if param_names is not None:  # "pyformat" style: rare, and the names differ per call
+            return super().convert_query(query, param_names=param_names)
+        found = _converted.get(query)
+        if found is None:
+            found = super().convert_query(query)
+            if len(_converted) >= MAX_CONVERTED:
+                _converted.clear()
+            _converted[query] = found
+        return found
+
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _lock_fd: int | None = None
     _lock_held = False
+
+    def create_cursor(self, name=None):
+        return self.connection.cursor(factory=SQLiteCursorWrapper)
 
     def _lock_path(self) -> str | None:
         name = str(self.settings_dict["NAME"])
