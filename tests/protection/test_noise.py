@@ -154,10 +154,14 @@ def test_the_noise_differs_between_two_views(protected, long_thread, reader, oth
     monkeypatch.setattr(noise, "_rng", random.Random(10))  # the same draws on every run: the test cannot flake
     monkeypatch.setattr(noise, "_turn", itertools.count())
     thread = long_thread(protected)
-    client = Client() if reader == "guest" else signed_in(MemberFactory())
+    someone = MemberFactory()
+    client = Client() if reader == "guest" else signed_in(someone)
     page(client, thread)  # the page is kept: the views below are of the kept page
     first, second = read(page(client, thread)), read(page(client, thread))
     assert [n[2] for n in first.noise] != [n[2] for n in second.noise]
+    if reader == "member":  # a member with no post on the page gets a drawn variant, with their own mark
+        assert {(m.kind, m.subject) for body in first.bodies for m in watermark.find(body).marks} == {
+            (watermark.MEMBER, someone.pk)}
     # The shapes vary too: more than one tag and class name over a page.
     assert len({n[0] for n in first.noise}) > 1 and len({n[1]["class"] for n in first.noise}) > 1
     assert [watermark.strip(b) for b in first.bodies] == [watermark.strip(b) for b in second.bodies]

@@ -229,10 +229,14 @@ def splicer(request: HttpRequest, thread, moderator: bool):
         return _spliced(pieces, own, mark) if len(pieces) > 1 else content
 
     def member_kept(parts: list[bytes]) -> list[bytes]:
-        # The markers are in the kept page's own text (the floors' bodies), never in what its holes get: the
-        # parts are cut at them once per kept page, and a view only draws the noise and joins.
+        # The markers are in the kept page's own text (the floors' bodies), never in what its holes get.
+        cuts, authors = _cut_parts(parts)
+        if own not in authors:  # nothing of the reader's own: the drawn variants, as a guest gets them
+            return kept(parts)
+        # The reader's own posts get no noise: the parts are cut at the markers once per kept page, and a
+        # view draws the noise for the others' and joins.
         out = list(parts)
-        for i, pieces in _cut_parts(parts):
+        for i, pieces in cuts:
             out[i] = _spliced(list(pieces), own, mark)
         return out
 
@@ -250,15 +254,18 @@ def _spliced(pieces: list[bytes], own: bytes | None, mark: bytes) -> bytes:
     return b"".join(pieces)
 
 
-_cuts: dict[int, tuple[list[bytes], list[tuple[int, list[bytes]]]]] = {}  # id(kept parts) -> their text, cut
+# id(kept parts) -> (the parts, their text cut at the markers, the markers' authors)
+_cuts: dict[int, tuple[list[bytes], list[tuple[int, list[bytes]]], frozenset[bytes]]] = {}
 
 
-def _cut_parts(parts: list[bytes]) -> list[tuple[int, list[bytes]]]:
-    """[(index, the text part cut at its markers)] of a kept page's text parts that hold markers."""
+def _cut_parts(parts: list[bytes]) -> tuple[list[tuple[int, list[bytes]]], frozenset[bytes]]:
+    """[(index, the text part cut at its markers)] of a kept page's text parts that hold markers, and the
+    UIDs of the posts' authors the markers name."""
     entry = _cuts.get(id(parts))
     if entry is None or entry[0] is not parts:
-        entry = (parts, [(i, _MARKER.split(parts[i])) for i in range(0, len(parts), 3) if PREFIX in parts[i]])
+        cuts = [(i, _MARKER.split(parts[i])) for i in range(0, len(parts), 3) if PREFIX in parts[i]]
+        entry = (parts, cuts, frozenset(author for _i, pieces in cuts for author in pieces[1::3]))
         while len(_cuts) >= KEPT_PAGES:
             _cuts.pop(next(iter(_cuts)), None)
         _cuts[id(parts)] = entry
-    return entry[1]
+    return entry[1], entry[2]
