@@ -111,25 +111,42 @@ def kept_page(request: HttpRequest, scopes: tuple[str, ...], render, *, params: 
     setattr(request, "kept_path", f"{request.path}?{query}" if query else request.path)  # noqa: B010 - read by holes
     # The time bucket bounds how old the parts of a page that change without a write to it may get.
     bucket = time_bucket(request.path)
-    key = (f"page:{release()}:{get_language()}:{version or versions(*scopes)}:{bucket}:{variant}:"
-           f"{request.path}?{query}")
+    name = f"page:{release()}:{get_language()}:{version or versions(*scopes)}:{variant}:{request.path}?{query}"
+    key = f"{name}:{bucket}"
     kept = localcache.pages.get(key)  # (content, the content split at its holes)
     if kept is None:
         hit = cache.get(key)
         if hit is not None:
             kept = (hit, holes.split_holes(hit))
             localcache.pages.set(key, kept, len(hit) * 2)
+    rendering = None
+    if kept is None:
+        # Only the page's period ran out (nothing was written to it): one process renders it again while the
+        # others serve the copy of the last period they hold. Without this every worker renders the same
+        # page in the same moment, and every reader queued behind them waits.
+        previous = localcache.pages.get(f"{name}:{bucket - 1}")
+        if previous is not None:
+            rendering = f"rendering:{key}"
+            if not cache.add(rendering, 1, RENDER_SECONDS):
+                kept, rendering = previous, None
     if kept is not None:
         response = HttpResponse(kept[0], content_type="text/html; charset=utf-8")
         holes.add_kept_parts(response, kept[1])
     else:
-        response = render()
-        if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
-            cache.set(key, response.content, ttl())
-            localcache.pages.set(key, (response.content, holes.split_holes(response.content)),
-                                 len(response.content) * 2)
+        try:
+            response = render()
+            if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
+                cache.set(key, response.content, ttl())
+                localcache.pages.set(key, (response.content, holes.split_holes(response.content)),
+                                     len(response.content) * 2)
+        finally:
+            if rendering is not None:
+                cache.delete(rendering)
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+RENDER_SECONDS = 10  # the longest the others serve the last period's copy while one process renders a page
 
 
 KEPT_SECONDS = 24 * 3600  # a kept table is rebuilt in one query if the cache let it go
