@@ -207,6 +207,38 @@ def test_levels_and_credit_rules_follow_the_settings(client):
     assert f"{kind.name} +42" in text
 
 
+def test_the_paid_content_article_lists_each_groups_highest_thread_price(client):
+    from luntan.core import pagecache
+
+    url = f"/help/{article('隐藏内容与付费内容').pk}/"
+    seller = MemberGroup.objects.filter(kind=MemberGroup.Kind.MEMBER, credits_from__isnull=False).last()
+    MemberGroup.objects.filter(pk=seller.pk).update(name="售价高手", max_thread_price=321)
+    MemberGroup.objects.exclude(pk=seller.pk).update(max_thread_price=0)
+    pagecache.bump_now("groups")
+    text = body_of(page(client, url))
+    assert "主题售价" in text and "购买主题" in text and "{{" not in text
+    assert re.search(r"<td>售价高手</td><td>321\b[^<]*</td>", text)
+    assert text.count("不能给主题定价") >= 2  # the row of every other group, and the sentence above the table
+
+
+def test_an_unedited_paid_content_article_gets_the_thread_price_section():
+    import importlib
+
+    from django.apps import apps
+
+    from luntan.help import defaults
+
+    step = importlib.import_module("luntan.help.migrations.0004_thread_price_in_hidden_article")
+    found = Article.objects.get(title=defaults.HIDDEN_TITLE)
+    Article.objects.filter(pk=found.pk).update(source=defaults.ARTICLE_BEFORE_THREAD_PRICE, html="<p>旧的</p>")
+    edited = Article.objects.create(parent=found.parent, title=defaults.HIDDEN_TITLE, source="管理员改过的",
+                                    html="<p>管理员改过的</p>")
+    step.update(apps, None)
+    assert "主题售价" in Article.objects.get(pk=found.pk).source
+    assert "主题售价" in Article.objects.get(pk=found.pk).html
+    assert Article.objects.get(pk=edited.pk).source == "管理员改过的"
+
+
 # --- Escaping ----------------------------------------------------------------------------------------------------
 
 HOSTILE = '<img src=x onerror="alert(1)">{{ levels }}'

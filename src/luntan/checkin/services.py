@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,22 +106,19 @@ def checkin_sign(*, member, mood: str, sentence: str = "", submission_key: str |
     kind = reward_type(row)
     try:
         with transaction.atomic():
-            CheckInDay.objects.bulk_create([CheckInDay(day=day)], ignore_conflicts=True)
-            counter = CheckInDay.objects.select_for_update().get(day=day)
+            rank = _next_rank(day)  # takes the day's lock until the end of the transaction
             # The record is written by every check-in, under the day's lock: it tells whether today is done.
             record = CheckInRecord.objects.filter(member=member).first()
             if record is not None and record.last_day == day:
-                raise _already()
+                raise _already()  # the rank goes back with the rest of the transaction
             if record is not None and record.last_day > day:
                 raise ValidationError(_("You have already checked in on a later day."), code="later")
             streak = record.streak + 1 if record is not None and record.last_day == day - timedelta(days=1) else 1
-            rank = counter.count + 1
             reward, bonus = (row.reward_for(streak), row.bonus_for(rank)) if kind is not None else (0, 0)
             checkin = CheckIn.objects.create(
                 member=member, day=day, rank=rank, mood=code, sentence=text, streak=streak, reward=reward,
                 bonus=bonus, credit_type_id=kind.id if kind is not None else None, submission_key=key,
                 created_at=now)
-            CheckInDay.objects.filter(day=day).update(count=rank)
             record = _record_save(record, member=member, day=day, streak=streak, earned=reward + bonus)
             # The streak's reward and the admin's check-in rule, in one change of the ledger.
             locked = lock_members([member.pk])
@@ -146,6 +143,24 @@ def checkin_sign(*, member, mood: str, sentence: str = "", submission_key: str |
     if balance is None:
         return _result(checkin)
     return CheckInResult(checkin=checkin, credit_type=kind, balance=balance)
+
+
+def _next_rank(day: date) -> int:
+    """The day's next rank: its counter raised by one in one statement, which also takes the day's lock (the
+    row on PostgreSQL, the database's write lock on SQLite) so that no two check-ins get the same rank. One
+    statement instead of three inside the lock that every check-in of the midnight rush waits for."""
+    if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35: no RETURNING
+        CheckInDay.objects.bulk_create([CheckInDay(day=day)], ignore_conflicts=True)
+        rank = CheckInDay.objects.select_for_update().get(day=day).count + 1
+        CheckInDay.objects.filter(day=day).update(count=rank)
+        return rank
+    qn = connection.ops.quote_name
+    table, count = qn(CheckInDay._meta.db_table), qn("count")
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({qn('day')}, {count}) VALUES (%s, 1) "  # noqa: S608 - our names
+                       f"ON CONFLICT ({qn('day')}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}",
+                       [connection.ops.adapt_datefield_value(day)])
+        return cursor.fetchone()[0]
 
 
 def _record_save(record: CheckInRecord | None, *, member: Member, day: date, streak: int,

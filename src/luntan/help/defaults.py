@@ -31,7 +31,7 @@ HIDDEN_ARTICLE = """\
 作者得到价格扣除 {{ hidden.tax }}% 税后的部分（和转账的税率相同，税额向上取整）。
 每人只需买一次，重复点击不会重复扣钱；买过的人可以在“购买记录”里看到。作者修改帖子后，已经买过的人仍然能看到。
 
-## 谁总能看到
+{{THREAD_PRICE}}## 谁总能看到
 
 帖子的作者、这个版块的版主和管理员不需要回复或付费。
 
@@ -40,6 +40,20 @@ HIDDEN_ARTICLE = """\
 引用、搜索结果、订阅源和帖子摘要里都不会出现隐藏的部分。
 一个帖子最多 10 段隐藏内容；标签不能嵌套，写在链接地址里的隐藏内容会被去掉。
 """
+# The thread price (主题售价), added to the article after it was first installed (migration help 0004).
+THREAD_PRICE_SECTION = """\
+## 主题售价
+
+发新主题时，可以给整个主题定一个价格：一楼的全部内容都成为付费内容。
+读者点“购买主题”后先看到确认页：价格、作者实得多少，以及自己购买前后的{{ hidden.currency }}余额，确认后才扣除。
+主题列表里，有售价的主题会标出价格。作者编辑一楼时可以改价，已经买过的人仍然能看到。
+能定的最高售价由用户组决定（0 表示不能给主题定价）：
+
+{{ hidden.thread_prices }}
+
+"""
+ARTICLE_BEFORE_THREAD_PRICE = HIDDEN_ARTICLE.replace("{{THREAD_PRICE}}", "")
+HIDDEN_ARTICLE = HIDDEN_ARTICLE.replace("{{THREAD_PRICE}}", THREAD_PRICE_SECTION)
 
 # (title, Markdown text, [(title, Markdown text), ...]): the categories at the top and their articles.
 ARTICLES: list[tuple[str, str, list[tuple[str, str]]]] = [

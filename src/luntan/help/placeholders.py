@@ -200,6 +200,20 @@ def _hidden(name: str) -> Filling:
     return Filling(text=str(rules.tax_percent()))
 
 
+def thread_prices() -> Filling:
+    """Each member group's highest thread price (主题售价), the site's own groups in their order."""
+    from luntan.accounts.groups import all_groups
+    from luntan.hidden import rules
+
+    kind = rules.trade_type()
+    found = sorted(all_groups().values(), key=lambda g: (g.credits_from is None, g.credits_from or 0, g.group_id or 0))
+    rows = [[g.name, (kind.amount(g.max_thread_price) if kind else str(g.max_thread_price)) if g.max_thread_price
+             else _("may not price a thread")] for g in found]
+    selling = [f"{row[0]}（{row[1]}）" for row, g in zip(rows, found, strict=True) if g.max_thread_price]
+    return Filling(text="、".join(selling) or _none(),
+                   table=_table([_("Group"), _("Highest thread price")], rows))
+
+
 FILLERS: dict[str, Callable[[], Filling]] = {
     "credits.types": credit_types,
     "credits.rules": credit_rules,
@@ -219,6 +233,7 @@ FILLERS: dict[str, Callable[[], Filling]] = {
     "hidden.currency": lambda: _hidden("currency"),
     "hidden.max_price": lambda: _hidden("max_price"),
     "hidden.tax": lambda: _hidden("tax"),
+    "hidden.thread_prices": thread_prices,
 }
 
 
