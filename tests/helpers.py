@@ -1,8 +1,10 @@
 """Helpers for tests in every app (conftest.py modules cannot be imported by name: there are several)."""
 
 import functools
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -104,3 +106,33 @@ def page_queries(client: Client, url: str, *, cold: bool) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
+
+
+T = TypeVar("T")
+
+
+def at_once(action: Callable[[], T], times: int) -> tuple[list[T], list[BaseException]]:
+    """Runs `action` in `times` threads released together, as that many requests arriving at once, each with
+    its own database connection (closed after); returns what they returned and what they raised."""
+    from django.db import connection
+
+    start = threading.Barrier(times)
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            start.wait()
+            results.append(action())
+        except BaseException as error:  # noqa: BLE001 - given back to the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=run) for _ in range(times)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return results, errors
+

@@ -1,15 +1,13 @@
 """Paid attachments and levels: the price is paid once through the ledger (the uploader gets it less the
 site's tax), buyers are listed, the uploader and moderators never pay, a level keeps lower members out."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import timezone
 from factories import MemberFactory
-from helpers import signed_in
+from helpers import at_once, signed_in
 
 from attachments.making import upload, zip_bytes
 from luntan.attachments import services, views
@@ -146,24 +144,9 @@ def test_a_double_click_from_two_tabs_pays_once():
     floor = forum_services.thread_create(author=seller, board=board, title="原创壁纸", source="自取", fmt="bbcode")
     file = for_sale(seller, floor.thread, price=30)
     set_balance(buyer, 100)
-    barrier = threading.Barrier(3)
-    results: list[object] = []
-
-    def buy() -> None:
-        try:
-            barrier.wait()
-            results.append(services.attachment_buy(member=buyer, attachment=Attachment.objects.get(pk=file.pk)))
-        except Exception as error:  # noqa: BLE001 - the test lists what each one got
-            results.append(error)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=buy) for _ in range(3)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    assert all(isinstance(r, Purchase) for r in results), results
+    results, errors = at_once(
+        lambda: services.attachment_buy(member=buyer, attachment=Attachment.objects.get(pk=file.pk)), 3)
+    assert errors == [] and all(isinstance(r, Purchase) for r in results), (results, errors)
     assert len({r.pk for r in results}) == 1  # type: ignore[attr-defined]
     assert balance(buyer) == 70
     assert Purchase.objects.count() == 1 and sales(file) == [Operation.ATTACHMENT_BUY, Operation.ATTACHMENT_SALE]

@@ -1,12 +1,11 @@
 """The ledger: every change of a balance is a row, the balance is never below its limit, and the audit
 finds any difference."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from factories import MemberFactory
+from helpers import at_once
 
 from luntan.accounts.models import MemberGroup
 from luntan.credits import config, formula, services
@@ -166,22 +165,12 @@ def test_the_card_shows_each_card_credit_with_its_unit(member, client):
 def test_concurrent_changes_of_one_wallet_lose_nothing():
     member = MemberFactory()
     kind = coin()
-    errors: list[BaseException] = []
 
-    def earn():
-        try:
-            for _ in range(10):
-                services.credit_apply(changes=[services.Change(member.pk, kind.pk, 1)], operation=Operation.ADJUST)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
+    def earn() -> None:
+        for _ in range(10):
+            services.credit_apply(changes=[services.Change(member.pk, kind.pk, 1)], operation=Operation.ADJUST)
 
-    workers = [threading.Thread(target=earn) for _ in range(5)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
+    _done, errors = at_once(earn, 5)
     assert errors == []
     assert balance(member, kind) == 20 + 50
     assert services.credits_audit() == []

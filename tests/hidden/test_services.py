@@ -1,11 +1,9 @@
 """Keeping a floor's parts and buying a paid one: the money moves once, through the ledger, or not at all."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from factories import MemberFactory
+from helpers import at_once
 
 from luntan.credits.models import CreditEntry, Operation
 from luntan.forum import services as forum_services
@@ -132,22 +130,7 @@ def test_concurrent_buys_by_one_member_charge_once(board, coin):
     from luntan.credits.services import Change, credit_apply
 
     credit_apply(changes=[Change(buyer.pk, coin.pk, 500)], operation=Operation.ADJUST)
-    errors: list[BaseException] = []
-    made: list[bool] = []
-
-    def buy():
-        try:
-            made.append(services.part_buy(buyer=buyer, floor_id=floor.pk, number=1)[1])
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=buy) for _ in range(4)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
+    made, errors = at_once(lambda: services.part_buy(buyer=buyer, floor_id=floor.pk, number=1)[1], 4)
     assert errors == []
     assert sorted(made) == [False, False, False, True]
     assert Purchase.objects.filter(buyer=buyer).count() == 1

@@ -3,15 +3,12 @@ and buyers and a way to buy; the author, the board's moderators and its buyers r
 kept page, the shared cache, a feed, a quote, search, a report's excerpt, the lists, a notice, the edit page)
 carries its text to anyone else."""
 
-import threading
-
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
 from factories import MemberFactory, MemberGroupFactory
-from helpers import clear_cache, page_queries, signed_in
+from helpers import at_once, clear_cache, page_queries, signed_in
 
 from luntan.accounts.models import MemberGroup
 from luntan.core import localcache
@@ -198,24 +195,8 @@ def test_two_buys_at_once_charge_once(board, coin):
     from luntan.credits.services import Change, credit_apply
 
     credit_apply(changes=[Change(buyer.pk, coin.pk, 500)], operation=Operation.ADJUST)
-    errors: list[BaseException] = []
-    made: list[bool] = []
-    start = threading.Barrier(2)
-
-    def buy():
-        try:
-            start.wait()
-            made.append(services.part_buy(buyer=buyer, floor_id=floor.pk, number=WHOLE, expected_price=30)[1])
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=buy) for _ in range(2)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
+    made, errors = at_once(
+        lambda: services.part_buy(buyer=buyer, floor_id=floor.pk, number=WHOLE, expected_price=30)[1], 2)
     assert errors == []
     assert sorted(made) == [False, True]
     assert Purchase.objects.filter(buyer=buyer).count() == 1

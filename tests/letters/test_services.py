@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404
 from factories import MemberFactory
+from helpers import at_once
 
 from luntan.letters import services
 from luntan.letters.models import Block, Conversation, Letter, Participant
@@ -198,23 +199,8 @@ def test_replaced_words_are_starred_and_flagged_ones_recorded(member, other_memb
 def test_a_double_click_at_the_same_moment_sends_once(member, other_member):
     talk = services.conversation_start(author=member, recipients=other_member.username, title="并发",
                                        source="第一条", fmt="bbcode")
-    errors: list[BaseException] = []
-    found: list[int] = []
-
-    def send():
-        try:
-            found.append(services.letter_reply(author=member, conversation=talk.conversation, source="双击",
-                                               fmt="bbcode", submission_key="same").pk)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=send) for _ in range(4)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
+    found, errors = at_once(lambda: services.letter_reply(author=member, conversation=talk.conversation,
+                                                          source="双击", fmt="bbcode", submission_key="same").pk, 4)
     assert errors == [] and len(set(found)) == 1
     assert Letter.objects.filter(conversation=talk.conversation).count() == 2
 
