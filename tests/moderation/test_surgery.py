@@ -381,6 +381,25 @@ def test_rejecting_deletes_and_tells_the_author_why(board, thread, member, other
     assert services.board_recount() == [] and services.member_recount() == []
 
 
+def test_a_rejected_reply_restored_from_the_bin_waits_again_and_is_counted_once(thread, other_member, moderator,
+                                                                               admin):
+    def counts():
+        return (Thread.objects.get(pk=thread.pk).reply_count, Board.objects.get(pk=thread.board_id).post_count,
+                MemberFactory._meta.model.objects.get(pk=other_member.pk).post_count)
+
+    reply = waiting_reply(thread, other_member)
+    surgery.posts_reject(member=moderator, floor_ids=[reply.pk])
+    before = counts()
+    services.floor_restore(member=admin, floor=reply)
+    reply.refresh_from_db()
+    assert not reply.is_deleted and reply.is_waiting  # in the approval queue again, counted nowhere
+    assert counts() == before
+    assert [f.pk for f in surgery.waiting_posts(moderator)[0]] == [reply.pk]
+    surgery.posts_approve(member=moderator, floor_ids=[reply.pk])
+    assert counts() == tuple(n + 1 for n in before)  # counted once, when approved
+    assert services.board_recount() == [] and services.member_recount() == []
+
+
 @pytest.mark.parametrize("who", REFUSED)
 def test_approval_refused_to_non_moderators_changes_nothing(board, other_board, member, roles, who):
     waiting = waiting_thread(other_board if who == "moderator_elsewhere" else board, member)

@@ -371,7 +371,7 @@ def pay_back(*, subject_kind: str, subject_id: int, taken: str, back: str) -> No
 
 def floor_restore(*, member: Member, floor: Floor) -> Floor:
     """Brings a floor deleted on its own back (a moderator's act, from the recycle bin): counted again, and
-    the credits its delete took given back."""
+    the credits its delete took given back. A rejected reply goes back to the approval queue instead."""
     with transaction.atomic():
         current = Floor.objects.select_for_update(of=("self",)).select_related("thread__board__parent").get(pk=floor.pk)
         thread = current.thread
@@ -379,7 +379,11 @@ def floor_restore(*, member: Member, floor: Floor) -> Floor:
         if current.number == 1:
             raise ValidationError(_("The first floor comes back with its thread; restore the thread."),
                                   code="first_floor")
-        if current.is_deleted:
+        if current.is_deleted and current.is_waiting:
+            # A rejected reply (never counted, nothing taken): back in the approval queue, counted once approved.
+            Floor.objects.filter(pk=current.pk).update(is_deleted=False)
+            _bump_caches(thread)
+        elif current.is_deleted:
             Floor.objects.filter(pk=current.pk).update(is_deleted=False)
             Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1)
             if not thread.is_deleted:
