@@ -240,6 +240,21 @@ def test_too_many_uploads_in_a_while_are_refused(member_client, thread, settings
     assert_nothing_kept(thread)
 
 
+@pytest.mark.parametrize("refusal", ["a file of the post", "the post's text"])
+def test_a_refused_post_gives_its_files_back_to_the_upload_limit(member_client, thread, settings, refusal):
+    settings.LUNTAN = {**settings.LUNTAN, "LIMITS": {**settings.LUNTAN["LIMITS"], "UPLOAD_PER_MEMBER": (2, 86400)}}
+    if refusal == "a file of the post":
+        refused = reply(member_client, thread, picture("一.png"), picture("假的.png", b"not a picture"))
+    else:  # the text with the pictures' markup is over the length: refused once the files were counted
+        refused = reply(member_client, thread, picture("一.png"), picture("二.png"),
+                        source="长" * (settings.LUNTAN["MAX_BODY_CHARS"] - 5))
+    assert refused.status_code == 400
+    assert_nothing_kept(thread)
+    # Nothing was posted, so nothing was used of the two uploads a day.
+    assert reply(member_client, thread, picture("三.png"), picture("四.png"), key="k1").status_code == 302
+    assert reply(member_client, thread, picture("五.png"), key="k2").status_code == 429
+
+
 # --- Who may -----------------------------------------------------------------------------------------------
 
 def test_a_guest_is_sent_to_log_in_and_nothing_is_stored(client, thread):

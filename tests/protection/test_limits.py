@@ -234,3 +234,10 @@ def test_registrations_from_one_address_are_capped(clock):
     clock.advance(seconds)
     assert register(visitor(), count + 1).status_code == 302
     assert Member.objects.filter(username__startswith="新会员").count() == count + 2
+
+
+def test_tries_given_back_never_make_room_beyond_the_limit():
+    limit = (2, 3600)
+    assert [throttle.window_note("test:give", 7, limit=limit) for _ in range(2)] == [0, 0]
+    throttle.window_give_back("test:give", 7, limit=limit, times=5)  # more than were counted
+    assert [throttle.window_note("test:give", 7, limit=limit) > 0 for _ in range(3)] == [False, False, True]

@@ -62,10 +62,11 @@ def _storage_name(folder: str, key: str, extension: str, now: datetime, suffix: 
     return f"{folder}/{now:%Y/%m}/{key}{suffix}.{extension or 'bin'}"
 
 
-def upload_check(*, member, upload, ip: str | None = None) -> files.Checked:
+def upload_check(*, member, upload, ip: str | None = None, counted: list[bool] | None = None) -> files.Checked:
     """An upload of `member` (a Django UploadedFile) as it would be stored: checked (the member's right, size,
     the day's uploads, type, content), a picture re-encoded with a thumbnail. Raises PermissionDenied or
-    ValidationError saying why not; stores nothing."""
+    ValidationError saying why not; stores nothing. Each upload counted against the rate limit is noted in
+    `counted`, for a caller that may give it back."""
     _check_member(member)
     if upload is None or not getattr(upload, "size", 0):
         raise ValidationError(_("Please choose a file to upload."), code="missing")
@@ -73,6 +74,8 @@ def upload_check(*, member, upload, ip: str | None = None) -> files.Checked:
     if upload.size > limit * 1024:
         raise too_big(upload.size, limit)
     limits.enforce(limits.Action.UPLOAD, member, ip)
+    if counted is not None:
+        counted.append(True)
     upload.seek(0)
     data = upload.read(limit * 1024 + 1)
     if len(data) > limit * 1024:
@@ -216,16 +219,18 @@ def floor_uploads_post(*, member, uploads: list, source: str, fmt: str, write: C
               "was posted; your text is kept.") % {"size": _mb(total), "most": _mb(post_files_max_bytes())},
             code="upload")
     checked: list[files.Checked] = []
-    for upload in uploads:
-        try:
-            checked.append(upload_check(member=member, upload=upload, ip=ip))
-        except ValidationError as error:
-            raise upload_refused(files.clean_name(getattr(upload, "name", "") or ""), error.messages[0]) from None
-        except PermissionDenied as error:
-            raise upload_refused(files.clean_name(getattr(upload, "name", "") or ""), str(error)) from None
-    now = timezone.now()
+    counted: list[bool] = []  # the files counted against the upload limit: given back if nothing is posted
     stored: list[str] = []
     try:
+        for upload in uploads:
+            try:
+                checked.append(upload_check(member=member, upload=upload, ip=ip, counted=counted))
+            except ValidationError as error:
+                raise upload_refused(files.clean_name(getattr(upload, "name", "") or ""),
+                                     error.messages[0]) from None
+            except PermissionDenied as error:
+                raise upload_refused(files.clean_name(getattr(upload, "name", "") or ""), str(error)) from None
+        now = timezone.now()
         with transaction.atomic():
             made = [_store(member, one, now=now, stored=stored) for one in checked]
             floor = write(_with_references(source, made, fmt))
@@ -236,9 +241,11 @@ def floor_uploads_post(*, member, uploads: list, source: str, fmt: str, write: C
                 raise _Replayed(floor)  # a double click: the first request's floor, with its own files
     except _Replayed as replayed:
         _remove(stored)
+        limits.give_back(limits.Action.UPLOAD, member, ip, len(counted))  # the first request's files counted
         return replayed.floor
     except BaseException:
         _remove(stored)
+        limits.give_back(limits.Action.UPLOAD, member, ip, len(counted))
         raise
     return floor
 

@@ -111,6 +111,14 @@ def count(action: str, member, address: str | None) -> None:
         throttle.window_note(name, *parts, limit=limit)
 
 
+def give_back(action: str, member, address: str | None, times: int = 1) -> None:
+    """Takes back `times` tries of `action` counted by `check` or `enforce` for something that then was not
+    done for another reason (a post refused after its files were counted)."""
+    if times > 0:
+        for name, parts, limit in _counted(action, member, address):
+            throttle.window_give_back(name, *parts, limit=limit, times=times)
+
+
 class TooOften(ValidationError):
     """A refusal by a rate limit: a ValidationError (code "throttled") that knows how long to wait."""
 

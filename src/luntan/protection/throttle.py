@@ -73,6 +73,18 @@ def window_note(name: str, *parts: object, limit: tuple[int, int] | None = None,
     return max(ends - now(), 1) if count > allowed else 0
 
 
+def window_give_back(name: str, *parts: object, limit: tuple[int, int] | None = None, offset: float = 0,
+                     times: int = 1) -> None:
+    """Takes back `times` tries counted by window_note in the current period (a post refused after its files
+    were counted); never below zero, and nothing once the period has ended."""
+    key = _window(name, parts, limit, offset)[0]
+    try:
+        if cache.decr(key, times) < 0:
+            cache.incr(key, -cache.get(key, 0))  # back to zero, the key's life kept
+    except ValueError:  # the period ended (or the counter was evicted): nothing to give back
+        pass
+
+
 # --- Signing in ----------------------------------------------------------------------------------------------
 # Three limits, so that guessing is slow and a stranger cannot keep a member out:
 #   * one account from one address: a few free tries, then delays that double with each further failure
