@@ -67,6 +67,21 @@ def test_a_request_larger_than_the_limit_is_refused_before_its_body(site):
     assert _send(site, head).startswith(b"HTTP/1.1 413")
 
 
+def test_a_browser_still_sending_a_too_large_form_reads_the_page_saying_why(site):
+    """The answer comes before the body has arrived; the rest of the body is read and thrown away, so the
+    client finishes sending and reads the page instead of meeting a reset connection."""
+    body = b"x" * (buffering_worker.MAX_REQUEST_BYTES + 2 * 1024 * 1024)
+    head = (b"POST /thread/1/reply/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body))
+    with socket.create_connection(("127.0.0.1", site.port), timeout=20) as sock:
+        sock.sendall(head + body)  # as a browser does: the whole form, whatever the server said meanwhile
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    answer = b"".join(chunks)
+    assert answer.startswith(b"HTTP/1.1 413") and "发送的内容太大".encode() in answer
+
+
 def test_a_refused_request_over_the_limit_gets_a_page_saying_why_in_chinese():
     with pytest.raises(RequestError) as refused:
         request_size(b"POST /thread/1/reply/ HTTP/1.1\r\nContent-Length: %d\r\n\r\n"

@@ -36,6 +36,12 @@ HEADER_SECONDS = 20.0
 REQUEST_SECONDS = 60.0
 # A client gets this long to read its answer; then the connection is dropped.
 WRITE_SECONDS = 60.0
+# A request refused before its body arrived (too large): the answer is sent, and what the client still sends is
+# read and thrown away for this long, or up to this many bytes, before the connection is closed. Closed at once,
+# the kernel would answer the client's next bytes with a reset, and a browser still sending a large form
+# shows "connection reset" instead of the page that says why (nginx's lingering close does the same).
+LINGER_SECONDS = 10.0
+LINGER_BYTES = 64 * 1024 * 1024
 READ_CHUNK = 64 * 1024
 
 _LISTENER, _WAKE = object(), object()
@@ -120,7 +126,8 @@ class _Answer:
 
 
 class _Connection:
-    __slots__ = ("sock", "addr", "inbox", "outbox", "size", "header_deadline", "deadline", "continued")
+    __slots__ = ("sock", "addr", "inbox", "outbox", "size", "header_deadline", "deadline", "continued", "linger",
+                 "drained")
 
     def __init__(self, sock: socket.socket, addr, now: float):
         self.sock, self.addr = sock, addr
@@ -130,6 +137,8 @@ class _Connection:
         self.header_deadline = now + HEADER_SECONDS
         self.deadline = now + REQUEST_SECONDS
         self.continued = False
+        self.linger = False  # refused early: read what the client still sends once the answer is out
+        self.drained = 0
 
 
 class BufferingWorker(SyncWorker):
@@ -223,8 +232,13 @@ class BufferingWorker(SyncWorker):
         except OSError:
             self._close(connection)
             return
-        if not data:  # the client went away before finishing its request
+        if not data:  # the client went away before finishing its request (or, lingering, read its answer)
             self._close(connection)
+            return
+        if connection.linger:  # the answer is out: what still comes is thrown away
+            connection.drained += len(data)
+            if connection.drained > LINGER_BYTES:
+                self._close(connection)
             return
         connection.inbox += data
         try:
@@ -234,6 +248,7 @@ class BufferingWorker(SyncWorker):
                     connection.sock.send(b"HTTP/1.1 100 Continue\r\n\r\n")
                     connection.continued = True
         except RequestError as refused:
+            connection.linger = len(connection.inbox) < MAX_REQUEST_BYTES  # the client may still be sending
             self._answer(connection, refused.reply)
             return
         except OSError:
@@ -245,7 +260,7 @@ class BufferingWorker(SyncWorker):
 
     def _expire(self, now: float) -> None:
         for connection in list(self.connections.values()):
-            if connection.outbox:
+            if connection.outbox or connection.linger:
                 if now > connection.deadline:
                     self._close(connection)
             elif connection in self.complete:
@@ -299,6 +314,14 @@ class BufferingWorker(SyncWorker):
                 connection.sock.shutdown(socket.SHUT_WR)
             except OSError:
                 pass
+            if connection.linger and self.alive:
+                connection.deadline = time.monotonic() + LINGER_SECONDS
+                try:
+                    self.selector.unregister(connection.sock)
+                except (KeyError, ValueError):
+                    pass
+                self.selector.register(connection.sock, selectors.EVENT_READ, connection)
+                return
             self._close(connection)
 
     def _finish_writing(self) -> None:
