@@ -25,10 +25,10 @@ MAX_CONVERTED = 4096
 class SQLiteCursorWrapper(base.SQLiteCursorWrapper):
     def convert_query(self, query, *, param_names=None):
         if param_names is not None:  # "pyformat" style: rare, and the names differ per call
-            return super().convert_query(query, param_names=param_names)
+            return super().convert_query(query, param_names=param_names)  # type: ignore[misc] # not in the stubs
         found = _converted.get(query)
         if found is None:
-            found = super().convert_query(query)
+            found = super().convert_query(query)  # type: ignore[misc] # not in the stubs
             if len(_converted) >= MAX_CONVERTED:
                 _converted.clear()
             _converted[query] = found
