@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 from factories import MemberFactory
-from helpers import clear_cache, economy_defaults, signed_in
+from helpers import clear_cache, economy_defaults, keep_workers_caches_apart, signed_in
 
 from luntan.core import counters, localcache, presence
 from luntan.forum import services
@@ -60,6 +60,7 @@ class _Durations:
 
 
 def pytest_configure(config) -> None:
+    keep_workers_caches_apart()
     if config.getoption("write_durations") and not hasattr(config, "workerinput"):
         config.pluginmanager.register(_Durations(), "luntan-durations")
 

@@ -8,23 +8,30 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 
 
 def clear_cache() -> None:
-    config = settings.CACHES["default"]
-    prefix = config.get("KEY_PREFIX")
-    if "redis" in config["BACKEND"].lower() and prefix:
-        # A shared Redis: remove this run's keys only (cache.clear() would empty the whole database).
-        client = cache._cache.get_client(write=True)
-        keys = list(client.scan_iter(match=f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
-    else:
-        cache.clear()
+    cache.clear()  # on a shared Redis, this run's keys only (see _clear_own_keys)
     from luntan.core import pagecache
 
     pagecache.new_request()  # the versions this process remembers went with the cache
+
+
+def _clear_own_keys(self) -> None:
+    """RedisCache.clear() for the tests: Django's empties the whole database, which is shared by the suite's
+    workers, and one worker's clear would empty the others' caches in the middle of their tests."""
+    prefix = settings.CACHES["default"].get("KEY_PREFIX")
+    client = self._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+def keep_workers_caches_apart() -> None:
+    if settings.CACHES["default"].get("KEY_PREFIX"):
+        RedisCache.clear = _clear_own_keys
 
 
 def signed_in(member) -> Client:
