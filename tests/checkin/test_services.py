@@ -215,3 +215,28 @@ def test_a_later_day_cannot_be_followed_by_an_earlier_one(member):
     services.checkin_sign(member=member, mood="kx", now=at(5))
     with pytest.raises(ValidationError):
         services.checkin_sign(member=member, mood="kx", now=at(5) - timedelta(days=2))
+
+
+@pytest.mark.parametrize("first_ever", [True, False])
+def test_a_check_in_that_lands_between_the_record_read_and_the_lock_is_counted_in_the_streak(
+        member, monkeypatch, first_ever):
+    # The record is read before the day's lock: yesterday's check-in (a request sent just before midnight)
+    # can commit in between. Today's must then build on it, not on the record it read.
+    if not first_ever:
+        services.checkin_sign(member=member, mood="kx", now=at(3))
+    sign = services._sign
+    landed = []
+
+    def yesterday_lands_first(who, **kwargs):
+        if not landed:
+            landed.append(sign(who, **{**kwargs, "day": at(4).date(), "now": at(4),
+                                       "record": CheckInRecord.objects.filter(member=who).first()}))
+        return sign(who, **kwargs)
+
+    monkeypatch.setattr(services, "_sign", yesterday_lands_first)
+    today = services.checkin_sign(member=member, mood="kx", now=at(5)).checkin
+    record = CheckInRecord.objects.get(member=member)
+    expected_days = 2 if first_ever else 3
+    assert (today.streak, record.streak, record.total_days) == (expected_days, expected_days, expected_days)
+    assert CheckIn.objects.filter(member=member).count() == expected_days
+    assert credits_audit() == []

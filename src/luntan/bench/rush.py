@@ -86,10 +86,9 @@ def pool(count: int) -> list[Member]:
     while True:
         prefix = f"{POOL_PREFIX}{generation}号"
         members = list(Member.objects.filter(username__startswith=prefix).order_by("pk")[:count])
-        if len(members) < count:
-            return _make_pool(prefix, count, existing=members)
+        # A smaller pool used earlier today (a profiling run) is not topped up: its members are done.
         if not CheckIn.objects.filter(member__in=members, day=today).exists():
-            return members
+            return members if len(members) == count else _make_pool(prefix, count, existing=members)
         generation += 1
 
 
@@ -146,6 +145,17 @@ def _post(port: int, cookie: str, token: str, body: dict[str, str]) -> tuple[int
         conn.close()
 
 
+def _open_page(port: int, cookie: str) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", PATH, headers={"Cookie": cookie})
+        conn.getresponse().read()
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
 def run(port: int, *, members: int = 1000, connections: int = 16, seed: int = 20250601,
         say=print) -> RushResult:
     from luntan.checkin.services import reward_type, settings_row
@@ -160,6 +170,10 @@ def run(port: int, *, members: int = 1000, connections: int = 16, seed: int = 20
               "submission_key": secrets.token_hex(16)} for _ in crowd]
     today = timezone.localdate()
     before = CheckIn.objects.filter(day=today).count()
+    # The members open the check-in page first, as they do before midnight: the server's workers have the
+    # page's code and templates ready when the rush starts (with --rush-only they come straight from start).
+    with ThreadPoolExecutor(max_workers=connections) as pool_:
+        list(pool_.map(lambda i: _open_page(port, creds[i % len(creds)][0]), range(connections * 4)))
     say(f"  midnight rush: {members:,} check-ins over {connections} connections")
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=connections) as pool_:

@@ -104,31 +104,17 @@ def checkin_sign(*, member, mood: str, sentence: str = "", submission_key: str |
     code, text = clean_mood(mood), clean_sentence(sentence, row)
     text = clean_sentence(words.check_line(text, where=words.SENTENCE, member=member), row)  # 敏感词, stars counted
     kind = reward_type(row)
+    # The member's record is read before the day's lock, which every check-in of the midnight rush queues for;
+    # only this member's own check-ins change it, and the unique (member, day) refuses a twin. The update
+    # below checks it is still the record read, and a check-in on another day that came between is done again.
+    record = CheckInRecord.objects.filter(member=member).first()
     try:
-        with transaction.atomic():
-            rank = _next_rank(day)  # takes the day's lock until the end of the transaction
-            # The record is written by every check-in, under the day's lock: it tells whether today is done.
-            record = CheckInRecord.objects.filter(member=member).first()
-            if record is not None and record.last_day == day:
-                raise _already()  # the rank goes back with the rest of the transaction
-            if record is not None and record.last_day > day:
-                raise ValidationError(_("You have already checked in on a later day."), code="later")
-            streak = record.streak + 1 if record is not None and record.last_day == day - timedelta(days=1) else 1
-            reward, bonus = (row.reward_for(streak), row.bonus_for(rank)) if kind is not None else (0, 0)
-            checkin = CheckIn.objects.create(
-                member=member, day=day, rank=rank, mood=code, sentence=text, streak=streak, reward=reward,
-                bonus=bonus, credit_type_id=kind.id if kind is not None else None, submission_key=key,
-                created_at=now)
-            record = _record_save(record, member=member, day=day, streak=streak, earned=reward + bonus)
-            # The streak's reward and the admin's check-in rule, in one change of the ledger.
-            locked = lock_members([member.pk])
-            changes = [Change(member.pk, kind.id, reward + bonus)] if kind is not None else []
-            changes += rule_changes(member_id=member.pk, action=Operation.CHECKIN, now=now)
-            paid = credit_apply(changes=changes, operation=Operation.CHECKIN, subject_kind=SUBJECT,
-                                subject_id=checkin.pk, now=now, locked=locked)
-            balance = next((e.balance_after for e in paid if kind is not None and e.credit_type_id == kind.id), None)
-            medals_award_earned(member_id=member.pk, figures={"checkin_streak": record.streak,
-                                                             "checkin_days": record.total_days})
+        try:
+            return _sign(member, day=day, now=now, row=row, kind=kind, code=code, text=text, key=key,
+                         record=record)
+        except _RecordMoved:
+            return _sign(member, day=day, now=now, row=row, kind=kind, code=code, text=text, key=key,
+                         record=CheckInRecord.objects.filter(member=member).first())
     except IntegrityError as error:
         # Only a twin request that slipped past the lock could get here; the constraint refused it.
         if CheckIn.objects.filter(member=member, day=day).exists():
@@ -140,6 +126,36 @@ def checkin_sign(*, member, mood: str, sentence: str = "", submission_key: str |
         if replay is None:
             raise
         return _result(replay, replayed=True)
+
+
+class _RecordMoved(Exception):
+    """The member's record changed between its read and the day's lock: the check-in is rolled back."""
+
+
+def _sign(member, *, day: date, now: datetime, row: CheckInSettings, kind, code: str, text: str, key: str,
+          record: CheckInRecord | None) -> CheckInResult:
+    if record is not None and record.last_day == day:
+        raise _already()
+    if record is not None and record.last_day > day:
+        raise ValidationError(_("You have already checked in on a later day."), code="later")
+    streak = record.streak + 1 if record is not None and record.last_day == day - timedelta(days=1) else 1
+    with transaction.atomic():
+        rank = _next_rank(day)  # takes the day's lock until the end of the transaction
+        reward, bonus = (row.reward_for(streak), row.bonus_for(rank)) if kind is not None else (0, 0)
+        checkin = CheckIn.objects.create(
+            member=member, day=day, rank=rank, mood=code, sentence=text, streak=streak, reward=reward,
+            bonus=bonus, credit_type_id=kind.id if kind is not None else None, submission_key=key,
+            created_at=now)
+        record = _record_save(record, member=member, day=day, streak=streak, earned=reward + bonus)
+        # The streak's reward and the admin's check-in rule, in one change of the ledger.
+        locked = lock_members([member.pk])
+        changes = [Change(member.pk, kind.id, reward + bonus)] if kind is not None else []
+        changes += rule_changes(member_id=member.pk, action=Operation.CHECKIN, now=now)
+        paid = credit_apply(changes=changes, operation=Operation.CHECKIN, subject_kind=SUBJECT,
+                            subject_id=checkin.pk, now=now, locked=locked)
+        balance = next((e.balance_after for e in paid if kind is not None and e.credit_type_id == kind.id), None)
+        medals_award_earned(member_id=member.pk, figures={"checkin_streak": record.streak,
+                                                         "checkin_days": record.total_days})
     if balance is None:
         return _result(checkin)
     return CheckInResult(checkin=checkin, credit_type=kind, balance=balance)
@@ -165,10 +181,17 @@ def _next_rank(day: date) -> int:
 
 def _record_save(record: CheckInRecord | None, *, member: Member, day: date, streak: int,
                  earned: int) -> CheckInRecord:
+    """Writes the record as read before the lock, moved on by this check-in; _RecordMoved if it changed."""
     month = day.replace(day=1)
     if record is None:
-        return CheckInRecord.objects.create(member=member, last_day=day, streak=1, best_streak=1, total_days=1,
-                                            month=month, month_days=1, total_reward=earned)
+        # A twin first check-in fails on the unique (member, day) before it gets here; another day's first
+        # check-in that came between fails on the record's key, and the whole transaction is rolled back.
+        try:
+            return CheckInRecord.objects.create(member=member, last_day=day, streak=1, best_streak=1,
+                                                total_days=1, month=month, month_days=1, total_reward=earned)
+        except IntegrityError as error:
+            raise _RecordMoved from error
+    read = (record.last_day, record.total_days)
     record.month_days = record.month_days + 1 if record.month == month else 1
     record.month = month
     record.last_day = day
@@ -176,7 +199,10 @@ def _record_save(record: CheckInRecord | None, *, member: Member, day: date, str
     record.best_streak = max(record.best_streak, streak)
     record.total_days += 1
     record.total_reward += earned
-    record.save()
+    if not CheckInRecord.objects.filter(pk=record.pk, last_day=read[0], total_days=read[1]).update(
+            last_day=day, streak=streak, best_streak=record.best_streak, total_days=record.total_days,
+            month=month, month_days=record.month_days, total_reward=record.total_reward):
+        raise _RecordMoved
     return record
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,11 +48,19 @@ def lock_members(member_ids: Iterable[int]) -> dict[int, Member]:
     """Locks the members' rows, always in UID order so that two writers never wait for each other in a
     circle, and returns them as they are now."""
     ids = sorted(set(member_ids))
+    if not ids:
+        return {}
     # Only what settling a member's level reads (luntan.credits.levels): the row is the lock, not a read.
     # FOR NO KEY UPDATE (a member's key never changes): on PostgreSQL it does not wait for, or block, the
     # key-share locks that every new row pointing at the member (a floor, a ledger entry) takes, which
-    # otherwise closed circles of waits between posts and transfers.
-    rows = Member.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").only(*LOCKED_FIELDS)
+    # otherwise closed circles of waits between posts and transfers. Written out rather than composed by the
+    # ORM: it runs inside every ledger transaction, where composing it took 0.75 ms against 0.15.
+    qn = connection.ops.quote_name
+    lock = connection.ops.for_update_sql(no_key=True) if connection.features.has_select_for_update else ""
+    columns = ", ".join(qn(f) for f in LOCKED_FIELDS)  # their columns: none has a db_column of its own
+    rows = Member.objects.raw(
+        f"SELECT {columns} FROM {qn(Member._meta.db_table)} "  # noqa: S608 - our names
+        f"WHERE {qn('id')} IN ({', '.join(['%s'] * len(ids))}) ORDER BY {qn('id')} {lock}", ids)
     return {m.pk: m for m in rows}
 
 
@@ -80,57 +88,73 @@ def credit_apply(*, changes: Iterable[Change], operation: str, subject_kind: str
     raises NotEnoughCredits and changes nothing, unless `clamp` (a reward taken back): then it takes what
     is there down to the limit. `locked`: the members, already locked by the caller in this transaction.
 
-    A refusal is raised inside a savepoint, so a caller may catch it and go on in its own transaction; a
-    clamped change cannot be refused and needs none."""
+    A refusal comes before anything is written (inside a savepoint when this call takes the locks itself), so
+    a caller may catch it and go on in its own transaction; a clamped change cannot be refused."""
     changes = _merged(changes)
     now = now or timezone.now()
-    econ = config.economy()
+    if locked is not None:
+        # The caller's transaction holds the members' locks, and every refusal below comes before the first
+        # write: no savepoint is needed for a caller to go on after one (two statements fewer inside the lock
+        # that a midnight rush of check-ins queues for).
+        if not connection.in_atomic_block:
+            raise RuntimeError("credit_apply(locked=...) belongs inside the transaction that locked them")
+        return _apply(changes, locked, operation=operation, subject_kind=subject_kind, subject_id=subject_id,
+                      note=note, clamp=clamp, now=now)
     with transaction.atomic(savepoint=not clamp):
-        members = locked if locked is not None else lock_members([c.member_id for c in changes])
-        if not changes:
-            return []
-        wallets = _wallets(members)
-        entries: list[CreditEntry] = []
-        touched: dict[tuple[int, int], Wallet] = {}
-        new: dict[tuple[int, int], Wallet] = {}
-        for change in changes:
-            kind = econ.types.get(change.type_id)
-            if kind is None or change.member_id not in members:
-                raise ValidationError(_("That credit type or member does not exist."), code="credit_unknown")
-            key = (change.member_id, change.type_id)
-            wallet = wallets.get(key)
-            if wallet is None:
-                # A first change opens the wallet at the type's initial value, written in the ledger too; the
-                # row is inserted below, with its balance after this change.
-                wallet = wallets[key] = new[key] = Wallet(
-                    member_id=change.member_id, credit_type_id=kind.id, balance=kind.initial,
-                    lower_limit=min(kind.lower_limit, kind.initial))
-                entries.append(CreditEntry(member_id=change.member_id, credit_type_id=kind.id, delta=kind.initial,
-                                           balance_after=kind.initial, operation=Operation.INITIAL, created_at=now))
-            delta = change.delta
-            if wallet.balance + delta < wallet.lower_limit:
-                if not clamp:
-                    raise NotEnoughCredits(
-                        _("Not enough %(name)s: you have %(have)s, and this needs %(need)s.") % {
-                            "name": kind.name, "have": kind.amount(wallet.balance), "need": kind.amount(-delta)},
-                        code="not_enough")
-                delta = min(0, wallet.lower_limit - wallet.balance)
-                if not delta:
-                    continue
-            wallet.balance += delta
-            if key not in new:
-                touched[key] = wallet
-            entries.append(CreditEntry(
-                member_id=change.member_id, credit_type_id=kind.id, delta=delta, balance_after=wallet.balance,
-                operation=operation, subject_kind=subject_kind, subject_id=subject_id, note=note[:200],
-                created_at=now))
-        if new:
-            Wallet.objects.bulk_create(new.values())
-        for wallet in touched.values():
-            Wallet.objects.filter(pk=wallet.pk).update(balance=wallet.balance)
-        CreditEntry.objects.bulk_create(entries)
-        for member in members.values():
-            _settle(member, {t: w.balance for (m, t), w in wallets.items() if m == member.pk}, econ, changed=True)
+        members = lock_members([c.member_id for c in changes])
+        return _apply(changes, members, operation=operation, subject_kind=subject_kind, subject_id=subject_id,
+                      note=note, clamp=clamp, now=now)
+
+
+def _apply(changes: list[Change], members: dict[int, Member], *, operation: str, subject_kind: str,
+           subject_id: int | None, note: str, clamp: bool, now: datetime) -> list[CreditEntry]:
+    """credit_apply's work, the members locked: checks every change, then writes (nothing before a refusal)."""
+    if not changes:
+        return []
+    econ = config.economy()
+    wallets = _wallets(members)
+    entries: list[CreditEntry] = []
+    touched: dict[tuple[int, int], Wallet] = {}
+    new: dict[tuple[int, int], Wallet] = {}
+    for change in changes:
+        kind = econ.types.get(change.type_id)
+        if kind is None or change.member_id not in members:
+            raise ValidationError(_("That credit type or member does not exist."), code="credit_unknown")
+        key = (change.member_id, change.type_id)
+        wallet = wallets.get(key)
+        if wallet is None:
+            # A first change opens the wallet at the type's initial value, written in the ledger too; the
+            # row is inserted below, with its balance after this change.
+            wallet = wallets[key] = new[key] = Wallet(
+                member_id=change.member_id, credit_type_id=kind.id, balance=kind.initial,
+                lower_limit=min(kind.lower_limit, kind.initial))
+            entries.append(CreditEntry(member_id=change.member_id, credit_type_id=kind.id, delta=kind.initial,
+                                       balance_after=kind.initial, operation=Operation.INITIAL, created_at=now))
+        delta = change.delta
+        if wallet.balance + delta < wallet.lower_limit:
+            if not clamp:
+                raise NotEnoughCredits(
+                    _("Not enough %(name)s: you have %(have)s, and this needs %(need)s.") % {
+                        "name": kind.name, "have": kind.amount(wallet.balance), "need": kind.amount(-delta)},
+                    code="not_enough")
+            delta = min(0, wallet.lower_limit - wallet.balance)
+            if not delta:
+                continue
+        wallet.balance += delta
+        if key not in new:
+            touched[key] = wallet
+        entries.append(CreditEntry(
+            member_id=change.member_id, credit_type_id=kind.id, delta=delta, balance_after=wallet.balance,
+            operation=operation, subject_kind=subject_kind, subject_id=subject_id, note=note[:200],
+            created_at=now))
+    # Writes from here on: nothing below refuses.
+    if new:
+        Wallet.objects.bulk_create(new.values())
+    for wallet in touched.values():
+        Wallet.objects.filter(pk=wallet.pk).update(balance=wallet.balance)
+    CreditEntry.objects.bulk_create(entries)
+    for member in members.values():
+        _settle(member, {t: w.balance for (m, t), w in wallets.items() if m == member.pk}, econ, changed=True)
     return [e for e in entries if e.operation != Operation.INITIAL]
 
 
@@ -204,16 +228,28 @@ def _counts(rule: config.RuleInfo, member_id: int, now: datetime) -> bool:
     if start is None or rule.max_per_cycle == 0 and rule.cycle != CreditRule.Cycle.ONCE:
         return True
     limit = 1 if rule.cycle == CreditRule.Cycle.ONCE else rule.max_per_cycle
-    # The member's lock is held: nobody else counts this member's uses now, so read-then-write is exact.
-    used = RuleUsage.objects.filter(member_id=member_id, action=rule.action, cycle_start=start).values_list(
-        "pk", "count").first()
-    if used is None:
-        RuleUsage.objects.create(member_id=member_id, action=rule.action, cycle_start=start, count=1)
+    if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35: no RETURNING
+        # The member's lock is held: nobody else counts this member's uses now, so read-then-write is exact.
+        used = RuleUsage.objects.filter(member_id=member_id, action=rule.action, cycle_start=start).values_list(
+            "pk", "count").first()
+        if used is None:
+            RuleUsage.objects.create(member_id=member_id, action=rule.action, cycle_start=start, count=1)
+            return True
+        if used[1] >= limit:
+            return False
+        RuleUsage.objects.filter(pk=used[0]).update(count=F("count") + 1)
         return True
-    if used[1] >= limit:
-        return False
-    RuleUsage.objects.filter(pk=used[0]).update(count=F("count") + 1)
-    return True
+    # One statement instead of two or three (it runs inside the lock of every reward): the use is counted
+    # unless the cycle is used up, and a row comes back only if it was.
+    qn = connection.ops.quote_name
+    table, count = qn(RuleUsage._meta.db_table), qn("count")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({qn('member_id')}, {qn('action')}, {qn('cycle_start')}, {count}) "  # noqa: S608
+            f"VALUES (%s, %s, %s, 1) ON CONFLICT ({qn('member_id')}, {qn('action')}, {qn('cycle_start')}) "
+            f"DO UPDATE SET {count} = {table}.{count} + 1 WHERE {table}.{count} < %s RETURNING {count}",
+            [member_id, rule.action, connection.ops.adapt_datetimefield_value(start), limit])
+        return cursor.fetchone() is not None
 
 
 def balances_of(member_ids: Iterable[int]) -> dict[int, dict[int, int]]:
