@@ -18,7 +18,7 @@ from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from luntan.core import holes, localcache
+from luntan.core import generation, holes, localcache
 
 
 def _version_key(scope: str) -> str:
@@ -58,7 +58,11 @@ GENERATION = _version_key("*")
 
 def bump_now(*scopes: str) -> None:
     cache.set_many({_version_key(s): time.time_ns() for s in scopes}, None)
-    cache.set(GENERATION, time.time_ns(), None)
+    shared = generation.shared()
+    if shared is not None:
+        shared.write(time.time_ns())  # after the versions: whoever sees it moved reads them new
+    else:
+        cache.set(GENERATION, time.time_ns(), None)
     new_request()  # this process checks the generation again at once
 
 
@@ -177,16 +181,24 @@ def _check_generation() -> None:
     now = time.monotonic()
     if _checked and now - _checked[0] <= TABLE_VERSION_SECONDS:
         return
-    found = cache.get(GENERATION)
-    if found is None:  # never bumped, or evicted: a fresh number, never an old one reused
-        cache.add(GENERATION, time.time_ns(), None)
-        found = cache.get(GENERATION)
+    found = _read_generation()
     if found != _generation[0]:
         _table_versions.clear()
         _scope_versions.clear()
         _generation[0] = found
     _checked[:] = [now]
     _tables_now.clear()
+
+
+def _read_generation() -> object:
+    shared = generation.shared()
+    if shared is not None:  # one machine: the number is in memory every process maps
+        return shared.read()
+    found = cache.get(GENERATION)
+    if found is None:  # never bumped, or evicted: a fresh number, never an old one reused
+        cache.add(GENERATION, time.time_ns(), None)
+        found = cache.get(GENERATION)
+    return found
 
 
 def current_generation() -> object:

@@ -172,6 +172,9 @@ else:
             "OPTIONS": {"size_limit": 2**30},
         }
     }
+# With the disk cache (one machine) the generation number every request reads lives in a small file that all
+# the processes map into memory (luntan.core.generation); beside the database, never removed while it runs.
+GENERATION_FILE: str | None = None if REDIS_URL else str(VAR_DIR / "generation")
 # Sessions live in the cache and, for durability, the database: reading a page does not touch the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 MESSAGE_STORAGE = "luntan.core.messages.LazyFallbackStorage"  # Django's, with the cookie signer made on use
