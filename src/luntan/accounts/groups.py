@@ -82,10 +82,23 @@ def rules_for(member) -> GroupRules:
     if getattr(member, "is_authenticated", False):
         if member.group_id in groups:
             return groups[member.group_id]
-        default = next((g for g in groups.values() if g.is_default), None)
-        return default or _defaults()
-    guest = next((g for g in groups.values() if g.role == MemberGroup.Role.GUEST), None)
-    return guest or NOBODY
+        return _special(groups)[0]
+    return _special(groups)[1]
+
+
+# The default group's and the guests' rules, found once per copy of the groups table (a guest's every page
+# asks for them): (the table, (default, guests)) in one slot, so that threads never mix two tables' answers.
+_found: list[tuple[object, tuple[GroupRules, GroupRules]]] = [(None, (NOBODY, NOBODY))]
+
+
+def _special(groups: dict[int, GroupRules]) -> tuple[GroupRules, GroupRules]:
+    table, found = _found[0]
+    if table is not groups:
+        default = next((g for g in groups.values() if g.is_default), None) or _defaults()
+        guest = next((g for g in groups.values() if g.role == MemberGroup.Role.GUEST), None) or NOBODY
+        found = (default, guest)
+        _found[0] = (groups, found)
+    return found
 
 
 def moves_by_credits(group_id: int | None) -> bool:
