@@ -34,6 +34,15 @@ def keep_workers_caches_apart() -> None:
         RedisCache.clear = _clear_own_keys
 
 
+def cache_reads(monkeypatch) -> list[str]:
+    """The keys the shared cache is asked for from now on (get and get_many), in order."""
+    asked: list[str] = []
+    real_get, real_get_many = cache.get, cache.get_many
+    monkeypatch.setattr(cache, "get", lambda key, *a, **k: asked.append(key) or real_get(key, *a, **k))
+    monkeypatch.setattr(cache, "get_many", lambda keys, *a, **k: asked.extend(keys) or real_get_many(keys, *a, **k))
+    return asked
+
+
 def signed_in(member) -> Client:
     """A client logged in as `member`."""
     client = Client()

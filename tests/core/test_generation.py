@@ -7,7 +7,7 @@ import time
 
 import pytest
 from django.core.cache import cache
-from helpers import clear_cache
+from helpers import cache_reads, clear_cache
 
 from luntan.core import generation, pagecache
 
@@ -54,10 +54,7 @@ def test_without_a_bump_a_change_in_the_cache_is_not_read_again(mapped):
 def test_a_request_reads_the_generation_from_memory_not_the_cache(mapped, monkeypatch):
     first = pagecache.versions("thread:7", "moderators")
     pagecache.new_request()
-    asked: list[str] = []
-    real_get, real_get_many = cache.get, cache.get_many
-    monkeypatch.setattr(cache, "get", lambda key, *a, **k: asked.append(key) or real_get(key, *a, **k))
-    monkeypatch.setattr(cache, "get_many", lambda keys, *a, **k: asked.extend(keys) or real_get_many(keys, *a, **k))
+    asked = cache_reads(monkeypatch)
     assert pagecache.versions("thread:7", "moderators") == first
     assert asked == []
 

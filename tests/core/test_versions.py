@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.core.cache import cache
+from helpers import cache_reads
 
 from luntan.core import pagecache
 
@@ -27,10 +28,7 @@ def _bump_elsewhere(*scopes: str) -> None:
 def test_a_second_request_reads_only_the_generation(monkeypatch):
     first = pagecache.versions("thread:7", "moderators")
     pagecache.new_request()
-    asked: list[str] = []
-    real_get, real_get_many = cache.get, cache.get_many
-    monkeypatch.setattr(cache, "get", lambda key, *a, **k: asked.append(key) or real_get(key, *a, **k))
-    monkeypatch.setattr(cache, "get_many", lambda keys, *a, **k: asked.extend(keys) or real_get_many(keys, *a, **k))
+    asked = cache_reads(monkeypatch)
 
     assert pagecache.versions("thread:7", "moderators") == first
     assert asked == [pagecache.GENERATION]
